@@ -1,0 +1,36 @@
+# Two entry points for a fresh machine: `make serve` and `make test`.
+# Each sets up everything it needs first (Debian packages, .venv/, node_modules/).
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: setup system serve build test
+setup: system $(VENV)/.installed node_modules/.installed
+
+# Graphviz draws the autograd diagrams at build time; Chromium runs the browser tests.
+system:
+	@command -v dot >/dev/null && command -v chromium >/dev/null || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq graphviz chromium; }
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	# torch==2.13.0 is pinned in pyproject.toml: a CPU wheel; an open range would pull CUDA.
+	$(BIN)/pip install -q -e '.[test]'
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+export NO_MKDOCS_2_WARNING := 1
+
+serve: setup
+	$(BIN)/mkdocs serve
+
+build: setup
+	$(BIN)/mkdocs build --strict
+
+test: setup
+	$(BIN)/pytest

@@ -1,0 +1,155 @@
+"""MkDocs plugin: run each page's snippets with real PyTorch and put what they print on the page.
+
+Why a plugin of our own rather than markdown-exec: markdown-exec runs the text of a fence, so a failing snippet
+is reported as `<code block: n>` rather than as `snippets/loss.py:12`, and its outputs stay inside the rendered
+HTML. Here every cell runs from its snippet file (real file name and line numbers), and the cells of a page, their
+code and outputs are kept as data for the browser runner, the autograd diagrams and the notebooks.
+
+Pages run in one Python session each, cells in page order. Execution lives in session.py, the Markdown each
+fence becomes in formatters/.
+"""
+from __future__ import annotations
+
+import json
+import re
+import sys
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from mkdocs.config import config_options
+from mkdocs.config.base import Config
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin
+
+from . import assets, snippets
+from .formatters import cell, graph
+from .formatters.base import parse_options
+from .session import PageSession, SnippetFailed
+
+FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,})(?P<lang>[\w-]+)[ \t]*$")
+LIST_ITEM = re.compile(r"^\d+\.\s")
+
+
+@dataclass
+class Cell:
+    cell: int
+    source: str
+    section: str | None
+    first_line: int
+    code: str
+    output: str
+
+
+@dataclass
+class PageRun:
+    """What a page ran: its cells in order, and the snippet modules its code imports."""
+
+    page: str
+    cells: list[Cell] = field(default_factory=list)
+    modules: dict[str, str] = field(default_factory=dict)
+
+
+class TutorialConfig(Config):
+    snippets_dir = config_options.Dir(exists=True, default="snippets")
+
+
+class TutorialPlugin(BasePlugin[TutorialConfig]):
+    def __init__(self):
+        self.runs: dict[str, PageRun] = {}
+
+    def on_config(self, config):
+        self.root = Path(config.config_file_path).parent
+        self.snippets_dir = Path(self.config.snippets_dir).resolve()
+        config.extra_css = [*config.extra_css, *assets.extra_css()]
+        config.extra_javascript = [*config.extra_javascript, *assets.extra_javascript()]
+        return config
+
+    def on_serve(self, server, config, builder):
+        server.watch(str(self.snippets_dir))  # a snippet edit re-runs its page
+        return server
+
+    def on_page_markdown(self, markdown, page, config, files):
+        run = PageRun(page.url)
+        session = PageSession(self.snippets_dir)
+        try:
+            markdown = self._run_fences(markdown, run, session)
+        except (SnippetFailed, snippets.SnippetNotFound, ValueError) as error:
+            raise PluginError(f"{page.file.src_uri}: {error}") from None
+        run.modules = self._imported_modules(session)
+        self.runs[page.file.src_uri] = run
+        return markdown
+
+    def on_page_content(self, html, page, config, files):
+        run = self.runs.get(page.file.src_uri)
+        if not run or not run.cells:
+            return html
+        data = json.dumps(asdict(run)).replace("</", "<\\/")
+        return f'{html}\n<script type="application/json" id="nn-page">{data}</script>'
+
+    def on_post_build(self, config):
+        assets.install(Path(config.site_dir))
+
+    def _run_fences(self, markdown: str, run: PageRun, session: PageSession) -> str:
+        lines = markdown.split("\n")
+        out: list[str] = []
+        i = 0
+        while i < len(lines):
+            opening = FENCE.match(lines[i])
+            end = _closing(lines, i, opening) if opening and opening["lang"] in ("python", "autograd-graph") else None
+            if end is None:
+                out.append(lines[i])
+                i += 1
+                continue
+            prefix = opening["indent"]
+            body = [line[len(prefix):] for line in lines[i + 1 : end]]
+            if opening["lang"] == "autograd-graph":
+                out.extend(prefix + line for line in graph.render(parse_options(body), session.namespace).split("\n"))
+                i = end + 1
+                continue
+            snippet = snippets.load(body[0], self.snippets_dir, self.root) if len(body) == 1 else None
+            if snippet is None:
+                raise ValueError(f"line {i + 2}: a python block must be one `--8<-- \"file.py\"` line; "
+                                 "code belongs in snippets/")
+            annotations, i = _annotations(lines, end + 1, prefix)
+            output = session.run(snippet)
+            index = len(run.cells)
+            run.cells.append(Cell(index, snippet.rel, snippet.section, snippet.first_line, snippet.code, output))
+            out.extend(cell.render(index, snippet, output, annotations, prefix))
+        return "\n".join(out)
+
+    def _imported_modules(self, session: PageSession) -> dict[str, str]:
+        """Snippet files the page's code imported as modules (the browser must have them too)."""
+        modules = {}
+        for module in list(sys.modules.values()):
+            file = getattr(module, "__file__", None)
+            if file and Path(file).parent == self.snippets_dir:
+                modules[Path(file).name] = Path(file).read_text(encoding="utf-8")
+        return modules
+
+
+def _closing(lines: list[str], start: int, opening: re.Match) -> int | None:
+    closing = opening["indent"] + opening["fence"]
+    for j in range(start + 1, len(lines)):
+        if lines[j].rstrip() == closing:
+            return j
+    return None
+
+
+def _annotations(lines: list[str], i: int, prefix: str) -> tuple[list[str], int]:
+    """Material's code annotations: an ordered list right after the block. Returns it and the next line index."""
+    j = i
+    while j < len(lines) and not lines[j].strip():
+        j += 1
+    if j >= len(lines) or not (lines[j].startswith(prefix) and LIST_ITEM.match(lines[j][len(prefix):])):
+        return [], i
+    items: list[str] = []
+    while j < len(lines):
+        line = lines[j]
+        inner = line[len(prefix):] if line.startswith(prefix) else None
+        if line.strip() and (inner is None or not (LIST_ITEM.match(inner) or inner.startswith("    "))):
+            break
+        items.append(line[len(prefix):] if inner is not None else "")
+        j += 1
+    while items and not items[-1].strip():
+        items.pop()
+    return ["", *items], j

@@ -1,0 +1,71 @@
+"""A pure-Python subset of PyTorch 2.13 for the browser (Pyodide): float32/int64/bool tensors, autograd, torch.nn,
+torch.optim. Anything outside the subset raises NotImplementedError naming the missing API.
+
+Every import inside this package is relative, so tests can load it under another name next to real torch.
+"""
+
+from . import _random
+from ._device import device
+from ._dtype import bool, dtype, float32, float64, int64
+from ._size import Size
+from ._tensor import Tensor
+from ._tensor_str import set_printoptions
+from ._unsupported import missing_attribute
+from .autograd import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
+from ._ops.creation import (arange, as_tensor, empty, empty_like, full, full_like, linspace, normal, ones,
+                            ones_like, rand, rand_like, randint, randint_like, randn, randn_like, randperm, tensor,
+                            zeros, zeros_like)
+from ._ops.linalg import addmm, dot, matmul, mm, mv
+from ._ops.nn_ops import log_softmax, softmax
+from ._ops.pointwise import (abs, add, addcdiv, addcmul, allclose, clamp, clip, clone, div, eq, equal, exp,
+                             floor_divide, ge, gt, isclose, isfinite, isnan, le, lerp, log, logical_and,
+                             logical_not, logical_or, logical_xor, lt, masked_fill, maximum, minimum, mul, ne, neg,
+                             pow, reciprocal, relu, remainder, rsqrt, sigmoid, sign, sqrt, square, sub, tanh,
+                             true_divide, where)
+from ._ops.reduction import all, any, argmax, argmin, max, mean, min, sum
+from ._ops.views import (flatten, narrow, permute, reshape, select, squeeze, t, transpose, unbind, unsqueeze)
+from . import autograd, cuda, accelerator, nn, optim  # noqa: E402  (submodules, after the names they use)
+
+__version__ = "2.13.0"
+
+float = float32
+double = float64
+long = int64
+Generator = _random.Generator
+default_generator = _random.default_generator
+
+
+def manual_seed(seed):
+    return _random.default_generator.manual_seed(seed)
+
+
+def seed():
+    return _random.default_generator.seed()
+
+
+def initial_seed():
+    return _random.default_generator.initial_seed()
+
+
+def get_rng_state():
+    return _random.default_generator.get_state()
+
+
+def set_rng_state(state):
+    _random.default_generator.set_state(state)
+
+
+def is_tensor(obj):
+    return isinstance(obj, Tensor)
+
+
+def numel(input):
+    return input.numel()
+
+
+def get_default_dtype():
+    return float32
+
+
+def __getattr__(name):
+    return missing_attribute("torch", name)

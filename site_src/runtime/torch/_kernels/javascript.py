@@ -1,0 +1,70 @@
+"""The JavaScript kernels of kernels.js, behind reference.py's signatures; importable only inside Pyodide.
+
+Python allocates every output (zero-filled array('f') / array('q')); JavaScript reads the inputs and writes the
+outputs in place through zero-copy views of their buffers, so a call costs a few microseconds, not a copy.
+"""
+
+from array import array
+from importlib.resources import files
+
+from pyodide.code import run_js
+
+from .reference import _out_size
+
+_js = run_js(files(__package__).joinpath("kernels.js").read_text())
+
+
+def _f32(values):
+    """values as an array('f'), which JavaScript can view without a copy."""
+    return values if isinstance(values, array) and values.typecode == "f" else array("f", values)
+
+
+def _zeros(typecode, n):
+    return array(typecode, bytes(array(typecode).itemsize * n))
+
+
+def matmul(a, b, m, k, n, trans_a=False, trans_b=False):
+    out = _zeros("f", m * n)
+    _js.matmul(out, _f32(a), _f32(b), m, k, n, trans_a, trans_b)
+    return out
+
+
+def conv2d(x, x_shape, w, w_shape, bias, stride, padding):
+    N, C, H, W = x_shape
+    O, _, KH, KW = w_shape
+    (sh, sw), (ph, pw) = stride, padding
+    out_shape = (N, O, _out_size(H, KH, sh, ph), _out_size(W, KW, sw, pw))
+    out = _zeros("f", N * O * out_shape[2] * out_shape[3])
+    bias = _f32(bias) if bias is not None else None
+    _js.conv2d(out, _f32(x), _f32(w), bias, N, C, H, W, O, KH, KW, sh, sw, ph, pw)
+    return out, out_shape
+
+
+def conv2d_backward(grad_out, x, x_shape, w, w_shape, stride, padding, output_mask):
+    N, C, H, W = x_shape
+    O, _, KH, KW = w_shape
+    (sh, sw), (ph, pw) = stride, padding
+    want_x, want_w, want_b = output_mask
+    gx = _zeros("f", N * C * H * W) if want_x else None
+    gw = _zeros("f", O * C * KH * KW) if want_w else None
+    gb = _zeros("f", O) if want_b else None
+    _js.conv2dBackward(gx, gw, gb, _f32(grad_out), _f32(x), _f32(w), N, C, H, W, O, KH, KW, sh, sw, ph, pw)
+    return gx, gw, gb
+
+
+def max_pool2d(x, x_shape, kernel, stride, padding):
+    N, C, H, W = x_shape
+    (KH, KW), (sh, sw), (ph, pw) = kernel, stride, padding
+    out_shape = (N, C, _out_size(H, KH, sh, ph), _out_size(W, KW, sw, pw))
+    size = N * C * out_shape[2] * out_shape[3]
+    out, indices = _zeros("f", size), _zeros("q", size)
+    _js.maxPool2d(out, indices, _f32(x), N, C, H, W, KH, KW, sh, sw, ph, pw)
+    return out, indices, out_shape
+
+
+def max_pool2d_backward(grad_out, indices, x_shape, out_shape):
+    N, C, H, W = x_shape
+    gx = _zeros("f", N * C * H * W)
+    indices = indices if isinstance(indices, array) and indices.typecode == "q" else array("q", indices)
+    _js.maxPool2dBackward(gx, _f32(grad_out), indices, H * W, out_shape[2] * out_shape[3])
+    return gx

@@ -1,0 +1,165 @@
+// The hot kernels in JavaScript, for the in-browser torch inside Pyodide (loaded by torch/_kernels/__init__.py
+// with pyodide.code.run_js: this file is one expression, the object of kernels).
+//
+// Each kernel mirrors its twin in reference.py loop for loop: every output element is accumulated in a double
+// (a JS number) in the same order and rounded to float32 once, when stored, so both give bit-identical results.
+// Arguments are Python array.array objects (PyProxy; read and written in place through zero-copy typed-array
+// views from getBuffer) and plain numbers; outputs are allocated by the Python side, zero-filled.
+(() => {
+  // Runs body over the typed-array views of the given arrays (undefined stays undefined), then releases them.
+  function withViews(arrays, body) {
+    const buffers = arrays.map(([array, type]) => array?.getBuffer(type));
+    try {
+      return body(...buffers.map((buffer) => buffer?.data));
+    } finally {
+      for (const buffer of buffers) buffer?.release();
+    }
+  }
+
+  const outSize = (size, kernel, stride, pad) => Math.floor((size + 2 * pad - kernel) / stride) + 1;
+
+  // Where each output position's window starts in the input (start), and the kernel offsets [lo, hi) that land
+  // inside the image (reference.py's _window: input index = start + offset), for all positions along one axis.
+  function windows(outCount, stride, pad, kernel, size) {
+    const start = new Int32Array(outCount), lo = new Int32Array(outCount), hi = new Int32Array(outCount);
+    for (let pos = 0; pos < outCount; pos++) {
+      start[pos] = pos * stride - pad;
+      lo[pos] = Math.max(0, -start[pos]);
+      hi[pos] = Math.min(kernel, size - start[pos]);
+    }
+    return { start, lo, hi };
+  }
+
+  // (m, k) @ (k, n); transA: a is stored as (k, m); transB: b is stored as (n, k).
+  // out[i, j] adds a[i, p] * b[p, j] for p ascending, from 0.
+  function matmul(out, a, b, m, k, n, transA, transB) {
+    const [aI, aP] = transA ? [1, m] : [k, 1];
+    const [bJ, bP] = transB ? [k, 1] : [1, n];
+    withViews([[out, "f32"], [a, "f32"], [b, "f32"]], (out, a, b) => {
+      for (let i = 0; i < m; i++) {
+        for (let j = 0; j < n; j++) {
+          let acc = 0.0;
+          for (let p = 0, ai = i * aI, bj = j * bJ; p < k; p++, ai += aP, bj += bP) acc += a[ai] * b[bj];
+          out[i * n + j] = acc;
+        }
+      }
+    });
+  }
+
+  // x (N, C, H, W) cross-correlated with w (O, C, KH, KW); out (N, O, OH, OW).
+  // Each output adds x * w over c, kh, kw ascending from 0, then adds bias[o].
+  function conv2d(out, x, w, bias, N, C, H, W, O, KH, KW, sh, sw, ph, pw) {
+    const OH = outSize(H, KH, sh, ph), OW = outSize(W, KW, sw, pw);
+    const rows = windows(OH, sh, ph, KH, H), cols = windows(OW, sw, pw, KW, W);
+    withViews([[out, "f32"], [x, "f32"], [w, "f32"], [bias, "f32"]], (out, x, w, bias) => {
+      let pos = 0;
+      for (let n = 0; n < N; n++) {
+        for (let o = 0; o < O; o++) {
+          const b = bias !== undefined ? bias[o] : 0.0;
+          for (let oh = 0; oh < OH; oh++) {
+            const ih0 = rows.start[oh], khLo = rows.lo[oh], khHi = rows.hi[oh];
+            for (let ow = 0; ow < OW; ow++) {
+              const iw0 = cols.start[ow], kwLo = cols.lo[ow], kwHi = cols.hi[ow];
+              let acc = 0.0;
+              for (let c = 0; c < C; c++) {
+                const xPlane = (n * C + c) * H, wPlane = (o * C + c) * KH;
+                for (let kh = khLo; kh < khHi; kh++) {
+                  const xRow = (xPlane + ih0 + kh) * W + iw0, wRow = (wPlane + kh) * KW;
+                  for (let kw = kwLo; kw < kwHi; kw++) acc += x[xRow + kw] * w[wRow + kw];
+                }
+              }
+              out[pos++] = acc + b;
+            }
+          }
+        }
+      }
+    });
+  }
+
+  // Gradients of conv2d into gx (like x), gw (like w), gb (O); each may be undefined (not wanted).
+  // Output positions are visited n, o, oh, ow ascending; each scatters its contributions over c, kh, kw;
+  // zero gradients are skipped as in reference.py. Sums are kept in doubles and rounded once at the end.
+  function conv2dBackward(gx, gw, gb, gradOut, x, w, N, C, H, W, O, KH, KW, sh, sw, ph, pw) {
+    const OH = outSize(H, KH, sh, ph), OW = outSize(W, KW, sw, pw);
+    const rows = windows(OH, sh, ph, KH, H), cols = windows(OW, sw, pw, KW, W);
+    const views = [[gx, "f32"], [gw, "f32"], [gb, "f32"], [gradOut, "f32"], [x, "f32"], [w, "f32"]];
+    withViews(views, (gx32, gw32, gb32, gradOut, x, w) => {
+      const gx = gx32 && new Float64Array(gx32.length);
+      const gw = gw32 && new Float64Array(gw32.length);
+      const gb = gb32 && new Float64Array(gb32.length);
+      let pos = 0;
+      for (let n = 0; n < N; n++) {
+        for (let o = 0; o < O; o++) {
+          for (let oh = 0; oh < OH; oh++) {
+            const ih0 = rows.start[oh], khLo = rows.lo[oh], khHi = rows.hi[oh];
+            for (let ow = 0; ow < OW; ow++) {
+              const iw0 = cols.start[ow], kwLo = cols.lo[ow], kwHi = cols.hi[ow];
+              const g = gradOut[pos++];
+              if (g === 0) continue;
+              if (gb) gb[o] += g;
+              for (let c = 0; c < C; c++) {
+                const xPlane = (n * C + c) * H, wPlane = (o * C + c) * KH;
+                for (let kh = khLo; kh < khHi; kh++) {
+                  const xRow = (xPlane + ih0 + kh) * W + iw0, wRow = (wPlane + kh) * KW;
+                  for (let kw = kwLo; kw < kwHi; kw++) {
+                    if (gx) gx[xRow + kw] += g * w[wRow + kw];
+                    if (gw) gw[wRow + kw] += g * x[xRow + kw];
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
+      if (gx) gx32.set(gx);
+      if (gw) gw32.set(gw);
+      if (gb) gb32.set(gb);
+    });
+  }
+
+  // Max over each (KH, KW) window of x (N, C, H, W); padding counts as -inf. A value replaces the max when
+  // greater or NaN (PyTorch's test), so the first of equal maxima wins and the last NaN wins over everything;
+  // indices hold ih * W + iw within the plane.
+  function maxPool2d(out, indices, x, N, C, H, W, KH, KW, sh, sw, ph, pw) {
+    const OH = outSize(H, KH, sh, ph), OW = outSize(W, KW, sw, pw);
+    const rows = windows(OH, sh, ph, KH, H), cols = windows(OW, sw, pw, KW, W);
+    withViews([[out, "f32"], [indices, "i64"], [x, "f32"]], (out, indices, x) => {
+      let pos = 0;
+      for (let plane = 0; plane < N * C; plane++) {
+        const base = plane * H * W;
+        for (let oh = 0; oh < OH; oh++) {
+          const ih0 = rows.start[oh], khLo = rows.lo[oh], khHi = rows.hi[oh];
+          for (let ow = 0; ow < OW; ow++) {
+            const iw0 = cols.start[ow], kwLo = cols.lo[ow], kwHi = cols.hi[ow];
+            let best = -Infinity, bestAt = -1;
+            for (let ih = ih0 + khLo; ih < ih0 + khHi; ih++) {
+              for (let iw = iw0 + kwLo; iw < iw0 + kwHi; iw++) {
+                const v = x[base + ih * W + iw];
+                if (v > best || v !== v) {
+                  best = v;
+                  bestAt = ih * W + iw;
+                }
+              }
+            }
+            out[pos] = best;
+            indices[pos] = BigInt(bestAt);
+            pos++;
+          }
+        }
+      }
+    });
+  }
+
+  // Each output gradient added to the input position its max came from, in output order.
+  function maxPool2dBackward(gx, gradOut, indices, planeIn, planeOut) {
+    withViews([[gx, "f32"], [gradOut, "f32"], [indices, "i64"]], (gx32, gradOut, indices) => {
+      const gx = new Float64Array(gx32.length);
+      for (let pos = 0; pos < gradOut.length; pos++) {
+        gx[Math.floor(pos / planeOut) * planeIn + Number(indices[pos])] += gradOut[pos];
+      }
+      gx32.set(gx);
+    });
+  }
+
+  return { matmul, conv2d, conv2dBackward, maxPool2d, maxPool2dBackward };
+})()

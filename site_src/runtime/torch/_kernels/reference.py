@@ -1,0 +1,154 @@
+"""Pure-Python hot kernels: the reference the JavaScript kernels must reproduce bit for bit.
+
+Buffers are contiguous row-major array('f'). Every output element is accumulated in a Python float (double) in
+the order stated on each kernel and rounded to float32 once, when stored; the JS kernels accumulate in a double
+in the same order, so both give identical float32 results. Loops avoid builtin sum(): from Python 3.12 on it
+compensates float sums, which would make CPython 3.11 and Pyodide (3.14) disagree.
+"""
+
+from array import array
+
+
+def matmul(a, b, m, k, n, trans_a=False, trans_b=False):
+    """(m, k) @ (k, n). trans_a: `a` is stored as (k, m); trans_b: `b` is stored as (n, k).
+
+    Each out[i, j] adds a[i, p] * b[p, j] for p ascending, starting from 0.0.
+    """
+    rows = [a[i * k:(i + 1) * k] for i in range(m)] if not trans_a else [a[i::m] for i in range(m)]
+    cols = [b[j * k:(j + 1) * k] for j in range(n)] if trans_b else [b[j::n] for j in range(n)]
+    out = array("f", bytes(4 * m * n))
+    for i, row in enumerate(rows):
+        base = i * n
+        for j, col in enumerate(cols):
+            acc = 0.0
+            for x, y in zip(row, col):
+                acc += x * y
+            out[base + j] = acc
+    return out
+
+
+def _out_size(size, kernel, stride, pad):
+    return (size + 2 * pad - kernel) // stride + 1
+
+
+def _window(out_pos, stride, pad, kernel, size):
+    """The kernel offsets (ascending) of one output position whose input index lies inside the image."""
+    start = out_pos * stride - pad
+    return [(kk, start + kk) for kk in range(kernel) if 0 <= start + kk < size]
+
+
+def conv2d(x, x_shape, w, w_shape, bias, stride, padding):
+    """Cross-correlation of x (N, C, H, W) with w (O, C, KH, KW), zero padding.
+
+    Each output adds x * w over c, kh, kw ascending starting from 0.0, then adds bias[o], then rounds.
+    Returns (out, (N, O, OH, OW)).
+    """
+    N, C, H, W = x_shape
+    O, _, KH, KW = w_shape
+    (sh, sw), (ph, pw) = stride, padding
+    OH, OW = _out_size(H, KH, sh, ph), _out_size(W, KW, sw, pw)
+    rows = [_window(oh, sh, ph, KH, H) for oh in range(OH)]
+    cols = [_window(ow, sw, pw, KW, W) for ow in range(OW)]
+    out = array("f", bytes(4 * N * O * OH * OW))
+    pos = 0
+    for n in range(N):
+        for o in range(O):
+            b = bias[o] if bias is not None else 0.0
+            for rh in rows:
+                for cw in cols:
+                    acc = 0.0
+                    for c in range(C):
+                        x_plane = (n * C + c) * H
+                        w_plane = (o * C + c) * KH
+                        for kh, ih in rh:
+                            x_row = (x_plane + ih) * W
+                            w_row = (w_plane + kh) * KW
+                            for kw, iw in cw:
+                                acc += x[x_row + iw] * w[w_row + kw]
+                    out[pos] = acc + b
+                    pos += 1
+    return out, (N, O, OH, OW)
+
+
+def conv2d_backward(grad_out, x, x_shape, w, w_shape, stride, padding, output_mask):
+    """Gradients of conv2d for (input, weight, bias), each computed only where output_mask says so.
+
+    Accumulation order, all in doubles, rounded once at the end:
+    - grad_input[n, c, ih, iw] and grad_weight[o, c, kh, kw]: the output positions are visited in the order
+      n, o, oh, ow (ascending); at each, the contributions over c, kh, kw are added (a scatter).
+    - grad_bias[o]: grad_out summed over n, oh, ow ascending.
+    """
+    N, C, H, W = x_shape
+    O, _, KH, KW = w_shape
+    (sh, sw), (ph, pw) = stride, padding
+    OH, OW = _out_size(H, KH, sh, ph), _out_size(W, KW, sw, pw)
+    want_x, want_w, want_b = output_mask
+    rows = [_window(oh, sh, ph, KH, H) for oh in range(OH)]
+    cols = [_window(ow, sw, pw, KW, W) for ow in range(OW)]
+    gx = [0.0] * (N * C * H * W) if want_x else None
+    gw = [0.0] * (O * C * KH * KW) if want_w else None
+    gb = [0.0] * O if want_b else None
+    pos = 0
+    for n in range(N):
+        for o in range(O):
+            for rh in rows:
+                for cw in cols:
+                    g = grad_out[pos]
+                    pos += 1
+                    if g == 0.0:
+                        continue  # adds nothing for finite x and w; skipping speeds up gradients behind a ReLU
+                    if gb is not None:
+                        gb[o] += g
+                    for c in range(C):
+                        x_plane = (n * C + c) * H
+                        w_plane = (o * C + c) * KH
+                        for kh, ih in rh:
+                            x_row = (x_plane + ih) * W
+                            w_row = (w_plane + kh) * KW
+                            for kw, iw in cw:
+                                if gx is not None:
+                                    gx[x_row + iw] += g * w[w_row + kw]
+                                if gw is not None:
+                                    gw[w_row + kw] += g * x[x_row + iw]
+    return tuple(array("f", acc) if acc is not None else None for acc in (gx, gw, gb))
+
+
+def max_pool2d(x, x_shape, kernel, stride, padding):
+    """Max over each (kh, kw) window of x (N, C, H, W); padding counts as -inf.
+
+    The window is scanned row by row; a value replaces the max when greater or NaN (PyTorch's test), so the
+    first of equal maxima wins and the last NaN wins over everything.
+    indices hold the flat position (ih * W + iw) within each H*W input plane, as PyTorch returns them.
+    Returns (out, indices, (N, C, OH, OW)).
+    """
+    N, C, H, W = x_shape
+    (kh_, kw_), (sh, sw), (ph, pw) = kernel, stride, padding
+    OH, OW = _out_size(H, kh_, sh, ph), _out_size(W, kw_, sw, pw)
+    rows = [[ih for _, ih in _window(oh, sh, ph, kh_, H)] for oh in range(OH)]
+    cols = [[iw for _, iw in _window(ow, sw, pw, kw_, W)] for ow in range(OW)]
+    out = array("f", bytes(4 * N * C * OH * OW))
+    indices = array("q", bytes(8 * N * C * OH * OW))
+    pos = 0
+    for plane in range(N * C):
+        base = plane * H * W
+        for rh in rows:
+            for cw in cols:
+                best, best_at = float("-inf"), -1
+                for ih in rh:
+                    for iw in cw:
+                        v = x[base + ih * W + iw]
+                        if v > best or v != v:
+                            best, best_at = v, ih * W + iw
+                out[pos], indices[pos] = best, best_at
+                pos += 1
+    return out, indices, (N, C, OH, OW)
+
+
+def max_pool2d_backward(grad_out, indices, x_shape, out_shape):
+    """Scatter each output gradient to the input position its max came from, adding in output order."""
+    N, C, H, W = x_shape
+    plane_out = out_shape[2] * out_shape[3]
+    gx = [0.0] * (N * C * H * W)
+    for pos, g in enumerate(grad_out):
+        gx[(pos // plane_out) * H * W + indices[pos]] += g
+    return array("f", gx)

@@ -1,0 +1,1 @@
+"""The ops, grouped by kind; each op defines its forward and its backward side by side."""

@@ -1,0 +1,526 @@
+"""Elementwise ops with broadcasting, their in-place forms, comparisons and copies.
+
+Values are computed in Python floats and rounded to float32 when stored, which for + - * / and sqrt gives
+PyTorch's float32 result exactly. A formula that PyTorch evaluates in several float32 steps is written as several
+tensor ops here, so every step rounds as it does in PyTorch.
+"""
+
+import builtins
+import math
+import operator
+from array import array
+from itertools import repeat
+
+from .. import _dtype
+from .._tensor import Tensor
+from .._unsupported import unsupported
+from ..autograd.graph import needs_grad, record
+from . import reduction, views
+
+_inf, _nan = float("inf"), float("nan")
+
+
+# ---- broadcasting machinery -------------------------------------------------------------------------------------
+def shape_of(value):
+    return value._shape if isinstance(value, Tensor) else ()
+
+
+def broadcast_shapes(*shapes):
+    rank = max(len(s) for s in shapes)
+    result = []
+    for sizes in zip(*((1,) * (rank - len(s)) + tuple(s) for s in shapes)):
+        size = max(sizes)
+        if any(s not in (1, size) for s in sizes):
+            raise RuntimeError(f"The size of tensor a ({sizes[0]}) must match the size of tensor b ({sizes[1]}) "
+                               f"at non-singleton dimension {len(result)}")
+        result.append(0 if 0 in sizes else size)
+    return tuple(result)
+
+
+def _column(value, shape, n, dtype):
+    """The operand's values broadcast to `shape`: a tensor's elements, or a Python number repeated.
+    A number meeting a float32 tensor is first rounded to float32, as ATen casts scalars to the op's type."""
+    if isinstance(value, Tensor):
+        return value._values() if value._shape == shape else views.expanded(value, shape)._values()
+    return repeat(_dtype_scalar(value, dtype), n)
+
+
+def _dtype_scalar(value, dtype):
+    if dtype is _dtype.float32:
+        return _f32(float(value))
+    return dtype.cast(value)
+
+
+def _f32(value):
+    return array("f", (value,))[0]
+
+
+def elementwise(fn, *operands, dtype=None, out_dtype=None):
+    """fn applied to the operands' elements, broadcast together, computing in `dtype` (their promotion by
+    default) and storing as `out_dtype` (default: dtype)."""
+    dtype = dtype or _dtype.result_type(*operands)
+    shape = broadcast_shapes(*(shape_of(x) for x in operands))
+    n = math.prod(shape)
+    columns = [_column(x, shape, n, dtype) for x in operands]
+    return Tensor._from_values(list(map(fn, *columns)), shape, out_dtype or dtype)
+
+
+def _float_dtype(*operands):
+    dtype = _dtype.result_type(*operands)
+    return dtype if dtype.is_floating_point else _dtype.float32
+
+
+def grad_for(operand, grad):
+    """grad summed back to `operand`'s shape (undoing broadcasting), or None where operand needs no gradient."""
+    if not getattr(operand, "requires_grad", False):
+        return None
+    return reduction.sum_to(grad, operand._shape)
+
+
+def _tensors(*values):
+    return tuple(v for v in values if isinstance(v, Tensor))
+
+
+def zeros_of(shape, dtype):
+    return Tensor._from_values([0] * math.prod(shape), shape, dtype)
+
+
+# ---- IEEE behaviour that Python's float operators do not give ---------------------------------------------------
+def _divide(x, y):
+    try:
+        return x / y
+    except ZeroDivisionError:
+        return _nan if x != x or x == 0 else math.copysign(_inf, x) * math.copysign(1.0, y)
+
+
+def _power(x, y):
+    try:
+        result = math.pow(x, y)
+    except OverflowError:
+        return math.copysign(_inf, x) if x < 0 and float(y).is_integer() and y % 2 else _inf
+    except (ValueError, ZeroDivisionError):
+        return _nan if x < 0 else _inf
+    return result
+
+
+def _exp(x):
+    try:
+        return math.exp(x)
+    except OverflowError:
+        return _inf
+
+
+def _log(x):
+    if x > 0:
+        return math.log(x)
+    return -_inf if x == 0 else _nan
+
+
+def _sqrt(x):
+    return math.sqrt(x) if x >= 0 else _nan
+
+
+def _sigmoid(x):
+    return 1.0 / (1.0 + _exp(-x))
+
+
+# ---- arithmetic -------------------------------------------------------------------------------------------------
+def _scaled(other, alpha, dtype):
+    """How add/sub combine `other` scaled by alpha: a fused multiply-add per element as ATen's vectorized loop
+    does it (the double sum rounded once reproduces it; tiny tensors whose ATen loop folds alpha into a scalar
+    operand first can differ in the last bit)."""
+    if alpha == 1:
+        return other, operator.add
+    alpha = _dtype_scalar(alpha, dtype)
+    return other, lambda x, y: x + alpha * y
+
+
+def add(input, other, *, alpha=1):
+    dtype = _dtype.result_type(input, other)
+    operand, combine = _scaled(other, alpha, dtype)
+    out = elementwise(combine, input, operand, dtype=dtype)
+    return record("AddBackward0", out, (input, other),
+                  lambda grad: (grad_for(input, grad), grad_for(other, grad if alpha == 1 else mul(grad, alpha))))
+
+
+def sub(input, other, *, alpha=1):
+    if not isinstance(input, Tensor):
+        return rsub(other, input, alpha=alpha)
+    dtype = _dtype.result_type(input, other)
+    if dtype is _dtype.bool:
+        raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not supported. "
+                           "Use the `^` or `logical_xor()` operator instead.")
+    operand, combine = _scaled(other, -alpha, dtype)
+    out = elementwise(combine, input, operand, dtype=dtype)
+    return record("SubBackward0", out, (input, other),
+                  lambda grad: (grad_for(input, grad), grad_for(other, mul(neg(grad), alpha))))
+
+
+def rsub(input, other, *, alpha=1):
+    """other - alpha * input, for a number on the left of `-`."""
+    dtype = _dtype.result_type(input, other)
+    alpha = _dtype_scalar(alpha, dtype)
+    out = elementwise(lambda x, y: y - alpha * x, input, other, dtype=dtype)
+    name = "RsubBackward1" if not isinstance(other, Tensor) else "RsubBackward0"
+    inputs = (input,) if not isinstance(other, Tensor) else (input, other)
+    return record(name, out, inputs,
+                  lambda grad: (grad_for(input, mul(neg(grad), alpha)), grad_for(other, grad))[:len(inputs)])
+
+
+def mul(input, other):
+    out = elementwise(operator.mul, input, other)
+    return record("MulBackward0", out, (input, other),
+                  lambda grad: (grad_for(input, mul(grad, other)), grad_for(other, mul(grad, input))),
+                  saved=_tensors(input, other))
+
+
+def div(input, other, *, rounding_mode=None):
+    if rounding_mode == "floor":
+        return floor_divide(input, other)
+    if rounding_mode is not None:
+        raise unsupported(f"torch.div(rounding_mode={rounding_mode!r})")
+    if not isinstance(input, Tensor):  # number / tensor is reciprocal(tensor) * number in PyTorch
+        return mul(reciprocal(other), input)
+    out = elementwise(_divide, input, other, dtype=_float_dtype(input, other))
+    return record("DivBackward0", out, (input, other),
+                  lambda grad: (grad_for(input, div(grad, other)),
+                                grad_for(other, mul(neg(grad), div(div(input, other), other)))),
+                  saved=_tensors(input, other))
+
+
+true_divide = div
+
+
+def floor_divide(input, other):
+    def floor_div(x, y):
+        try:
+            return x // y
+        except ZeroDivisionError:
+            if isinstance(x, int):
+                raise RuntimeError("ZeroDivisionError") from None
+            return _divide(x, y)
+
+    return elementwise(floor_div, input, other)
+
+
+def remainder(input, other):
+    def mod(x, y):
+        try:
+            return x % y
+        except ZeroDivisionError:
+            if isinstance(x, int):
+                raise RuntimeError("ZeroDivisionError") from None
+            return _nan
+
+    return elementwise(mod, input, other)
+
+
+def reciprocal(input):
+    out = elementwise(lambda x: _divide(1.0, x), input, dtype=_float_dtype(input))
+    return record("ReciprocalBackward0", out, (input,), lambda grad: (mul(neg(grad), mul(out, out)),), saved=(out,))
+
+
+def pow(input, exponent):
+    if not isinstance(input, Tensor):  # number ** tensor
+        out = elementwise(_power, input, exponent, dtype=_float_dtype(exponent))
+        return record("PowBackward2", out, (exponent,), lambda grad: (mul(grad, mul(out, math.log(input))),),
+                      saved=(out,))
+    if isinstance(exponent, Tensor):
+        out = elementwise(_power, input, exponent)
+        return record("PowBackward1", out, (input, exponent),
+                      lambda grad: (grad_for(input, mul(grad, mul(exponent, pow(input, sub(exponent, 1))))),
+                                    grad_for(exponent, mul(grad, mul(out, log(input))))),
+                      saved=(input, exponent, out))
+    if exponent == 2:  # ATen special-cases small exponents; these round exactly as its float32 kernels do
+        out = elementwise(operator.mul, input, input)
+    elif exponent == 3:
+        out = mul(elementwise(operator.mul, input, input), input).detach()
+    else:
+        out = elementwise(_power, input, exponent, dtype=_dtype.result_type(input, exponent))
+
+    def backward(grad):
+        if exponent == 0:
+            return (zeros_of(input._shape, grad.dtype),)
+        return (mul(grad, mul(pow(input, exponent - 1), exponent)),)
+
+    return record("PowBackward0", out, (input,), backward, saved=(input,))
+
+
+def neg(input):
+    if input.dtype is _dtype.bool:
+        raise RuntimeError("Negation, the `-` operator, on a bool tensor is not supported. If you are trying to "
+                           "invert a mask, use the `~` or `logical_not()` operator instead.")
+    return record("NegBackward0", elementwise(operator.neg, input), (input,), lambda grad: (neg(grad),))
+
+
+def abs(input):
+    out = elementwise(operator.abs, input)
+    return record("AbsBackward0", out, (input,), lambda grad: (mul(grad, sign(input)),), saved=(input,))
+
+
+def sign(input):
+    return elementwise(lambda x: (x > 0) - (x < 0) if x == x else x, input)
+
+
+def square(input):
+    return pow(input, 2)
+
+
+def exp(input):
+    out = elementwise(_exp, input, dtype=_float_dtype(input))
+    return record("ExpBackward0", out, (input,), lambda grad: (mul(grad, out),), saved=(out,))
+
+
+def log(input):
+    out = elementwise(_log, input, dtype=_float_dtype(input))
+    return record("LogBackward0", out, (input,), lambda grad: (div(grad, input),), saved=(input,))
+
+
+def sqrt(input):
+    out = elementwise(_sqrt, input, dtype=_float_dtype(input))
+    return record("SqrtBackward0", out, (input,), lambda grad: (div(grad, mul(out, 2)),), saved=(out,))
+
+
+def rsqrt(input):
+    out = elementwise(lambda x: _divide(1.0, _sqrt(x)), input, dtype=_float_dtype(input))
+    return record("RsqrtBackward0", out, (input,),
+                  lambda grad: (mul(mul(grad, pow(out, 3)), -0.5),), saved=(out,))
+
+
+def sigmoid(input):
+    out = elementwise(_sigmoid, input, dtype=_float_dtype(input))
+    return record("SigmoidBackward0", out, (input,), lambda grad: (mul(mul(grad, rsub(out, 1)), out),),
+                  saved=(out,))
+
+
+def tanh(input):
+    out = elementwise(math.tanh, input, dtype=_float_dtype(input))
+    return record("TanhBackward0", out, (input,), lambda grad: (mul(grad, rsub(mul(out, out), 1)),),
+                  saved=(out,))
+
+
+def relu(input):
+    out = elementwise(lambda x: x if x > 0 or x != x else 0.0, input)
+    return record("ReluBackward0", out, (input,),
+                  lambda grad: (elementwise(lambda g, y: g if y > 0 else 0.0, grad, out),), saved=(out,))
+
+
+def clamp(input, min=None, max=None):
+    def clip(x):
+        if x != x:
+            return x
+        if min is not None and x < min:
+            x = min
+        return max if max is not None and x > max else x
+
+    out = elementwise(clip, input)
+    inside = elementwise(lambda x: (min is None or x >= min) and (max is None or x <= max), input,
+                         out_dtype=_dtype.bool)
+    return record("ClampBackward1", out, (input,), lambda grad: (mul(grad, inside),))
+
+
+clip = clamp
+
+
+def lerp(input, end, weight):
+    """input + weight * (end - input) as ATen's vectorized lerp: one fused multiply-add, from the far end when
+    weight >= 0.5."""
+    if needs_grad(input, end):
+        raise unsupported("torch.lerp with autograd")
+    weight = _f32(weight)
+    if builtins.abs(weight) < 0.5:
+        return elementwise(lambda x, y: x + weight * _f32(y - x), input, end)
+    rest = _f32(1 - weight)
+    return elementwise(lambda x, y: y - _f32(y - x) * rest, input, end)
+
+
+def addcmul(input, tensor1, tensor2, *, value=1):
+    """input + value * tensor1 * tensor2, multiplied left to right as ATen does."""
+    if needs_grad(input, tensor1, tensor2):
+        raise unsupported("torch.addcmul with autograd")
+    return add(input, mul(mul(tensor1, value), tensor2))
+
+
+def addcdiv(input, tensor1, tensor2, *, value=1):
+    """input + value * tensor1 / tensor2, evaluated left to right as ATen does."""
+    if needs_grad(input, tensor1, tensor2):
+        raise unsupported("torch.addcdiv with autograd")
+    return add(input, div(mul(tensor1, value), tensor2))
+
+
+def reflected(op):
+    """The method Python calls for `number <op> tensor` (__radd__ and friends)."""
+    if op == "sub":
+        return lambda self, other: rsub(self, other)
+    if op in ("truediv", "floordiv", "mod", "pow"):
+        function = {"truediv": div, "floordiv": floor_divide, "mod": remainder, "pow": pow}[op]
+        return lambda self, other: function(other, self)
+    return {"add": add, "mul": mul, "and": logical_and, "or": logical_or, "xor": logical_xor}[op]
+
+
+# ---- comparisons and logic (no gradients) -----------------------------------------------------------------------
+def _comparison(compare):
+    def compare_op(input, other):
+        return elementwise(compare, input, other, out_dtype=_dtype.bool)
+
+    compare_op.__name__ = compare.__name__
+    return compare_op
+
+
+eq, ne, lt, le, gt, ge = (_comparison(c) for c in
+                          (operator.eq, operator.ne, operator.lt, operator.le, operator.gt, operator.ge))
+
+
+def logical_not(input):
+    return elementwise(operator.not_, input, out_dtype=_dtype.bool)
+
+
+def logical_and(input, other):
+    return elementwise(lambda x, y: bool(x) and bool(y), input, other, out_dtype=_dtype.bool)
+
+
+def logical_or(input, other):
+    return elementwise(lambda x, y: bool(x) or bool(y), input, other, out_dtype=_dtype.bool)
+
+
+def logical_xor(input, other):
+    return elementwise(lambda x, y: bool(x) != bool(y), input, other, out_dtype=_dtype.bool)
+
+
+def isnan(input):
+    return elementwise(lambda x: x != x, input, out_dtype=_dtype.bool)
+
+
+def isfinite(input):
+    return elementwise(lambda x: x == x and x not in (_inf, -_inf), input, out_dtype=_dtype.bool)
+
+
+def where(condition, input, other):
+    dtype = _dtype.result_type(input, other)
+    out = elementwise(lambda c, x, y: x if c else y, condition, input, other, dtype=dtype)
+    return record("WhereBackward0", out, (input, other),
+                  lambda grad: (grad_for(input, where(condition, grad, 0.0)),
+                                grad_for(other, where(condition, 0.0, grad))))
+
+
+def masked_fill(input, mask, value):
+    out = elementwise(lambda x, m: value if m else x, input, mask, dtype=input.dtype)
+    return record("MaskedFillBackward0", out, (input,), lambda grad: (masked_fill(grad, mask, 0.0),))
+
+
+def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+    return bool(reduction.all(isclose(input, other, rtol, atol, equal_nan)))
+
+
+def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+    """|input - other| <= atol + rtol * |other|, evaluated in the tensors' dtype like ATen's isclose."""
+    close = eq(input, other)
+    if equal_nan:
+        close = logical_or(close, logical_and(isnan(input), isnan(other)))
+    error = abs(sub(input, other))
+    return logical_or(close, logical_and(isfinite(error), le(error, add(abs(mul(other, rtol)), atol))))
+
+
+def equal(input, other):
+    return input._shape == other._shape and list(input._values()) == list(other._values())
+
+
+# ---- copies and dtype conversion --------------------------------------------------------------------------------
+def clone(input, *, memory_format=None):
+    out = Tensor._from_values(input._values(), input._shape, input.dtype)
+    return record("CloneBackward0", out, (input,), lambda grad: (grad,))
+
+
+def contiguous(input, memory_format=None):
+    return input if input.is_contiguous() else clone(input)
+
+
+def to_dtype(input, dtype):
+    out = Tensor._from_values([dtype.cast(v) for v in input._values()], input._shape, dtype)
+    return record("ToCopyBackward0", out, (input,), lambda grad: (to_dtype(grad, input.dtype),))
+
+
+# ---- in-place forms ---------------------------------------------------------------------------------------------
+def _check_in_place(self, *sources):
+    """PyTorch's refusals for in-place writes that autograd would have to see; returns whether it must."""
+    if not needs_grad(self, *sources):
+        return False
+    base = self._base if self._base is not None else self
+    if base.is_leaf and base.requires_grad:
+        prefix = "a view of a leaf Variable" if self._base is not None else "a leaf Variable"
+        raise RuntimeError(f"{prefix} that requires grad is being used in an in-place operation.")
+    if self._base is not None:
+        raise unsupported("an in-place op on a view of a tensor that requires grad (CopySlices)")
+    return True
+
+
+def _write_result(self, result):
+    if result._shape != self._shape:
+        raise RuntimeError(f"output with shape {list(self._shape)} doesn't match the broadcast shape "
+                           f"{list(result._shape)}")
+    if result.dtype.category > self.dtype.category:
+        raise RuntimeError(f"result type {result.dtype.name.capitalize().rstrip('0123456789')} can't be cast to the "
+                           f"desired output type {self.dtype.name.capitalize().rstrip('0123456789')}")
+    self._write(result._values())
+    self._version[0] += 1
+    node = result.grad_fn
+    if node is not None:
+        # The op's output is self from now on: a later in-place change of self must invalidate what it saved.
+        node._saved = tuple((self, self._version[0]) if t is result else (t, v) for t, v in node._saved)
+        self._set_grad_fn(node)
+    return self
+
+
+def _in_place(op):
+    """op_: op computed out of place, then written into self's elements (and graph position)."""
+
+    def op_(self, *args, **kwargs):
+        if _check_in_place(self, *args):
+            # The op reads a copy of self, so values its backward saved survive the overwrite below.
+            before = Tensor._from_values(self._values(), self._shape, self.dtype)
+            before.grad_fn, before._requires_grad = self.grad_fn, self.requires_grad
+            return _write_result(self, op(before, *args, **kwargs))
+        return _write_result(self, op(self, *args, **kwargs))
+
+    op_.__name__ = op.__name__ + "_"
+    return op_
+
+
+add_, sub_, mul_, div_, pow_, neg_, abs_, relu_, clamp_, sqrt_, exp_, masked_fill_, lerp_, addcmul_, addcdiv_ = (
+    _in_place(op) for op in (add, sub, mul, div, pow, neg, abs, relu, clamp, sqrt, exp, masked_fill, lerp, addcmul,
+                             addcdiv))
+
+
+def fill_(self, value):
+    if _check_in_place(self, value):
+        raise unsupported("torch.Tensor.fill_ on a tensor that requires grad")
+    value = value.item() if isinstance(value, Tensor) else value
+    self._write([self.dtype.cast(value)] * self.numel())
+    self._version[0] += 1
+    return self
+
+
+def zero_(self):
+    return fill_(self, 0)
+
+
+def copy_(self, src, non_blocking=False):
+    if _check_in_place(self, src):
+        raise unsupported("torch.Tensor.copy_ with autograd")
+    self._write([self.dtype.cast(v) for v in views.expanded(src, self._shape)._values()])
+    self._version[0] += 1
+    return self
+
+
+def maximum(input, other):
+    out = elementwise(lambda x, y: x if x > y or x != x else y, input, other)
+    return record("MaximumBackward0", out, (input, other),
+                  lambda grad: (grad_for(input, mul(grad, ge(input, other))),
+                                grad_for(other, mul(grad, lt(input, other)))))
+
+
+def minimum(input, other):
+    out = elementwise(lambda x, y: x if x < y or x != x else y, input, other)
+    return record("MinimumBackward0", out, (input, other),
+                  lambda grad: (grad_for(input, mul(grad, le(input, other))),
+                                grad_for(other, mul(grad, gt(input, other)))))

@@ -1,0 +1,432 @@
+"""torch.Tensor: strided views over a flat storage, plus the autograd state of one tensor.
+
+Storage is array('f') for float32, array('d') float64, array('q') int64 and a list of bools for bool. A view
+(view, t, transpose, permute, indexing, .data, detach) is a new Tensor over the same storage with its own shape,
+strides and offset, so in-place ops through any view are seen by all of them, as in PyTorch.
+The ops themselves live in _ops/ (each with its forward and backward side by side); Tensor's methods are those
+functions, bound at the bottom of this file.
+"""
+
+import warnings
+from array import array
+
+from . import _dtype, _tensor_str
+from ._device import CPU, check_device
+from ._size import Size
+from ._unsupported import missing_attribute, unsupported
+from .autograd.graph import AccumulateGrad, run_backward
+
+
+def contiguous_strides(shape):
+    strides, step = [], 1
+    for size in reversed(shape):
+        strides.append(step)
+        step *= size
+    return tuple(reversed(strides))
+
+
+def new_storage(dtype, values):
+    if dtype.typecode is None:
+        return [bool(v) for v in values]
+    if dtype.typecode == "q":
+        return array("q", map(int, values))
+    return array(dtype.typecode, values)  # rounds each Python float to float32 for 'f'
+
+
+_TYPE_NAMES = {"float32": "torch.FloatTensor", "float64": "torch.DoubleTensor", "int64": "torch.LongTensor",
+               "bool": "torch.BoolTensor"}
+
+
+class Tensor:
+    # ---- construction ---------------------------------------------------------------------------------------
+    def __init__(self, *args):
+        # The legacy constructor: torch.Tensor([1, 2]) copies data as float32, torch.Tensor(2, 3) allocates.
+        if len(args) == 1 and not isinstance(args[0], int):
+            from ._ops.creation import tensor
+            source = tensor(args[0], dtype=_dtype.float32)
+        else:
+            source = Tensor._from_values([0.0] * Size(args).numel(), tuple(args), _dtype.float32)
+        self._setup(source._storage, source._shape, source._stride, source._offset, source.dtype)
+
+    def _setup(self, storage, shape, stride, offset, dtype, version=None):
+        self._storage, self._shape, self._stride, self._offset = storage, tuple(shape), tuple(stride), offset
+        self.dtype = dtype
+        self._version = version if version is not None else [0]  # shared by views; bumped by in-place ops
+        self._base = None  # the tensor whose storage this view shares
+        self._requires_grad = False
+        self.grad_fn = None
+        self._grad = None
+        self._accumulator = None
+        self._retains_grad = False
+
+    @classmethod
+    def _make(cls, storage, shape, stride, offset, dtype, version=None):
+        t = object.__new__(cls)
+        t._setup(storage, shape, stride, offset, dtype, version)
+        return t
+
+    @classmethod
+    def _from_values(cls, values, shape, dtype):
+        """A new contiguous tensor holding `values` (row-major, converted to dtype)."""
+        shape = tuple(shape)
+        return cls._make(new_storage(dtype, values), shape, contiguous_strides(shape), 0, dtype)
+
+    def _alias(self, shape, stride, offset):
+        """A view of this tensor's storage (autograd is recorded by the op that asks for it)."""
+        view = Tensor._make(self._storage, shape, stride, offset, self.dtype, self._version)
+        view._base = self._base if self._base is not None else self
+        return view
+
+    # ---- reading and writing elements -----------------------------------------------------------------------
+    def _row_starts(self):
+        """Storage index of the first element of each innermost row, in row-major order."""
+        starts = [self._offset]
+        for size, stride in zip(self._shape[:-1], self._stride[:-1]):
+            starts = [s + i * stride for s in starts for i in range(size)]
+        return starts
+
+    def _values(self):
+        """The elements in row-major order (a read-only sequence: the storage itself when it is laid out so)."""
+        shape, storage = self._shape, self._storage
+        n = self.numel()
+        if not shape:
+            return [storage[self._offset]]
+        if n == 0:
+            return []
+        if self._offset == 0 and len(storage) == n and self._stride == contiguous_strides(shape):
+            return storage
+        last, step = shape[-1], self._stride[-1]
+        values = []
+        for start in self._row_starts():
+            if step == 0:
+                values.extend([storage[start]] * last)
+            else:
+                values.extend(storage[start:start + step * (last - 1) + 1:step])
+        return values
+
+    def _positions(self):
+        """The storage index of every element, in row-major order."""
+        if not self._shape:
+            return [self._offset]
+        last, step = self._shape[-1], self._stride[-1]
+        return [start + i * step for start in self._row_starts() for i in range(last)]
+
+    def _write(self, values):
+        """Store row-major `values` (already of this shape) into this tensor's elements, in place."""
+        storage = self._storage
+        if self.dtype.typecode is not None and not isinstance(values, array):
+            values = new_storage(self.dtype, values)
+        elif self.dtype.typecode is None:
+            values = [bool(v) for v in values]
+        if self._offset == 0 and len(storage) == len(values) and self._stride == contiguous_strides(self._shape):
+            storage[:] = values
+            return
+        for position, value in zip(self._positions(), values):
+            storage[position] = value
+
+    def _bump_version(self):
+        self._version[0] += 1
+
+    # ---- metadata -------------------------------------------------------------------------------------------
+    @property
+    def shape(self):
+        return Size(self._shape)
+
+    def size(self, dim=None):
+        return Size(self._shape) if dim is None else self._shape[self._dim(dim)]
+
+    def stride(self, dim=None):
+        return self._stride if dim is None else self._stride[self._dim(dim)]
+
+    def storage_offset(self):
+        return self._offset
+
+    def dim(self):
+        return len(self._shape)
+
+    ndim = property(dim)
+
+    def numel(self):
+        n = 1
+        for size in self._shape:
+            n *= size
+        return n
+
+    nelement = numel
+
+    def element_size(self):
+        return self.dtype.itemsize
+
+    def is_contiguous(self, memory_format=None):
+        expected = 1
+        for size, stride in reversed(tuple(zip(self._shape, self._stride))):
+            if size != 1 and stride != expected:
+                return False
+            expected *= size
+        return True
+
+    def is_floating_point(self):
+        return self.dtype.is_floating_point
+
+    def _dim(self, dim):
+        """A possibly negative dim checked against this tensor's rank and made non-negative."""
+        rank = max(self.dim(), 1)
+        if not -rank <= dim < rank:
+            raise IndexError(f"Dimension out of range (expected to be in range of [{-rank}, {rank - 1}], "
+                             f"but got {dim})")
+        return dim % rank
+
+    device = property(lambda self: CPU)
+    is_cuda = False
+    is_sparse = False
+    is_quantized = False
+    is_meta = False
+    layout = "torch.strided"
+
+    def type(self, dtype=None):
+        if dtype is None:
+            return _TYPE_NAMES[self.dtype.name]
+        return self.to(dtype)
+
+    def get_device(self):
+        return -1
+
+    # ---- autograd state -------------------------------------------------------------------------------------
+    @property
+    def requires_grad(self):
+        return self._requires_grad
+
+    @requires_grad.setter
+    def requires_grad(self, flag):
+        if self.grad_fn is not None:
+            raise RuntimeError("you can only change requires_grad flags of leaf variables. If you want to use a "
+                               "computed variable in a subgraph that doesn't require differentiation use "
+                               "var_no_grad = var.detach().")
+        if flag and not self.dtype.is_floating_point:
+            raise RuntimeError("only Tensors of floating point and complex dtype can require gradients")
+        self._requires_grad = bool(flag)
+
+    def requires_grad_(self, requires_grad=True):
+        self.requires_grad = requires_grad
+        return self
+
+    @property
+    def is_leaf(self):
+        return self.grad_fn is None
+
+    @property
+    def grad(self):
+        if self.grad_fn is not None and not self._retains_grad:
+            warnings.warn(
+                "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its .grad attribute "
+                "won't be populated during autograd.backward(). If you indeed want the .grad field to be populated "
+                "for a non-leaf Tensor, use .retain_grad() on the non-leaf Tensor. If you access the non-leaf "
+                "Tensor by mistake, make sure you access the leaf Tensor instead. See "
+                "github.com/pytorch/pytorch/pull/30531 for more informations.", UserWarning, stacklevel=2)
+        return self._grad
+
+    @grad.setter
+    def grad(self, value):
+        if value is not None and value.shape != self.shape:
+            raise RuntimeError("assigned grad has data of a different size")
+        self._grad = value
+
+    def _set_grad_fn(self, node):
+        self.grad_fn = node
+        self._requires_grad = True
+
+    def _accumulate_grad(self):
+        """This leaf's AccumulateGrad node, made once so every edge into the leaf is the same node."""
+        if self._accumulator is None:
+            self._accumulator = AccumulateGrad(self)
+        return self._accumulator
+
+    def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
+        if create_graph or inputs is not None:
+            raise unsupported("torch.Tensor.backward(create_graph=True or inputs=...)")
+        if not self.requires_grad:
+            raise RuntimeError("element 0 of tensors does not require grad and does not have a grad_fn")
+        if gradient is None:
+            if self.numel() != 1:
+                raise RuntimeError("grad can be implicitly created only for scalar outputs")
+            gradient = Tensor._from_values([1.0], self._shape, self.dtype)
+        elif gradient.shape != self.shape:
+            raise RuntimeError(f"Mismatch in shape: grad_output[0] has a shape of {gradient.shape} and output[0] "
+                               f"has a shape of {self.shape}.")
+        run_backward(self, gradient.detach(), retain_graph=bool(retain_graph))
+
+    def retain_grad(self):
+        if self.grad_fn is None or self._retains_grad:
+            return
+
+        def keep(grad):
+            self._grad = grad.clone() if self._grad is None else self._grad + grad
+
+        self._retains_grad = True
+        self.grad_fn.register_prehook(keep)
+
+    def register_hook(self, hook):
+        if not self.requires_grad:
+            raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
+        (self.grad_fn or self._accumulate_grad()).register_prehook(hook)
+
+    @property
+    def data(self):
+        """The same storage with no autograd history and its own version counter (unlike detach())."""
+        return Tensor._make(self._storage, self._shape, self._stride, self._offset, self.dtype)
+
+    @data.setter
+    def data(self, other):
+        self._storage, self._shape, self._stride, self._offset = (
+            other._storage, other._shape, other._stride, other._offset)
+        self.dtype = other.dtype
+
+    def detach(self):
+        return Tensor._make(self._storage, self._shape, self._stride, self._offset, self.dtype, self._version)
+
+    def detach_(self):
+        self.grad_fn, self._requires_grad = None, False
+        return self
+
+    # ---- Python protocol ------------------------------------------------------------------------------------
+    def item(self):
+        if self.numel() != 1:
+            raise RuntimeError(f"a Tensor with {self.numel()} elements cannot be converted to Scalar")
+        return self.dtype.cast(self._values()[0])
+
+    def tolist(self):
+        values = [self.dtype.cast(v) for v in self._values()]
+        for size in reversed(self._shape[1:]):
+            values = [values[i:i + size] for i in range(0, len(values), size)]
+        return values[0] if not self._shape else values
+
+    def __len__(self):
+        if not self._shape:
+            raise TypeError("len() of a 0-d tensor")
+        return self._shape[0]
+
+    def __iter__(self):
+        if not self._shape:
+            raise TypeError("iteration over a 0-d tensor")
+        return (self[i] for i in range(self._shape[0]))
+
+    def __bool__(self):
+        if self.numel() != 1:
+            raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous")
+        return bool(self._values()[0])
+
+    def __float__(self):
+        return float(self.item())
+
+    def __int__(self):
+        return int(self.item())
+
+    def __index__(self):
+        if self.dtype.is_floating_point or self.numel() != 1:
+            raise TypeError("only integer tensors of a single element can be converted to an index")
+        return int(self.item())
+
+    __hash__ = object.__hash__
+
+    def __repr__(self):
+        return _tensor_str.tensor_repr(
+            self._values(), self._shape, self.dtype.name, requires_grad=self.requires_grad,
+            grad_fn=type(self.grad_fn).__name__ if self.grad_fn is not None else None)
+
+    def __format__(self, spec):
+        if self.dim() == 0:
+            return self.item().__format__(spec)
+        return object.__format__(self, spec)
+
+    def __getattr__(self, name):
+        return missing_attribute("torch.Tensor", name)
+
+    # ---- conversions ----------------------------------------------------------------------------------------
+    def to(self, *args, **kwargs):
+        """to(dtype), to(device), to(device, dtype), to(other): a copy only when something changes."""
+        dtype, device = kwargs.get("dtype"), kwargs.get("device")
+        for arg in args:
+            if isinstance(arg, _dtype.dtype):
+                dtype = arg
+            elif isinstance(arg, Tensor):
+                dtype = arg.dtype
+            else:
+                device = arg
+        check_device(device)
+        if dtype is None or dtype is self.dtype:
+            return self
+        from ._ops.pointwise import to_dtype
+        return to_dtype(self, dtype)
+
+    def cpu(self):
+        return self
+
+    def cuda(self, device=None):
+        raise unsupported("torch.Tensor.cuda")
+
+    def float(self):
+        return self.to(_dtype.float32)
+
+    def double(self):
+        return self.to(_dtype.float64)
+
+    def long(self):
+        return self.to(_dtype.int64)
+
+    def bool(self):
+        return self.to(_dtype.bool)
+
+    def type_as(self, other):
+        return self.to(other.dtype)
+
+    def numpy(self):
+        raise unsupported("torch.Tensor.numpy")  # Pyodide has no numpy here
+
+
+Tensor.__module__ = "torch"
+
+
+# Tensor methods are the op functions themselves: `t.add(u)` runs `pointwise.add(t, u)`.
+# (Imported here, after Tensor exists, because the op modules build Tensors.)
+from ._ops import creation, linalg, nn_ops, pointwise, reduction, views  # noqa: E402
+
+_METHODS = {
+    pointwise: ["add", "sub", "mul", "div", "true_divide", "floor_divide", "remainder", "pow", "neg", "abs",
+                "exp", "log", "sqrt", "rsqrt", "sigmoid", "tanh", "relu", "reciprocal", "clamp", "clip", "sign",
+                "square", "lerp", "addcmul", "addcdiv", "eq", "ne", "lt", "le", "gt", "ge", "logical_not",
+                "masked_fill", "where", "maximum", "minimum", "isclose", "isfinite", "logical_and",
+                "logical_or", "logical_xor", "add_", "sub_", "mul_", "div_", "neg_", "relu_", "clamp_", "sqrt_",
+                "pow_", "exp_", "abs_", "lerp_", "addcmul_", "addcdiv_", "masked_fill_", "zero_", "fill_",
+                "copy_", "clone", "contiguous", "allclose", "equal", "isnan"],
+    views: ["view", "view_as", "reshape", "reshape_as", "flatten", "unsqueeze", "squeeze", "t", "transpose",
+            "permute", "expand", "expand_as", "select", "narrow", "unbind", "__getitem__", "__setitem__"],
+    reduction: ["sum", "mean", "max", "min", "argmax", "argmin", "all", "any"],
+    linalg: ["matmul", "mm", "mv", "dot", "addmm"],
+    nn_ops: ["softmax", "log_softmax"],
+    creation: ["new_zeros", "new_ones", "new_full", "new_empty", "new_tensor", "normal_", "uniform_",
+               "random_", "bernoulli_"],
+}
+for _module, _names in _METHODS.items():
+    for _name in _names:
+        setattr(Tensor, _name, getattr(_module, _name))
+
+Tensor.T = property(views.t)
+Tensor.mT = property(lambda self: views.transpose(self, -2, -1))
+Tensor.__matmul__ = linalg.matmul
+Tensor.__rmatmul__ = lambda self, other: linalg.matmul(other, self)
+Tensor.__neg__ = pointwise.neg
+Tensor.__pos__ = lambda self: self
+Tensor.__abs__ = pointwise.abs
+Tensor.__invert__ = pointwise.logical_not
+for _op, _function, _in_place in [("add", pointwise.add, pointwise.add_), ("sub", pointwise.sub, pointwise.sub_),
+                                  ("mul", pointwise.mul, pointwise.mul_), ("truediv", pointwise.div, pointwise.div_),
+                                  ("floordiv", pointwise.floor_divide, None), ("mod", pointwise.remainder, None),
+                                  ("pow", pointwise.pow, pointwise.pow_),
+                                  ("and", pointwise.logical_and, None), ("or", pointwise.logical_or, None),
+                                  ("xor", pointwise.logical_xor, None)]:
+    setattr(Tensor, f"__{_op}__", _function)
+    setattr(Tensor, f"__r{_op}__", pointwise.reflected(_op))
+    if _in_place is not None:
+        setattr(Tensor, f"__i{_op}__", _in_place)
+for _op in ("eq", "ne", "lt", "le", "gt", "ge"):
+    setattr(Tensor, f"__{_op}__", getattr(pointwise, _op))

@@ -1,0 +1,11 @@
+"""torch.nn: Module, Parameter and the layers of the subset (one module file per kind, as in torch/nn/modules)."""
+
+from . import functional, init
+from .modules import (Conv2d, CrossEntropyLoss, Dropout, Flatten, Identity, Linear, LogSoftmax, MaxPool2d, Module,
+                      ModuleList, MSELoss, NLLLoss, ReLU, Sequential, Sigmoid, Softmax, Tanh)
+from .parameter import Parameter
+from .._unsupported import missing_attribute
+
+
+def __getattr__(name):
+    return missing_attribute("torch.nn", name)

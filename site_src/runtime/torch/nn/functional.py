@@ -1,0 +1,59 @@
+"""torch.nn.functional. The differentiable kernels are in _ops; this module composes them as PyTorch's
+functional.py and ATen's Linear.cpp / Dropout.cpp do, so the recorded graph has PyTorch's nodes."""
+
+from .._ops import creation, linalg, pointwise, views
+from .._ops.nn_ops import conv2d, cross_entropy, log_softmax, max_pool2d, mse_loss, nll_loss, softmax
+from .._unsupported import missing_attribute
+
+
+def linear(input, weight, bias=None):
+    """ATen's linear: addmm for a matrix (or 1-D / contiguous 3-D input, flattened to one and viewed back), else
+    matmul then add."""
+    if bias is not None:
+        if input.dim() == 2:
+            return linalg.addmm(bias, input, views.t(weight))
+        if input.dim() == 1 or (input.dim() == 3 and input.is_contiguous()):
+            rows = views.reshape(input, (-1, input._shape[-1]))
+            out = linalg.addmm(bias, rows, views.t(weight))
+            return views.view(out, input._shape[:-1] + (weight._shape[0],))
+    out = linalg.matmul(input, views.t(weight))
+    return pointwise.add(out, bias) if bias is not None else out
+
+
+def relu(input, inplace=False):
+    return pointwise.relu_(input) if inplace else pointwise.relu(input)
+
+
+def sigmoid(input):
+    return pointwise.sigmoid(input)
+
+
+def tanh(input):
+    return pointwise.tanh(input)
+
+
+def dropout(input, p=0.5, training=True, inplace=False):
+    """ATen's dropout on the CPU: input * (bernoulli(1 - p) mask / (1 - p)), recorded as MulBackward0."""
+    if p < 0.0 or p > 1.0:
+        raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+    if p == 0 or not training or input.numel() == 0:
+        return input
+    if p == 1:
+        return pointwise.mul(input, creation.zeros_like(input))
+    noise = creation.bernoulli_(creation.empty_like(input), 1 - p)
+    noise = pointwise.div(noise, 1 - p)
+    if inplace:
+        return pointwise.mul_(input, noise)
+    return pointwise.mul(input, noise)
+
+
+def flatten(input, start_dim=0, end_dim=-1):
+    return views.flatten(input, start_dim, end_dim)
+
+
+def __getattr__(name):
+    return missing_attribute("torch.nn.functional", name)
+
+
+__all__ = ["conv2d", "cross_entropy", "dropout", "flatten", "linear", "log_softmax", "max_pool2d", "mse_loss",
+           "nll_loss", "relu", "sigmoid", "softmax", "tanh"]

@@ -1,0 +1,116 @@
+"""Random inputs for the hot kernels (torch/_kernels), shared by the CPython tests and the program run in Pyodide.
+
+Standard library only: it is imported inside Pyodide too. Each case is (kernel name, positional arguments) in
+reference.py's signatures, with float32 buffers as array('f').
+"""
+
+import math
+import random
+from array import array
+
+KERNELS = ["matmul", "conv2d", "conv2d_backward", "max_pool2d", "max_pool2d_backward"]
+
+
+def floats(rng, n, zeros=0.0, ties=False, nans=0.0):
+    """n float32 values: normal, or small integers when ties are wanted; fractions `zeros` and `nans` of them
+    exactly 0 and NaN."""
+
+    def value():
+        draw = rng.random()
+        if draw < zeros:
+            return 0.0
+        if draw < zeros + nans:
+            return math.nan
+        return float(rng.randint(-3, 3)) if ties else rng.gauss(0.0, 1.0)
+
+    return array("f", [value() for _ in range(n)])
+
+
+def conv_geometry(rng):
+    """(x_shape, w_shape, stride, padding); the image is at least as large as the kernel."""
+    N, C, O = rng.randint(1, 3), rng.randint(1, 4), rng.randint(1, 5)
+    KH, KW = rng.randint(1, 5), rng.randint(1, 5)
+    H, W = rng.randint(KH, 12), rng.randint(KW, 12)
+    stride = (rng.randint(1, 3), rng.randint(1, 3))
+    padding = (rng.randint(0, KH // 2), rng.randint(0, KW // 2))
+    return (N, C, H, W), (O, C, KH, KW), stride, padding
+
+
+def pool_geometry(rng):
+    """(x_shape, kernel, stride, padding) as max_pool2d accepts them (padding at most half the kernel)."""
+    N, C = rng.randint(1, 3), rng.randint(1, 4)
+    KH, KW = rng.randint(1, 4), rng.randint(1, 4)
+    H, W = rng.randint(KH, 12), rng.randint(KW, 12)
+    stride = (rng.randint(1, KH), rng.randint(1, KW))
+    padding = (rng.randint(0, KH // 2), rng.randint(0, KW // 2))
+    return (N, C, H, W), (KH, KW), stride, padding
+
+
+def out_size(size, kernel, stride, pad):
+    return (size + 2 * pad - kernel) // stride + 1
+
+
+def window(out_pos, stride, pad, kernel, size):
+    """The input positions under one output position's window."""
+    start = out_pos * stride - pad
+    return [i for i in range(start, start + kernel) if 0 <= i < size]
+
+
+def cases(kernel, count=25, seed=0):
+    """count random argument tuples for one kernel."""
+    rng = random.Random(f"{kernel}-{seed}")
+    for _ in range(count):
+        yield globals()[f"_{kernel}_case"](rng)
+
+
+def _matmul_case(rng):
+    m, k, n = rng.randint(1, 20), rng.randint(1, 40), rng.randint(1, 20)
+    return (floats(rng, m * k), floats(rng, k * n), m, k, n, rng.random() < 0.5, rng.random() < 0.5)
+
+
+def _conv2d_case(rng):
+    x_shape, w_shape, stride, padding = conv_geometry(rng)
+    bias = floats(rng, w_shape[0]) if rng.random() < 0.7 else None
+    return (floats(rng, math.prod(x_shape)), x_shape, floats(rng, math.prod(w_shape)), w_shape, bias, stride, padding)
+
+
+def _conv2d_backward_case(rng):
+    x_shape, w_shape, stride, padding = conv_geometry(rng)
+    N, O = x_shape[0], w_shape[0]
+    OH, OW = (out_size(x_shape[i], w_shape[i], stride[i - 2], padding[i - 2]) for i in (2, 3))
+    # Zeros, as behind a ReLU, exercise the skip of zero gradients.
+    grad_out = floats(rng, N * O * OH * OW, zeros=0.3)
+    mask = rng.choice([(True, True, True), (False, True, True), (True, False, False), (True, True, False)])
+    x, w = floats(rng, math.prod(x_shape)), floats(rng, math.prod(w_shape))
+    return (grad_out, x, x_shape, w, w_shape, stride, padding, mask)
+
+
+def _max_pool2d_case(rng):
+    x_shape, kernel, stride, padding = pool_geometry(rng)
+    # Small integers make ties, where the first maximum must win; a NaN is the maximum of its window.
+    ties, nans = rng.random() < 0.5, 0.05 if rng.random() < 0.2 else 0.0
+    return (floats(rng, math.prod(x_shape), ties=ties, nans=nans), x_shape, kernel, stride, padding)
+
+
+def _max_pool2d_backward_case(rng):
+    x_shape, kernel, stride, padding = pool_geometry(rng)
+    N, C, H, W = x_shape
+    OH, OW = (out_size(x_shape[i], kernel[i - 2], stride[i - 2], padding[i - 2]) for i in (2, 3))
+    # Indices as max_pool2d makes them: inside each output's window, so overlapping windows share inputs.
+    indices = array("q")
+    for _plane in range(N * C):
+        for oh in range(OH):
+            for ow in range(OW):
+                ih = rng.choice(window(oh, stride[0], padding[0], kernel[0], H))
+                iw = rng.choice(window(ow, stride[1], padding[1], kernel[1], W))
+                indices.append(ih * W + iw)
+    return (floats(rng, N * C * OH * OW), indices, x_shape, (N, C, OH, OW))
+
+
+def as_bytes(result):
+    """A kernel's result with every buffer as its raw bytes, for bit-for-bit comparison (NaN payloads too)."""
+    if isinstance(result, array):
+        return (result.typecode, result.tobytes())
+    if isinstance(result, tuple):
+        return tuple(as_bytes(part) for part in result)
+    return result

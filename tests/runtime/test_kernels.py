@@ -1,0 +1,115 @@
+"""The hot kernels: JavaScript (inside Pyodide) bit for bit against the reference, and the reference against torch."""
+
+import importlib.util
+import json
+import math
+from array import array
+from pathlib import Path
+
+import pytest
+import torch
+import torch.nn.functional as F
+
+from browser_torch.runners import run_many_in_pyodide
+
+from kernel_cases import KERNELS, cases
+
+HERE = Path(__file__).parent
+REFERENCE = HERE.parents[1] / "site_src" / "runtime" / "torch" / "_kernels" / "reference.py"
+
+
+@pytest.fixture(scope="module")
+def reference():
+    """reference.py on its own (it imports nothing from the runtime), next to real torch."""
+    spec = importlib.util.spec_from_file_location("kernels_reference", REFERENCE)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def pyodide_mismatches():
+    """One Pyodide boot runs every kernel's cases through both implementations."""
+    [result] = run_many_in_pyodide([HERE / "kernels_in_pyodide.py"], timeout=600)
+    assert result.status == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+@pytest.mark.pyodide
+@pytest.mark.parametrize("kernel", KERNELS)
+def test_javascript_matches_reference_bit_for_bit(pyodide_mismatches, kernel):
+    assert pyodide_mismatches[kernel] == [], f"cases whose {kernel} results differ"
+
+
+def tensor(values, shape=None):
+    t = torch.tensor(values.tolist() if values is not None else [], dtype=torch.float32)
+    return t.reshape(shape) if shape is not None else t
+
+
+def assert_close(got, want):
+    """got (the reference's float32 values) within 1e-6 relative of torch's float64 result of the same inputs.
+
+    The reference sums in doubles and rounds once, so it is the correctly rounded float32 of the exact result
+    (up to summation order in doubles): well within 1e-6 relative; atol only covers results that cancel to ~0.
+    """
+    torch.testing.assert_close(tensor(got).double(), want.reshape(-1), rtol=1e-6, atol=1e-12, equal_nan=True)
+
+
+@pytest.mark.parametrize("args", list(cases("matmul")))
+def test_matmul_matches_torch(reference, args):
+    a, b, m, k, n, trans_a, trans_b = args
+    a_mat = tensor(a, (k, m)).t() if trans_a else tensor(a, (m, k))
+    b_mat = tensor(b, (n, k)).t() if trans_b else tensor(b, (k, n))
+    assert_close(reference.matmul(*args), a_mat.double() @ b_mat.double())
+
+
+@pytest.mark.parametrize("args", list(cases("conv2d")))
+def test_conv2d_matches_torch(reference, args):
+    x, x_shape, w, w_shape, bias, stride, padding = args
+    out, out_shape = reference.conv2d(*args)
+    want = F.conv2d(
+        tensor(x, x_shape).double(),
+        tensor(w, w_shape).double(),
+        tensor(bias).double() if bias is not None else None,
+        stride,
+        padding,
+    )
+    assert out_shape == tuple(want.shape)
+    assert_close(out, want)
+
+
+@pytest.mark.parametrize("args", list(cases("conv2d_backward")))
+def test_conv2d_backward_matches_torch(reference, args):
+    grad_out, x, x_shape, w, w_shape, stride, padding, output_mask = args
+    x_t = tensor(x, x_shape).double().requires_grad_()
+    w_t = tensor(w, w_shape).double().requires_grad_()
+    b_t = torch.zeros(w_shape[0], dtype=torch.float64, requires_grad=True)
+    out = F.conv2d(x_t, w_t, b_t, stride, padding)
+    wanted = torch.autograd.grad(out, (x_t, w_t, b_t), tensor(grad_out, out.shape).double())
+    for got, want, asked in zip(reference.conv2d_backward(*args), wanted, output_mask):
+        if asked:
+            assert_close(got, want)
+        else:
+            assert got is None
+
+
+@pytest.mark.parametrize("args", list(cases("max_pool2d")))
+def test_max_pool2d_matches_torch(reference, args):
+    x, x_shape, kernel, stride, padding = args
+    out, indices, out_shape = reference.max_pool2d(*args)
+    want, want_indices = F.max_pool2d(tensor(x, x_shape), kernel, stride, padding, return_indices=True)
+    assert out_shape == tuple(want.shape)
+    # A maximum is one of the inputs: exact, and the same one (the first) where several are equal.
+    torch.testing.assert_close(tensor(out), want.reshape(-1), rtol=0, atol=0, equal_nan=True)
+    assert indices.tolist() == want_indices.reshape(-1).tolist()
+
+
+@pytest.mark.parametrize("args", [args for args in cases("max_pool2d") if not any(map(math.isnan, args[0]))])
+def test_max_pool2d_backward_matches_torch(reference, args):
+    x, x_shape, kernel, stride, padding = args
+    _, indices, out_shape = reference.max_pool2d(*args)
+    grad_out = torch.randn(out_shape, generator=torch.Generator().manual_seed(len(x)))
+    x_t = tensor(x, x_shape).double().requires_grad_()
+    F.max_pool2d(x_t, kernel, stride, padding).backward(grad_out.double())
+    got = reference.max_pool2d_backward(array("f", grad_out.reshape(-1).tolist()), indices, x_shape, out_shape)
+    assert_close(got, x_t.grad)

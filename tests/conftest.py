@@ -1,41 +1,16 @@
-"""Fixtures shared by every test area."""
+"""Fixtures shared by every test area; plain helpers live in support.py."""
 from __future__ import annotations
-
-import re
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-SNIPPETS = ROOT / "snippets"
-ADDRESS = re.compile(r"0x[0-9a-fA-F]+")
+from pathlib import Path
 
-
-def mask_addresses(text: str) -> str:
-    """Object addresses differ between runs: `<AddmmBackward0 object at 0x7f...>`."""
-    return ADDRESS.sub("0x…", text)
-
-
-class PageSteps:
-    """Runs snippet sections in one namespace, as a page does, so a test can look at the state in between."""
-
-    def __init__(self):
-        from tutorial_site.session import PageSession
-
-        self.session = PageSession(SNIPPETS)
-
-    def run(self, target: str) -> str:
-        """Run `file.py:section` (or `file.py`) and return what it printed."""
-        from tutorial_site import snippets
-
-        return self.session.run(snippets.load(f'--8<-- "{target}"', SNIPPETS, ROOT))
-
-    def __getitem__(self, name):
-        return self.session.namespace[name]
+from support import CHROMIUM, CHROMIUM_ARGS, ROOT, PageSteps
 
 
 @pytest.fixture
-def page():
+def steps():
+    """A page session: run snippet sections one after another and look at the namespace in between."""
     return PageSteps()
 
 
@@ -52,3 +27,16 @@ def built_site(tmp_path_factory):
     config = load_config(str(ROOT / "mkdocs.yml"), site_dir=str(site_dir), strict=True)
     build(config)
     return site_dir, config.plugins["tutorial"].runs
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One Chromium for every browser test: Playwright's sync API allows one instance per thread."""
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian's chromium is not installed (make system installs it)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()

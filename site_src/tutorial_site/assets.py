@@ -1,14 +1,206 @@
-"""Browser assets (the page runner owns this module; placeholder until it lands)."""
+"""The browser side of the site: what the plugin adds to every page, and what it installs into the built site.
+
+    extra_css(), extra_javascript()   site-relative paths the plugin appends to mkdocs' extra_css/extra_javascript
+    install(site_dir)                 called from on_post_build: writes everything below into the built site
+
+    assets/runner/    the page runner (site_src/runner/, bundled by esbuild) and grad_graph.zip for "Show graph"
+    assets/pyodide/   Pyodide's core from node_modules/pyodide (the version package-lock.json pins), the in-browser
+                      torch wheel and a pyodide-lock.json that registers it with its sha256 (browser_torch.build)
+    assets/grad_graph/  the diagrams' stylesheet (Material's colours) and the script that shows a node's path
+    assets/viz/       @viz-js/viz, Graphviz in WebAssembly, for graphs drawn in the browser
+    runner-sw.js      the service worker that keeps the site for offline use (at the root: its scope is the site)
+
+and a Content-Security-Policy <meta> in every page: scripts, styles, fetches and workers from the site itself only.
+
+Rebuilds are incremental (`mkdocs serve`): the bundles are cached under .cache/runner/ by a digest of their
+sources, the wheel by browser_torch's own cache, and files already in place are not copied again.
+"""
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import re
+import shutil
+import subprocess
+import zipfile
 from pathlib import Path
+
+from browser_torch.build import cached_site_packages
+
+ROOT = Path(__file__).resolve().parents[2]
+RUNNER = ROOT / "site_src" / "runner"
+GRAD_GRAPH = ROOT / "site_src" / "grad_graph"
+NODE_MODULES = ROOT / "node_modules"
+BUNDLE_CACHE = ROOT / ".cache" / "runner"
+
+# What the page needs of Pyodide's npm package (its console pages and source maps stay out).
+PYODIDE_FILES = ["pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip"]
+VIZ_FILE = NODE_MODULES / "@viz-js" / "viz" / "dist" / "viz-global.js"
+
+CSP_META = re.compile(r'\s*<meta http-equiv="Content-Security-Policy"[^>]*>')
+INLINE_SCRIPT = re.compile(r"<script(?P<attributes>[^>]*)>(?P<body>.*?)</script>", re.S)
 
 
 def extra_css() -> list[str]:
-    return []
+    return ["assets/runner/runner.css", "assets/grad_graph/graph.css"]
 
 
 def extra_javascript() -> list[str]:
-    return []
+    return ["assets/runner/runner.js", "assets/grad_graph/graph.js"]
 
 
-def install(site_dir: Path) -> None:
-    pass
+def install(site_dir: Path, *, live_reload: bool = False) -> None:
+    """Write the runner, Pyodide, the torch wheel and the service worker into site_dir; add the CSP to its pages.
+
+    live_reload: `mkdocs serve` injects an inline script into every page it serves; allow inline scripts then.
+    """
+    site_dir = Path(site_dir)
+    assets = site_dir / "assets"
+    for name, source in bundle().items():
+        _copy(source, assets / "runner" / name)
+    _copy(RUNNER / "runner.css", assets / "runner" / "runner.css")
+    _write_grad_graph_zip(assets / "runner" / "grad_graph.zip")
+    for name in ("graph.css", "graph.js"):  # diagrams' theme and node paths, for build-time and live graphs alike
+        _copy(GRAD_GRAPH / name, assets / "grad_graph" / name)
+    pyodide = _pyodide_dist()
+    for name in PYODIDE_FILES:
+        _copy(pyodide / name, assets / "pyodide" / name)
+    lockfile = cached_site_packages()  # the runtime's wheel + Pyodide's lockfile with it, rebuilt when it changes
+    for packaged in lockfile.parent.iterdir():
+        _copy(packaged, assets / "pyodide" / packaged.name)
+    _copy(VIZ_FILE, assets / "viz" / VIZ_FILE.name)
+    add_content_security_policy(site_dir, live_reload=live_reload)
+    _write_service_worker(site_dir)
+
+
+def bundle() -> dict[str, Path]:
+    """runner.js (page controller + CodeMirror), boot.js (starts the worker early) and worker.js, bundled by
+    esbuild; cached by source digest."""
+    sources = sorted((RUNNER / "src").rglob("*")) + [ROOT / "package-lock.json"]
+    digest = hashlib.sha256()
+    for path in sources:
+        if path.is_file():
+            digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    out = BUNDLE_CACHE / digest.hexdigest()[:16]
+    names = ("runner.js", "runner.js.map", "boot.js", "boot.js.map", "worker.js", "worker.js.map")
+    outputs = {name: out / name for name in names}
+    if not all(path.exists() for path in outputs.values()):
+        staging = out.with_name(out.name + ".tmp")
+        shutil.rmtree(staging, ignore_errors=True)
+        esbuild = NODE_MODULES / ".bin" / "esbuild"
+        common = ["--bundle", "--minify", "--sourcemap", "--target=es2022", "--log-level=warning"]
+        # The page scripts are classic (mkdocs' extra_javascript; boot.js from <head>, see runner/overrides/);
+        # the worker is a module worker.
+        _run([esbuild, RUNNER / "src" / "main.js", *common, "--format=iife", f"--outfile={staging / 'runner.js'}"])
+        _run([esbuild, RUNNER / "src" / "boot.js", *common, "--format=iife", f"--outfile={staging / 'boot.js'}"])
+        _run([esbuild, RUNNER / "src" / "worker.js", *common, "--format=esm", "--loader:.py=text",
+              f"--outfile={staging / 'worker.js'}"])
+        shutil.rmtree(out, ignore_errors=True)
+        staging.rename(out)
+        for stale in BUNDLE_CACHE.iterdir():
+            if stale != out:
+                shutil.rmtree(stale, ignore_errors=True)
+    return outputs
+
+
+def add_content_security_policy(site_dir: Path, *, live_reload: bool = False) -> None:
+    """Put one CSP <meta> first in every page's <head>: nothing may load from another origin.
+
+    Material's inline scripts are allowed by their sha256, taken from the built pages themselves (their text
+    depends on the page's depth). Every page gets the same policy, the union: with instant navigation the policy
+    of the first page opened stays in force for all the pages shown after it.
+    """
+    pages = sorted(site_dir.rglob("*.html"))
+    texts = {page: CSP_META.sub("", page.read_text(encoding="utf-8"), count=1) for page in pages}
+    hashes = sorted({_script_hash(m["body"]) for text in texts.values() for m in INLINE_SCRIPT.finditer(text)
+                     if _is_inline_javascript(m["attributes"])})
+    inline = ["'unsafe-inline'"] if live_reload else [f"'sha256-{h}'" for h in hashes]
+    policy = "; ".join([
+        "default-src 'self'",
+        " ".join(["script-src 'self' 'wasm-unsafe-eval'", *inline]),  # WebAssembly: Pyodide and Graphviz
+        "style-src 'self' 'unsafe-inline'",  # Material and CodeMirror set inline styles
+        "img-src 'self' data:",
+        "font-src 'self' data:",
+        "connect-src 'self'",
+        "worker-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+    ])
+    meta = f'<meta http-equiv="Content-Security-Policy" content="{policy}">'
+    for page, text in texts.items():
+        # Right after <meta charset>, which must stay within the page's first 1024 bytes; before every script.
+        anchor = re.search(r"<meta charset=[^>]*>|<head>", text)
+        if anchor:
+            page.write_text(f"{text[:anchor.end()]}\n    {meta}{text[anchor.end():]}", encoding="utf-8")
+
+
+def _is_inline_javascript(attributes: str) -> bool:
+    if "src=" in attributes:
+        return False
+    kind = re.search(r'type="([^"]*)"', attributes)
+    return kind is None or kind[1] in ("text/javascript", "module")
+
+
+def _script_hash(body: str) -> str:
+    return base64.b64encode(hashlib.sha256(body.encode("utf-8")).digest()).decode()
+
+
+def _write_service_worker(site_dir: Path) -> None:
+    """runner-sw.js with the list of the site's files and a version that changes when any file does."""
+    files = []
+    version = hashlib.sha256()
+    for path in sorted(site_dir.rglob("*")):
+        relative = path.relative_to(site_dir).as_posix()
+        # Source maps, the gzipped sitemap and the search stemmers of other languages are never fetched offline.
+        if not path.is_file() or relative == "runner-sw.js" or relative.endswith((".map", ".gz")) or "/lunr/" in relative:
+            continue
+        stat = path.stat()
+        version.update(f"{relative}\0{stat.st_size}\0{stat.st_mtime_ns}\0".encode())
+        # Pages are requested by their folder (loss/), the root page as ./
+        files.append(relative[: -len("index.html")] or "./" if relative.endswith("index.html") else relative)
+    precache = {"version": version.hexdigest()[:16], "files": files}
+    script = f"const PRECACHE = {json.dumps(precache)};\n" + (RUNNER / "sw.js").read_text(encoding="utf-8")
+    target = site_dir / "runner-sw.js"
+    if not target.exists() or target.read_text(encoding="utf-8") != script:
+        target.write_text(script, encoding="utf-8")
+
+
+def _write_grad_graph_zip(target: Path) -> None:
+    """grad_graph's pure-Python modules, unpacked into the worker's site-packages when "Show graph" is first used."""
+    modules = sorted(p for p in GRAD_GRAPH.glob("*.py"))
+    data = {f"grad_graph/{p.name}": p.read_bytes() for p in modules}
+    if target.exists():
+        with zipfile.ZipFile(target) as existing:
+            if {name: existing.read(name) for name in existing.namelist()} == data:
+                return
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, content in data.items():
+            archive.writestr(zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0)), content)
+
+
+def _pyodide_dist() -> Path:
+    """node_modules/pyodide, checked against the version package-lock.json pins."""
+    pinned = json.loads((ROOT / "package-lock.json").read_text())["packages"]["node_modules/pyodide"]["version"]
+    installed = json.loads((NODE_MODULES / "pyodide" / "package.json").read_text())["version"]
+    if installed != pinned:
+        raise RuntimeError(f"node_modules has pyodide {installed}, package-lock.json pins {pinned}: run `npm ci`")
+    return NODE_MODULES / "pyodide"
+
+
+def _copy(source: Path, target: Path) -> None:
+    """Copy unless target already has source's size and modification time (shutil.copy2 keeps the time)."""
+    if target.exists():
+        a, b = source.stat(), target.stat()
+        if a.st_size == b.st_size and int(a.st_mtime) == int(b.st_mtime):
+            return
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(source, target)
+
+
+def _run(command: list) -> None:
+    done = subprocess.run([str(part) for part in command], capture_output=True, text=True, cwd=ROOT)
+    if done.returncode != 0:
+        raise RuntimeError(f"{' '.join(map(str, command))} failed:\n{done.stdout}\n{done.stderr}")

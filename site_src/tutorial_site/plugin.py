@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import re
+from html import escape as html_escape
 import sys
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -21,8 +22,8 @@ from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 
-from . import assets, snippets
-from .formatters import cell, graph
+from . import assets, notebooks, snippets
+from .formatters import cell, downloads, graph
 from .formatters.base import parse_options
 from .session import PageSession, SnippetFailed
 
@@ -56,6 +57,11 @@ class TutorialConfig(Config):
 class TutorialPlugin(BasePlugin[TutorialConfig]):
     def __init__(self):
         self.runs: dict[str, PageRun] = {}
+        self.serving = False
+        self.notebooks: notebooks.Build | None = None
+
+    def on_startup(self, *, command, dirty):
+        self.serving = command == "serve"
 
     def on_config(self, config):
         self.root = Path(config.config_file_path).parent
@@ -68,26 +74,48 @@ class TutorialPlugin(BasePlugin[TutorialConfig]):
         server.watch(str(self.snippets_dir))  # a snippet edit re-runs its page
         return server
 
+    def on_files(self, files, config):
+        self.notebooks = notebooks.Build(config, files)  # registers each tutorial page's notebook and downloads
+        return files
+
+    def on_pre_page(self, page, config, files):
+        self.notebooks.write(page.file)  # a notebook page: its file, now that its page has run
+        return page
+
     def on_page_markdown(self, markdown, page, config, files):
+        if self.notebooks.is_notebook(page.file):
+            return markdown  # mkdocs-jupyter renders it
         run = PageRun(page.url)
         session = PageSession(self.snippets_dir)
+        source = markdown
         try:
             markdown = self._run_fences(markdown, run, session)
         except (SnippetFailed, snippets.SnippetNotFound, ValueError) as error:
             raise PluginError(f"{page.file.src_uri}: {error}") from None
         run.modules = self._imported_modules(session)
         self.runs[page.file.src_uri] = run
+        if run.cells:
+            self.notebooks.page_ran(page, source, run)
+            markdown = downloads.insert(markdown, page.file.src_uri, self.notebooks.downloads(page.file.src_uri))
         return markdown
 
     def on_page_content(self, html, page, config, files):
+        if self.notebooks.is_notebook(page.file):
+            return notebooks.offline(html)
         run = self.runs.get(page.file.src_uri)
         if not run or not run.cells:
             return html
-        data = json.dumps(asdict(run)).replace("</", "<\\/")
-        return f'{html}\n<script type="application/json" id="nn-page">{data}</script>'
+        # An attribute, not a <script type="application/json">: Material's instant navigation re-creates inline
+        # scripts without their type, which would lose the data and trip the Content-Security-Policy.
+        return f'{html}\n<div id="nn-page" hidden data-json="{html_escape(json.dumps(asdict(run)))}"></div>'
 
     def on_post_build(self, config):
-        assets.install(Path(config.site_dir))
+        assets.install(Path(config.site_dir), live_reload=self.serving)  # serve injects an inline reload script
+        self.notebooks.close(succeeded=True)
+
+    def on_build_error(self, error):
+        if self.notebooks:
+            self.notebooks.close(succeeded=False)
 
     def _run_fences(self, markdown: str, run: PageRun, session: PageSession) -> str:
         lines = markdown.split("\n")

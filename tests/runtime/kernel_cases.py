@@ -8,7 +8,7 @@ import math
 import random
 from array import array
 
-KERNELS = ["matmul", "conv2d", "conv2d_backward", "max_pool2d", "max_pool2d_backward"]
+KERNELS = ["matmul", "add_scaled", "conv2d", "conv2d_backward", "max_pool2d", "max_pool2d_backward"]
 
 
 def floats(rng, n, zeros=0.0, ties=False, nans=0.0):
@@ -66,6 +66,14 @@ def cases(kernel, count=25, seed=0):
 def _matmul_case(rng):
     m, k, n = rng.randint(1, 20), rng.randint(1, 40), rng.randint(1, 20)
     return (floats(rng, m * k), floats(rng, k * n), m, k, n, rng.random() < 0.5, rng.random() < 0.5)
+
+
+def _add_scaled_case(rng):
+    # Sizes on both sides of 16, where ATen's vectorized loop starts; magnitudes far apart, so rounding matters.
+    n = rng.choice([1, 3, 8, 15, 16, 17, 33, 100, 1000])
+    x, y = (array("f", [v * 2.0 ** rng.randint(-20, 20) for v in floats(rng, n, zeros=0.1)]) for _ in range(2))
+    alpha = array("f", [rng.gauss(0.0, 1.0) * 10.0 ** rng.randint(-4, 1)])[0]
+    return (x, y, alpha)
 
 
 def _conv2d_case(rng):

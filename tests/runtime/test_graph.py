@@ -76,3 +76,22 @@ def test_accumulate_grad_points_at_the_leaf_and_repr_looks_like_pytorch(bt):
     assert repr(loss.grad_fn).startswith("<MseLossBackward0 object at 0x")
     assert repr(type(addmm)) == repr(type(lenet(torch).grad_fn.next_functions[0][0]))
     assert bias_node.next_functions == ()
+
+
+def input_metadata_shapes(node):
+    """The graph below node as nested (name, [shape per forward output], [children]), from _input_metadata."""
+    if node is None:
+        return None
+    return (node.name(), [list(entry.shape) for entry in node._input_metadata],
+            [input_metadata_shapes(child) for child, _ in node.next_functions])
+
+
+@pytest.mark.parametrize("name", ["lenet_loss", "reductions", "nonleaf_in_place"])
+def test_input_metadata_shapes_match_pytorch(bt, name):
+    torch.manual_seed(0)
+    bt.manual_seed(0)
+    real, ours = PROGRAMS[name](torch), PROGRAMS[name](bt)
+    assert input_metadata_shapes(ours.grad_fn) == input_metadata_shapes(real.grad_fn)
+    metadata = ours.grad_fn._input_metadata[0]
+    assert type(metadata.shape) is type(real.grad_fn._input_metadata[0].shape)
+    assert (metadata.dtype.name, str(metadata.device)) == ("float32", "cpu")

@@ -63,6 +63,16 @@ def test_matmul_matches_torch(reference, args):
     assert_close(reference.matmul(*args), a_mat.double() @ b_mat.double())
 
 
+@pytest.mark.parametrize("args", list(cases("add_scaled", count=100)))
+def test_add_scaled_matches_torch_add_with_alpha_bit_for_bit(reference, args):
+    x, y, alpha = args
+    got = tensor(reference.add_scaled(x, y, alpha))
+    # What the runtime routes through add_scaled: add_/sub_ with alpha (the SGD update) and their out-of-place forms.
+    for want in (tensor(x).add_(tensor(y), alpha=alpha), torch.add(tensor(x), tensor(y), alpha=alpha),
+                 tensor(x).sub_(tensor(y), alpha=-alpha)):
+        assert got.view(torch.int32).tolist() == want.view(torch.int32).tolist()
+
+
 @pytest.mark.parametrize("args", list(cases("conv2d")))
 def test_conv2d_matches_torch(reference, args):
     x, x_shape, w, w_shape, bias, stride, padding = args

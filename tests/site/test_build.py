@@ -12,7 +12,7 @@ from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort, PluginError
 
-from conftest import ROOT
+from support import ROOT, read_page_data
 
 TUTORIAL_PAGES = ["define", "layers", "forward-backward", "loss", "backprop", "update", "gpu", "versions"]
 
@@ -51,7 +51,7 @@ class CellParser(HTMLParser):
 
 def page_data(site: Path, page: str) -> tuple[dict, dict[int, dict]]:
     html = (site / page / "index.html").read_text(encoding="utf-8")
-    data = json.loads(re.search(r'<script type="application/json" id="nn-page">(.*?)</script>', html, re.S)[1])
+    data = read_page_data(html)
     parser = CellParser()
     parser.feed(html)
     return data, parser.cells

@@ -15,7 +15,7 @@ import pytest
 import torch
 from torch.overrides import TorchFunctionMode
 
-from conftest import SNIPPETS
+from support import SNIPPETS
 
 DEVICE = os.environ.get("GPU_TEST_DEVICE", "cuda")
 pytestmark = [

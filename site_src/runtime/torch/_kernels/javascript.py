@@ -29,6 +29,12 @@ def matmul(a, b, m, k, n, trans_a=False, trans_b=False):
     return out
 
 
+def add_scaled(x, y, alpha):
+    out = _zeros("f", len(x))
+    _js.addScaled(out, _f32(x), _f32(y), alpha)
+    return out
+
+
 def conv2d(x, x_shape, w, w_shape, bias, stride, padding):
     N, C, H, W = x_shape
     O, _, KH, KW = w_shape

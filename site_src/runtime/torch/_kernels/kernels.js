@@ -46,6 +46,13 @@
     });
   }
 
+  // out = x + alpha * y elementwise, in a double, rounded to float32 once when stored.
+  function addScaled(out, x, y, alpha) {
+    withViews([[out, "f32"], [x, "f32"], [y, "f32"]], (out, x, y) => {
+      for (let i = 0; i < out.length; i++) out[i] = x[i] + alpha * y[i];
+    });
+  }
+
   // x (N, C, H, W) cross-correlated with w (O, C, KH, KW); out (N, O, OH, OW).
   // Each output adds x * w over c, kh, kw ascending from 0, then adds bias[o].
   function conv2d(out, x, w, bias, N, C, H, W, O, KH, KW, sh, sw, ph, pw) {
@@ -161,5 +168,5 @@
     });
   }
 
-  return { matmul, conv2d, conv2dBackward, maxPool2d, maxPool2dBackward };
+  return { matmul, addScaled, conv2d, conv2dBackward, maxPool2d, maxPool2dBackward };
 })()

@@ -27,6 +27,15 @@ def matmul(a, b, m, k, n, trans_a=False, trans_b=False):
     return out
 
 
+def add_scaled(x, y, alpha):
+    """x + alpha * y elementwise, for add/sub with alpha (SGD's p.add_(grad, alpha=-lr)); alpha is a float32 value.
+
+    Each element is computed in a double (alpha * y is exact there) and rounded to float32 once, which gives
+    ATen's fused multiply-add result for float32 tensors (test_kernels.py checks it against torch).
+    """
+    return array("f", [a + alpha * b for a, b in zip(x, y)])
+
+
 def _out_size(size, kernel, stride, pad):
     return (size + 2 * pad - kernel) // stride + 1
 

@@ -11,7 +11,7 @@ import operator
 from array import array
 from itertools import repeat
 
-from .. import _dtype
+from .. import _dtype, _kernels
 from .._tensor import Tensor
 from .._unsupported import unsupported
 from ..autograd.graph import needs_grad, record
@@ -125,20 +125,25 @@ def _sigmoid(x):
 
 
 # ---- arithmetic -------------------------------------------------------------------------------------------------
-def _scaled(other, alpha, dtype):
-    """How add/sub combine `other` scaled by alpha: a fused multiply-add per element as ATen's vectorized loop
+def _add_scaled(input, other, alpha, dtype):
+    """input + alpha * other, as add/sub compute it: a fused multiply-add per element as ATen's vectorized loop
     does it (the double sum rounded once reproduces it; tiny tensors whose ATen loop folds alpha into a scalar
     operand first can differ in the last bit)."""
     if alpha == 1:
-        return other, operator.add
+        return elementwise(operator.add, input, other, dtype=dtype)
     alpha = _dtype_scalar(alpha, dtype)
-    return other, lambda x, y: x + alpha * y
+    if (isinstance(input, Tensor) and isinstance(other, Tensor) and input.dtype is other.dtype is _dtype.float32
+            and input._shape == other._shape):
+        # The hot case (the SGD update p.add_(grad, alpha=-lr)): the kernel, not a Python call per element.
+        shape = input._shape
+        values = _kernels.add_scaled(input._values(), other._values(), alpha)
+        return Tensor._make(values, shape, views.contiguous_strides(shape), 0, dtype)
+    return elementwise(lambda x, y: x + alpha * y, input, other, dtype=dtype)
 
 
 def add(input, other, *, alpha=1):
     dtype = _dtype.result_type(input, other)
-    operand, combine = _scaled(other, alpha, dtype)
-    out = elementwise(combine, input, operand, dtype=dtype)
+    out = _add_scaled(input, other, alpha, dtype)
     return record("AddBackward0", out, (input, other),
                   lambda grad: (grad_for(input, grad), grad_for(other, grad if alpha == 1 else mul(grad, alpha))))
 
@@ -150,8 +155,7 @@ def sub(input, other, *, alpha=1):
     if dtype is _dtype.bool:
         raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not supported. "
                            "Use the `^` or `logical_xor()` operator instead.")
-    operand, combine = _scaled(other, -alpha, dtype)
-    out = elementwise(combine, input, operand, dtype=dtype)
+    out = _add_scaled(input, other, -alpha, dtype)
     return record("SubBackward0", out, (input, other),
                   lambda grad: (grad_for(input, grad), grad_for(other, mul(neg(grad), alpha))))
 

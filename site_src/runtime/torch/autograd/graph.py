@@ -22,11 +22,31 @@ _FREED = (
 )
 
 
-class Node:
-    """A recorded operation. Subclasses exist only to carry PyTorch's class names (AddmmBackward0, ...)."""
+class InputMetadata:
+    """What a node knows of one forward output (the gradient it will receive): PyTorch's _InputMetadata.
 
-    def __init__(self, next_functions, backward=None, saved=()):
+    As in PyTorch, `shape` is a plain list of ints; the graph visualizer reads it to label nodes.
+    """
+
+    __slots__ = ("shape", "dtype", "device")
+    is_nested_tensor = is_cpp_nested_tensor = False
+
+    def __init__(self, tensor):
+        self.shape, self.dtype, self.device = list(tensor._shape), tensor.dtype, tensor.device
+
+
+InputMetadata.__module__, InputMetadata.__name__ = "torch._C._autograd", "_InputMetadata"
+
+
+class Node:
+    """A recorded operation. Subclasses exist only to carry PyTorch's class names (AddmmBackward0, ...).
+
+    _input_metadata describes the forward op's output(s), as PyTorch's nodes do (one entry per output).
+    """
+
+    def __init__(self, next_functions, backward=None, saved=(), outputs=()):
         self.next_functions = next_functions
+        self._input_metadata = tuple(InputMetadata(t) for t in outputs)
         self._backward = backward
         self._saved = tuple((t, t._version[0]) for t in saved)  # version at save time, checked in backward
         self._sequence_nr = next(_sequence_nr)
@@ -66,7 +86,7 @@ class AccumulateGrad(Node):
     """The sink of a leaf tensor's gradient: adds it into `variable.grad`."""
 
     def __init__(self, variable):
-        super().__init__(())
+        super().__init__((), outputs=(variable,))
         self.variable = variable
 
     def name(self):
@@ -117,7 +137,7 @@ def record(name, result, inputs, backward, saved=()):
     so an in-place change to them before backward is reported instead of giving a wrong gradient.
     """
     if needs_grad(*inputs):
-        node = node_class(name)(tuple(edge(t) for t in inputs), backward, saved)
+        node = node_class(name)(tuple(edge(t) for t in inputs), backward, saved, outputs=(result,))
         result._set_grad_fn(node)
     return result
 

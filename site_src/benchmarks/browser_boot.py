@@ -1,0 +1,185 @@
+"""Boot and run times of the page runner in Debian's Chromium, next to a bare Pyodide boot from the same files.
+
+    .venv/bin/python site_src/benchmarks/browser_boot.py [--site DIR] [--rounds 3]
+
+Builds the site (or takes one built with `mkdocs build -d DIR`), serves it on localhost and measures, each
+round in a fresh browser context (cold HTTP cache, no service worker), alternating the two pages:
+- bare: a page that only boots Pyodide in a module worker from the site's assets/pyodide/ and prints one line;
+- tutorial: the forward/backward page, its first cell's Run pressed as soon as the button exists;
+time from navigation to the first output line, and bytes transferred until then. Then, on the warm tutorial
+page (cells already run), the time of a Run of each of its cells (LeNet's init and forward, its backward, ...),
+as the worker measured it and as the page saw it (Run to output). Targets: first output within 1.15x of the bare boot; warm Run < 100 ms.
+"""
+from __future__ import annotations
+
+import argparse
+import functools
+import http.server
+import statistics
+import subprocess
+import tempfile
+import threading
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+TUTORIAL_PAGE = "forward-backward/"
+
+# Same worker setup as the runner (module worker, indexURL = assets/pyodide/), nothing else.
+BARE_PAGE = b"""<!doctype html><meta charset="utf-8"><title>bare Pyodide</title>
+<pre id="out"></pre>
+<script type="module">
+const source = `
+const { loadPyodide } = await import(new URL("assets/pyodide/pyodide.mjs", self.name).href);
+const pyodide = await loadPyodide({ indexURL: new URL("assets/pyodide/", self.name).href });
+pyodide.setStdout({ batched: (text) => postMessage(text) });
+pyodide.runPython("print('hello from Python')");
+`;
+const worker = new Worker(URL.createObjectURL(new Blob([source], { type: "text/javascript" })),
+                          { type: "module", name: location.href.replace(/[^/]*$/, "") });
+worker.onmessage = ({ data }) => {
+  window.firstOutputMs ??= performance.now();
+  document.getElementById("out").textContent += data + "\\n";
+};
+</script>
+"""
+
+# Records when a cell's output area first shows output from the browser (performance.now(): ms since navigation).
+WATCH_FIRST_OUTPUT = """
+new MutationObserver(() => {
+  const shown = document.querySelector('.nn-output[data-origin="browser"] code');
+  if (shown && shown.textContent && window.firstOutputMs === undefined) window.firstOutputMs = performance.now();
+}).observe(document, { subtree: true, childList: true, characterData: true, attributes: true });
+"""
+
+
+class Handler(http.server.SimpleHTTPRequestHandler):
+    extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map,
+                      ".mjs": "text/javascript", ".wasm": "application/wasm"}
+
+    def do_GET(self):
+        if self.path == "/__bare__.html":
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", str(len(BARE_PAGE)))
+            self.end_headers()
+            self.wfile.write(BARE_PAGE)
+        else:
+            super().do_GET()
+
+    def log_message(self, *args):
+        pass
+
+
+def build_site(target: Path) -> Path:
+    subprocess.run([str(ROOT / ".venv" / "bin" / "mkdocs"), "build", "--strict", "-q", "-d", str(target)],
+                   cwd=ROOT, check=True)
+    return target
+
+
+def transferred(page) -> list[int]:
+    sizes = []
+    page.on("requestfinished", lambda request: sizes.append(sum(request.sizes()[k] for k in ("responseBodySize", "responseHeadersSize"))))
+    return sizes
+
+
+def cold_bare(browser, url: str) -> tuple[float, int]:
+    context = browser.new_context()
+    page = context.new_page()
+    sizes = transferred(page)
+    page.goto(url + "__bare__.html")
+    page.wait_for_function("() => window.firstOutputMs !== undefined", timeout=180_000)
+    result = page.evaluate("() => window.firstOutputMs"), sum(sizes)
+    context.close()
+    return result
+
+
+def cold_tutorial(browser, url: str) -> tuple[float, int, object]:
+    context = browser.new_context()
+    page = context.new_page()
+    page.add_init_script(WATCH_FIRST_OUTPUT)
+    sizes = transferred(page)
+    page.goto(url + TUTORIAL_PAGE, wait_until="commit")
+    page.locator('.nn-cell[data-cell="0"]').get_by_role("button", name="Run", exact=True).click(timeout=180_000)
+    page.wait_for_function("() => window.firstOutputMs !== undefined", timeout=180_000)
+    first = page.evaluate("() => window.firstOutputMs")
+    bytes_until_first = sum(sizes)
+    return first, bytes_until_first, (context, page)
+
+
+def warm_run(page, rounds: int) -> list[tuple[str, list[float], list[float]]]:
+    """Run all once, then time a Run of each cell of the page (forward with LeNet's init, backward, ...)."""
+    page.evaluate("() => window.nnRunner.page.runAll()")
+    timings = []
+    for index, code in enumerate(page.evaluate("() => window.nnRunner.page.cells.map((c) => c.code)")):
+        worker_ms, page_ms = [], []
+        for _ in range(rounds + 1):  # the first Run after Run all is dropped: it may still be warming caches
+            elapsed = page.evaluate("""async (i) => {
+                const page = window.nnRunner.page, started = performance.now();
+                await page.run(i);
+                return [Number(page.cells[i].root.dataset.lastRunMs), performance.now() - started];
+            }""", index)
+            worker_ms.append(elapsed[0])
+            page_ms.append(elapsed[1])
+        first_line = next(line for line in code.splitlines() if line.strip() and not line.startswith("#"))
+        timings.append((f"cell {index} ({first_line[:28]})", worker_ms[1:], page_ms[1:]))
+    return timings
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--site", type=Path, help="a site already built with `mkdocs build -d DIR`")
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="browser-boot-") as tmp:
+        site = args.site or build_site(Path(tmp) / "site")
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Handler, directory=str(site)))
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        url = f"http://127.0.0.1:{server.server_address[1]}/"
+        bare, tutorial, bare_bytes, tutorial_bytes = [], [], [], []
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            warm_page = None
+            for round_ in range(args.rounds):
+                ms, size = cold_bare(browser, url)
+                bare.append(ms)
+                bare_bytes.append(size)
+                ms, size, (context, page) = cold_tutorial(browser, url)
+                tutorial.append(ms)
+                tutorial_bytes.append(size)
+                if round_ == args.rounds - 1:
+                    warm_page = (context, page)
+                else:
+                    context.close()
+            timings = warm_run(warm_page[1], args.rounds)
+            warm_page[0].close()
+            browser.close()
+        server.shutdown()
+
+    def row(name, values, unit, digits=0):
+        shown = ", ".join(f"{v:.{digits}f}" for v in values)
+        print(f"  {name:<44} median {statistics.median(values):>9.{digits}f} {unit}   ({shown})")
+
+    print(f"Chromium {CHROMIUM}, {args.rounds} rounds, cold cache each round")
+    row("bare Pyodide boot -> first output", bare, "ms")
+    row(f"tutorial {TUTORIAL_PAGE} -> first cell output", tutorial, "ms")
+    ratio = statistics.median(tutorial) / statistics.median(bare)
+    print(f"  {'ratio tutorial / bare':<44} {ratio:.3f}  (target <= 1.15)")
+    row("bytes until first output, bare", [b / 1e6 for b in bare_bytes], "MB", 2)
+    row("bytes until first output, tutorial", [b / 1e6 for b in tutorial_bytes], "MB", 2)
+    print(f"  warm Run on {TUTORIAL_PAGE}, in the worker / Run to output on the page:")
+    for name, worker_ms, page_ms in timings:
+        row(f"  {name}, worker", worker_ms, "ms", 1)
+        row(f"  {name}, page", page_ms, "ms", 1)
+    slowest = max(statistics.median(page_ms) for _, _, page_ms in timings)
+    print(f"  target: warm Run < 100 ms: {'met' if slowest < 100 else 'NOT met'} (slowest cell {slowest:.1f} ms)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,204 @@
+"""Graph model -> Graphviz DOT.
+
+The same DOT is rendered by Graphviz's ``dot`` at build time and by
+@viz-js/viz (Graphviz compiled to WebAssembly) in the browser, so the look is
+decided here. Every node, edge and cluster carries a CSS class and an id
+prefixed with ``graph_id``, which survive into the SVG from either renderer:
+graph.css themes them, and several diagrams can share one page. The colours
+written here are fallbacks for PNG output and SVG shown outside the site.
+Pure standard library: this module also runs inside Pyodide.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from typing import Iterable
+
+from .walk import Graph, Node, Shape
+
+FONT = "Helvetica,Arial,sans-serif"
+_SAFE_ID = re.compile(r"[A-Za-z][A-Za-z0-9_-]*\Z")
+
+
+def format_shape(shape: Shape) -> str:
+    """torch.Size's spelling without the wrapper: [1, 16, 5, 5]; [] for a scalar."""
+    return "[" + ", ".join(str(size) for size in shape) + "]"
+
+
+def _shapes_text(node: Node) -> str:
+    return " ".join(format_shape(shape) for shape in node.shapes)
+
+
+def _quote(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"'
+
+
+class _HtmlLabel(str):
+    """A Graphviz HTML-like label, written between <...> instead of quotes."""
+
+
+def _attributes(attributes: dict[str, str]) -> str:
+    parts = []
+    for key, value in attributes.items():
+        rendered = f"<{value}>" if isinstance(value, _HtmlLabel) else _quote(value)
+        parts.append(f"{key}={rendered}")
+    return "[" + ", ".join(parts) + "]"
+
+
+def _label(node: Node) -> _HtmlLabel:
+    shapes = _shapes_text(node)
+    if node.label:
+        detail = html.escape(f"{node.name} {shapes}".strip())
+        return _HtmlLabel(f'<B>{html.escape(node.label)}</B><BR/><FONT POINT-SIZE="9">{detail}</FONT>')
+    if shapes:
+        return _HtmlLabel(f'{html.escape(node.name)}<BR/><FONT POINT-SIZE="9">{html.escape(shapes)}</FONT>')
+    return _HtmlLabel(html.escape(node.name))
+
+
+# Past this many steps a path is shown as its indices: the Python spelling costs ~20
+# characters a step, in every node of a deep graph (an SVG of megabytes).
+MAX_EXPRESSION_STEPS = 16
+
+
+def _where(graph: Graph, node: Node) -> str:
+    """How the root reaches ``node``: the Python for short paths, the indices for long ones."""
+    if len(node.path) <= MAX_EXPRESSION_STEPS:
+        return graph.expression(node)
+    indices = " ".join(str(index) for index in node.path)
+    return f"{graph.root_expression} then next_functions indices {indices} ({len(node.path)} steps)"
+
+
+def _kind(node: Node) -> str:
+    if not node.is_leaf:
+        return "ag-op"
+    return "ag-param" if node.label else "ag-leaf"
+
+
+# Fallback colours (PNG, SVG outside the site); graph.css overrides them on the page.
+GRAPH_STYLE = {
+    # nslimit bounds the network-simplex passes that place nodes: a leaf shared by many
+    # layers (an nn.Linear applied 50 times) turns into thousands of long-edge points,
+    # which took dot minutes; small graphs finish well inside the bound, unchanged.
+    "rankdir": "TB", "ordering": "out", "nodesep": "0.25", "ranksep": "0.35", "nslimit": "2",
+    "fontname": FONT, "fontsize": "10", "bgcolor": "transparent", "class": "ag-graph",
+}
+NODE_STYLE = {
+    "shape": "box", "style": "rounded,filled", "fontname": FONT, "fontsize": "11", "height": "0.3",
+    "margin": "0.12,0.05", "color": "#555555", "fillcolor": "#ffffff", "fontcolor": "#222222",
+}
+EDGE_STYLE = {"fontname": FONT, "fontsize": "9", "arrowsize": "0.6", "color": "#777777", "fontcolor": "#555555"}
+CLUSTER_STYLE = {"style": "rounded,dashed", "color": "#999999", "fontcolor": "#555555", "class": "ag-cluster"}
+ON_PATH_STYLE = {"penwidth": "2.5", "color": "#e65100"}
+PARAMETER_STYLE = {"fillcolor": "#e3f2fd"}
+
+
+def to_dot(
+    graph: Graph,
+    *,
+    graph_id: str = "autograd",
+    title: str | None = None,
+    clusters: bool = False,
+    highlight: Iterable[int] = (),
+    rankdir: str = "TB",
+) -> str:
+    """DOT source for ``graph``.
+
+    graph_id: prefix of every id in the output (letters, digits, '-', '_'); give
+        each diagram on a page its own.
+    title: the graph's name, which Graphviz writes as the SVG's <title>.
+    clusters: box the nodes of each nn.Module (Node.module) together.
+    highlight: next_functions indices from the root; the nodes and edges of that
+        walk get the class "ag-on-path" (ValueError if the walk does not exist).
+    rankdir: "TB" puts the root (the loss) on top, as backward() starts there.
+    """
+    if not _SAFE_ID.match(graph_id):
+        raise ValueError(f"graph_id {graph_id!r} must start with a letter and hold only letters, digits, '-', '_'")
+    highlight = tuple(highlight)
+    on_path = graph.follow(highlight) if highlight else ()
+    path_nodes = {node.id for node in on_path}
+    path_edges = {(a.id, step, b.id) for a, step, b in zip(on_path, highlight, on_path[1:])}
+    fanout: dict[str, int] = {}
+    for edge in graph.edges:
+        fanout[edge.source] = fanout.get(edge.source, 0) + 1
+
+    depth_inside = _depth_inside_modules(graph)
+
+    title = title or f"Autograd graph of {graph.root_expression}"
+    lines = [
+        f"digraph {_quote(title)} {{",
+        f"  graph {_attributes({'id': graph_id, **GRAPH_STYLE, 'rankdir': rankdir})};",
+        f"  node {_attributes(NODE_STYLE)};",
+        f"  edge {_attributes(EDGE_STYLE)};",
+    ]
+
+    if clusters:
+        members: dict[str, list[str]] = {}
+        for node in graph.nodes:
+            if node.module:
+                members.setdefault(node.module, []).append(node.id)
+        for index, (module, node_ids) in enumerate(members.items()):
+            cluster = _attributes({"id": f"{graph_id}-cluster{index}", "label": module, **CLUSTER_STYLE})
+            lines.append(f"  subgraph cluster_{index} {{ graph {cluster}; {'; '.join(node_ids)}; }}")
+
+    for node in graph.nodes:
+        classes = ["ag-node", _kind(node)]
+        if node is graph.root:
+            classes.append("ag-root")
+        style = PARAMETER_STYLE if node.label else {}
+        if node.id in path_nodes:
+            classes.append("ag-on-path")
+            style = ON_PATH_STYLE
+        tooltip = " · ".join(filter(None, (_where(graph, node), node.label or node.name, _shapes_text(node))))
+        attributes = {"id": f"{graph_id}-{node.id}", "class": " ".join(classes), "label": _label(node),
+                      "tooltip": tooltip, **style}
+        lines.append(f"  {node.id} {_attributes(attributes)};")
+
+    for number, edge in enumerate(graph.edges):
+        source, target = graph.node(edge.source), graph.node(edge.target)
+        attributes = {
+            "id": f"{graph_id}-e{number}",
+            "class": "ag-edge",
+            "tooltip": f"{source.label or source.name}.next_functions[{edge.index}] → {target.label or target.name}",
+        }
+        if (edge.source, edge.index, edge.target) in path_edges:
+            attributes["class"] += " ag-on-path"
+            attributes.update(ON_PATH_STYLE)
+        # The index tells neighbours apart; on a node's only edge it would be noise. A tail
+        # label sits where the edge leaves its node and, unlike a label, adds no ranks.
+        if fanout[edge.source] > 1 or edge.index:
+            attributes["taillabel"] = str(edge.index)
+        # Heavy op-to-op edges keep the chain of operations straight; leaves hang beside it.
+        if not target.is_leaf:
+            attributes["weight"] = "8"
+        # An edge leaving a module's box starts below the box, so the chain runs on under it
+        # instead of stepping sideways past every box.
+        if clusters and source.module and target.module != source.module:
+            attributes["minlen"] = str(depth_inside[source.id] + 1)
+        lines.append(f"  {edge.source} -> {edge.target} {_attributes(attributes)};")
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def _depth_inside_modules(graph: Graph) -> dict[str, int]:
+    """For each node, the longest run of edges from it that stays inside its module.
+
+    Iterative: a module applied many times in a row (fc(fc(fc(x)))) makes long runs.
+    """
+    inside: dict[str, list[str]] = {}
+    for edge in graph.edges:
+        source, target = graph.node(edge.source), graph.node(edge.target)
+        if source.module and source.module == target.module:
+            inside.setdefault(edge.source, []).append(edge.target)
+    depth: dict[str, int] = {}
+    for start in graph.nodes:
+        stack = [start.id]
+        while stack:
+            node = stack[-1]
+            pending = [child for child in inside.get(node, ()) if child not in depth]
+            if pending:
+                stack.extend(pending)
+                continue
+            stack.pop()
+            depth[node] = max((depth[child] + 1 for child in inside.get(node, ())), default=0)
+    return depth

@@ -1,0 +1,23 @@
+"""Run Graphviz's ``dot`` (build time only; the browser uses @viz-js/viz)."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+
+FORMATS = ("svg", "png")
+
+
+def run_dot(dot_source: str, fmt: str = "svg") -> bytes:
+    """Lay out and draw ``dot_source`` with the ``dot`` program; returns the file's bytes."""
+    if fmt not in FORMATS:
+        raise ValueError(f"format {fmt!r} is not one of {', '.join(FORMATS)}")
+    program = shutil.which("dot")
+    if program is None:
+        raise RuntimeError("Graphviz's `dot` program is not on PATH (Debian: apt-get install graphviz)")
+    result = subprocess.run(
+        [program, f"-T{fmt}"], input=dot_source.encode(), capture_output=True, check=False
+    )
+    if result.returncode != 0:
+        raise RuntimeError(f"dot -T{fmt} failed: {result.stderr.decode(errors='replace').strip()}")
+    return result.stdout

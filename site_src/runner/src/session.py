@@ -1,0 +1,112 @@
+"""Page sessions inside the worker's Pyodide: one interpreter per tab, one fresh namespace per page.
+
+As in the build (tutorial_site/session.py), a page's cells run in order in a new `__main__` namespace, and the
+snippet modules a page imports (lenet.py) are imported afresh for it; `torch` stays imported across pages, as
+it does in the build's one process (the tutorial's snippets seed the generator themselves).
+"""
+import ast
+import builtins
+import importlib
+import linecache
+import os
+import sys
+import traceback
+
+WORKDIR = "/home/pyodide/page"
+
+
+def _forget_page_modules():
+    for name, module in list(sys.modules.items()):
+        if (getattr(module, "__file__", None) or "").startswith(WORKDIR + "/"):
+            del sys.modules[name]
+
+
+class PageSession:
+    def __init__(self, modules: dict[str, str]):
+        _forget_page_modules()
+        # Files from an earlier page must not shadow this page's imports.
+        os.makedirs(WORKDIR, exist_ok=True)
+        for old in os.listdir(WORKDIR):
+            os.remove(os.path.join(WORKDIR, old))
+        for filename, source in modules.items():
+            with open(os.path.join(WORKDIR, filename), "w") as f:
+                f.write(source)
+        if WORKDIR not in sys.path:
+            sys.path.insert(0, WORKDIR)
+        os.chdir(WORKDIR)
+        importlib.invalidate_caches()
+        self.namespace = {"__name__": "__main__", "__builtins__": builtins}
+        self.graphable = {}  # cell index -> (label, tensor) whose autograd graph "Show graph" draws
+
+    def run(self, cell: int, code: str) -> tuple[bool, str | None]:
+        """Run one cell; if it raises, print the traceback (editor line numbers) instead.
+
+        Returns (finished without an exception, label of a tensor with a grad_fn this cell produced: its last
+        expression, else the last such variable it assigned; None when there is none).
+        """
+        filename = f"<cell {cell}>"
+        # linecache lets tracebacks quote the edited lines, as they would from a file.
+        linecache.cache[filename] = (len(code), None, code.splitlines(True), filename)
+        self.graphable.pop(cell, None)
+        try:
+            tree = ast.parse(code, filename)
+            # Keep the last expression's value (it is never printed: the build shows stdout only).
+            last = ast.Expression(tree.body.pop().value) if tree.body and isinstance(tree.body[-1], ast.Expr) else None
+            exec(compile(tree, filename, "exec"), self.namespace)
+            value = eval(compile(last, filename, "eval"), self.namespace) if last else None
+        except BaseException as exc:  # the reader's code may raise anything, KeyboardInterrupt included
+            _print_user_traceback(exc)
+            return False, None
+        finally:
+            sys.stdout.flush()
+        target = _graph_target(tree, value, last, self.namespace)
+        if target:
+            self.graphable[cell] = target
+        return True, target[0] if target else None
+
+    def graph_dot(self, cell: int) -> str:
+        """DOT of the autograd graph behind the tensor cell `cell` produced, leaves named after the page's variables."""
+        import grad_graph  # the build's visualizer, unpacked from grad_graph.zip on first use
+        from grad_graph.names import names_from_globals
+
+        label, tensor = self.graphable[cell]
+        return grad_graph.render(
+            tensor,
+            format="dot",
+            params=names_from_globals(self.namespace),
+            name=label if label.isidentifier() else None,
+            graph_id=f"cell{cell}-graph",
+        )
+
+
+def _has_grad_fn(value) -> bool:
+    return getattr(value, "grad_fn", None) is not None and hasattr(value, "backward")
+
+
+def _graph_target(tree, value, last, namespace):
+    if last is not None and _has_grad_fn(value):
+        return ast.unparse(last.body), value
+    assigned = [
+        node.id
+        for stmt in tree.body
+        if isinstance(stmt, (ast.Assign, ast.AugAssign, ast.AnnAssign))
+        for target in (stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target])
+        for node in ast.walk(target)
+        if isinstance(node, ast.Name)
+    ]
+    for name in reversed(assigned):
+        if _has_grad_fn(namespace.get(name)):
+            return name, namespace[name]
+    return None
+
+
+def _print_user_traceback(exc: BaseException):
+    # Drop this module's own frames so the traceback starts at the reader's cell.
+    tb = exc.__traceback__
+    while tb is not None and tb.tb_frame.f_code.co_filename == __file__:
+        tb = tb.tb_next
+    if isinstance(exc, SyntaxError) and (exc.filename or "").startswith("<cell "):
+        tb = None  # raised by the parser: its frames are not the reader's
+    sys.stdout.flush()
+    traceback.print_exception(type(exc), exc, tb, file=sys.stderr)
+    sys.stderr.flush()

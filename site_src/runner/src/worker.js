@@ -1,0 +1,180 @@
+// The Python worker: boots Pyodide from the site's own files, then runs cells for the page sessions it is
+// given. One worker lives for the whole tab (instant navigation keeps it); each page gets a fresh session.
+import sessionSource from "./session.py";
+
+const ASSETS = new URL("../", self.location.href); // .../assets/ (this file is assets/runner/worker.js)
+const INDEX_URL = new URL("pyodide/", ASSETS).href;
+
+let pyodide = null;
+let session = null; // the Python PageSession of the page being shown
+let sessionId = null;
+let output = null; // {id} of the run whose output is being streamed
+const QUIET = { messageCallback: () => {} }; // loadPackage's "Loading ..." lines are not the cell's output
+
+function post(message) {
+  self.postMessage(message);
+}
+
+// Counts the bytes of every fetch Pyodide makes (core wasm, stdlib, lockfile, wheels) so the page can show
+// download progress; loadPyodide itself reports none.
+function fetchWithProgress(onBytes) {
+  const plainFetch = self.fetch.bind(self);
+  return async (input, init) => {
+    const response = await plainFetch(input, init);
+    if (!response.body) return response;
+    onBytes(0, Number(response.headers.get("Content-Length")) || 0);
+    const counted = response.body.pipeThrough(
+      new TransformStream({
+        transform(chunk, controller) {
+          onBytes(chunk.byteLength, 0);
+          controller.enqueue(chunk);
+        },
+      }),
+    );
+    return new Response(counted, { status: response.status, statusText: response.statusText, headers: response.headers });
+  };
+}
+
+// Streams a run's output to the page in chunks: one message per write would flood the page on print loops,
+// and a timer cannot fire while Python holds this thread, so flush on size or elapsed time at each write.
+// stdout and stderr share one buffer so the page gets them interleaved as printed (the build captured both
+// into one text).
+const outputBuffer = {
+  decoders: { stdout: new TextDecoder(), stderr: new TextDecoder() },
+  stream: null,
+  pending: "",
+  lastFlush: 0,
+  writer(name) {
+    return (bytes) => {
+      if (name !== this.stream) this.flush();
+      this.stream = name;
+      this.pending += this.decoders[name].decode(bytes, { stream: true });
+      if (this.pending.length > 4096 || performance.now() - this.lastFlush > 30) this.flush();
+      return bytes.length;
+    };
+  },
+  flush() {
+    if (this.pending && output) post({ type: "stream", id: output.id, name: this.stream, text: this.pending });
+    this.pending = "";
+    this.lastFlush = performance.now();
+  },
+};
+
+// Progress of the boot's downloads. Counting starts with the worker, and with it the downloads that need
+// no page code: the page's boot message may come later (boot.js sends it once the page's cells are parsed).
+let loaded = 0;
+let total = 0;
+let booting = true; // packages fetched later, for a page, are not part of the boot's progress
+self.fetch = fetchWithProgress((bytes, expected) => {
+  loaded += bytes;
+  total += expected;
+  if (booting) post({ type: "status", phase: "downloading", loaded, total });
+});
+post({ type: "status", phase: "downloading", loaded, total });
+// The lockfile is fetched here rather than by loadPyodide: boot() picks from it the packages the page imports
+// (the torch wheel), which then download while Pyodide boots rather than after.
+const lockfile = fetch(new URL("pyodide-lock.json", INDEX_URL)).then((response) => response.json());
+const pyodideModule = import(new URL("pyodide.mjs", INDEX_URL).href);
+
+async function boot({ interruptBuffer, code }) {
+  const [{ loadPyodide }, lock] = await Promise.all([pyodideModule, lockfile]);
+  const imported = importedNames(code);
+  const packages = Object.values(lock.packages).filter((p) => p.imports.some((name) => imported.has(name)));
+  pyodide = await loadPyodide({
+    indexURL: INDEX_URL,
+    lockFileContents: lock,
+    packageBaseUrl: INDEX_URL,
+    packages: packages.map((p) => p.name),
+    env: { PYTHONHASHSEED: "0" },
+  });
+  booting = false;
+  post({ type: "status", phase: "starting" });
+  pyodide.setStdout({ write: outputBuffer.writer("stdout") });
+  pyodide.setStderr({ write: outputBuffer.writer("stderr") });
+  if (interruptBuffer) pyodide.setInterruptBuffer(interruptBuffer);
+  pyodide.FS.writeFile("/home/pyodide/nn_page_session.py", sessionSource);
+  pyodide.runPython("import sys; sys.path.append('/home/pyodide'); import nn_page_session");
+  // Import the page's packages (torch) as part of the boot, without waiting for the page to ask for its
+  // session: the first Run should find them imported. The page's own modules (lenet.py) come with the session.
+  for (const name of packages.flatMap((p) => p.imports).filter((name) => imported.has(name))) {
+    try {
+      pyodide.pyimport(name).destroy();
+    } catch {
+      // An import that fails here fails again, with its traceback, when its cell runs.
+    }
+  }
+  post({ type: "status", phase: "ready", interrupts: Boolean(interruptBuffer) });
+}
+
+async function startSession({ id, session: pageSession, modules, code }) {
+  // Fetch the packages this page imports (the in-browser torch wheel) before the reader clicks Run.
+  await pyodide.loadPackagesFromImports([...Object.values(modules), ...code].join("\n"), QUIET);
+  const PageSession = pyodide.pyimport("nn_page_session").PageSession;
+  const modulesDict = pyodide.toPy(modules);
+  session?.destroy();
+  session = PageSession(modulesDict);
+  modulesDict.destroy();
+  PageSession.destroy();
+  sessionId = pageSession;
+  // Importing torch takes a moment: do it now, in the reader's reading time, not in the first Run.
+  for (const name of importedNames(code)) {
+    try {
+      pyodide.pyimport(name).destroy();
+    } catch {
+      // An import that fails here fails again, with its traceback, when its cell runs.
+    }
+  }
+  post({ type: "session", id });
+}
+
+// Top-level `import X` / `from X import` names of the page's cells, to load and import ahead of Run.
+function importedNames(code) {
+  const names = new Set();
+  for (const match of code.join("\n").matchAll(/^(?:import|from)\s+([A-Za-z_][\w]*)/gm)) names.add(match[1]);
+  return names;
+}
+
+async function run({ id, session: forSession, cell, code }) {
+  if (forSession !== sessionId) throw new Error("stale session");
+  await pyodide.loadPackagesFromImports(code, QUIET);
+  output = { id };
+  const started = performance.now();
+  let ok, graph;
+  try {
+    const result = session.run(cell, code);
+    [ok, graph] = result.toJs();
+    result.destroy();
+  } finally {
+    outputBuffer.flush();
+    output = null;
+  }
+  post({ type: "done", id, ok, graph: graph ?? null, ms: performance.now() - started });
+}
+
+let gradGraphUnpacked = null;
+
+async function graphDot({ id, session: forSession, cell }) {
+  if (forSession !== sessionId) throw new Error("stale session");
+  // The visualizer's pure-Python walker and DOT writer (site_src/grad_graph), fetched when first needed.
+  gradGraphUnpacked ??= fetch(new URL("runner/grad_graph.zip", ASSETS))
+    .then((response) => response.arrayBuffer())
+    .then((zip) => pyodide.unpackArchive(zip, "zip", { extractDir: "/home/pyodide" }));
+  await gradGraphUnpacked;
+  post({ type: "graph", id, dot: session.graph_dot(cell) });
+}
+
+const handlers = { boot, session: startSession, run, graph: graphDot };
+
+// Messages are handled one at a time, in order: a run must not start before its page's session exists.
+let queue = Promise.resolve();
+self.onmessage = ({ data }) => {
+  queue = queue.then(async () => {
+    try {
+      await handlers[data.type](data);
+    } catch (error) {
+      const message = String(error?.message ?? error);
+      if (data.type === "boot") post({ type: "status", phase: "error", message });
+      else post({ type: "error", id: data.id, during: data.type, message });
+    }
+  });
+};

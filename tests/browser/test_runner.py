@@ -1,0 +1,276 @@
+"""The page runner in real Chromium, against the site built with the real plugin.
+
+Expected outputs are the build-time outputs real PyTorch printed (the page's own nn-page data), never typed here.
+"""
+from __future__ import annotations
+
+import re
+import time
+from pathlib import Path
+
+import pytest
+from browser_support import page_data, pages_with_cells, wait_ready
+from support import ROOT
+
+ADDRESS = re.compile(r"0x[0-9a-fA-F]+")
+DOC_PAGES = sorted(
+    ("" if doc.stem == "index" else f"{doc.stem}/")
+    for doc in (ROOT / "docs").glob("*.md")
+    if "```python" in doc.read_text(encoding="utf-8")
+)
+
+
+def mask(text: str) -> str:
+    return ADDRESS.sub("0x…", text)
+
+
+def cell(page, index: int):
+    return page.locator(f'.nn-cell[data-cell="{index}"]')
+
+
+def output_text(page, index: int) -> str:
+    return cell(page, index).locator(".nn-output code").text_content()
+
+
+def set_code(page, index: int, code: str):
+    editor = cell(page, index).locator(".cm-content")
+    editor.click()
+    page.keyboard.press("ControlOrMeta+a")
+    page.keyboard.insert_text(code)
+
+
+def editor_code(page, index: int) -> str:
+    return page.evaluate("(i) => window.nnRunner.page.cells[i].editor.state.doc.toString()", index)
+
+
+def wait_idle(page):
+    """Until every run asked for so far has ended."""
+    page.evaluate("() => window.nnRunner.page.queue")
+
+
+def open_page(page, url: str):
+    page.goto(url)
+    wait_ready(page)
+
+
+@pytest.fixture(scope="module")
+def first_page(site_dir) -> str:
+    return pages_with_cells(site_dir)[0]
+
+
+@pytest.mark.parametrize("path", DOC_PAGES)
+def test_run_all_prints_the_build_time_output_and_stays_on_the_origin(page, site_dir, site_url, path):
+    if path not in pages_with_cells(site_dir):
+        pytest.skip(f"{path or 'index'} has no runnable cells")
+    requests = []
+    page.on("request", lambda request: requests.append(request.url))
+    open_page(page, site_url + path)
+    page.get_by_role("button", name="Run all").click()
+    page.wait_for_function("() => document.querySelectorAll('.nn-output[data-origin=browser]').length > 0")
+    wait_idle(page)
+    for expected in page_data(site_dir, path)["cells"]:
+        assert mask(output_text(page, expected["cell"])) == mask(expected["output"]), f"cell {expected['cell']}"
+    assert [url for url in requests if not url.startswith(site_url)] == []
+
+
+def test_edited_cell_runs_with_ctrl_enter_and_reset_restores_the_code(page, site_dir, site_url, first_page):
+    open_page(page, site_url + first_page)
+    original = page_data(site_dir, first_page)["cells"][0]["code"]
+    assert editor_code(page, 0) == original
+    set_code(page, 0, 'print("edited", 6 * 7)')
+    page.keyboard.press("ControlOrMeta+Enter")
+    page.wait_for_function("() => document.querySelector('.nn-cell[data-cell=\"0\"] .nn-output code').textContent.includes('edited 42')")
+    assert output_text(page, 0) == "edited 42\n"
+    cell(page, 0).get_by_role("button", name="Reset").click()
+    assert editor_code(page, 0) == original
+
+
+@pytest.mark.parametrize("isolated", [False, True], ids=["terminate-worker", "interrupt-buffer"])
+def test_stop_ends_a_runaway_cell_within_a_second(page, site_url, isolated_site_url, first_page, isolated):
+    open_page(page, (isolated_site_url if isolated else site_url) + first_page)
+    assert page.evaluate("() => crossOriginIsolated") is isolated
+    set_code(page, 0, "while True: pass")
+    cell(page, 0).get_by_role("button", name="Run", exact=True).click()
+    page.wait_for_selector('.nn-cell[data-cell="0"][aria-busy="true"]')
+    page.wait_for_timeout(300)  # let it spin
+    started = time.monotonic()
+    cell(page, 0).get_by_role("button", name="Stop").click()
+    page.wait_for_function("() => /stopped/i.test(document.querySelector('.nn-cell[data-cell=\"0\"] .nn-output code').textContent)")
+    assert time.monotonic() - started < 1.0
+    if isolated:
+        assert "KeyboardInterrupt" in output_text(page, 0)
+    set_code(page, 0, 'print("after stop")')
+    cell(page, 0).get_by_role("button", name="Run", exact=True).click()
+    page.wait_for_function("() => document.querySelector('.nn-cell[data-cell=\"0\"] .nn-output code').textContent === 'after stop\\n'")
+
+
+def test_traceback_uses_the_editor_line_numbers(page, site_url, first_page):
+    open_page(page, site_url + first_page)
+    set_code(page, 0, 'a = 1\nb = 2\n\nraise ValueError("boom")\n')
+    cell(page, 0).get_by_role("button", name="Run", exact=True).click()
+    wait_idle(page)
+    text = output_text(page, 0)
+    assert 'File "<cell 0>", line 4, in <module>' in text
+    assert 'raise ValueError("boom")' in text
+    assert text.rstrip().endswith("ValueError: boom")
+    assert "nn_page_session" not in text  # the runner's own frames are not the reader's
+
+
+def test_syntax_error_points_at_the_editor_line(page, site_url, first_page):
+    open_page(page, site_url + first_page)
+    set_code(page, 0, "x = 1\ny = (2\n")
+    cell(page, 0).get_by_role("button", name="Run", exact=True).click()
+    wait_idle(page)
+    text = output_text(page, 0)
+    assert 'File "<cell 0>", line 2' in text and "SyntaxError" in text
+    assert "Traceback" not in text
+
+
+def test_unsupported_torch_api_names_itself(page, site_url, first_page):
+    open_page(page, site_url + first_page)
+    set_code(page, 0, "import torch\ntorch.linalg.svd(torch.ones(2, 2))\n")
+    cell(page, 0).get_by_role("button", name="Run", exact=True).click()
+    wait_idle(page)
+    assert "NotImplementedError: torch.linalg.svd is not available in the in-browser runtime" in output_text(page, 0)
+
+
+def test_cells_and_outputs_carry_their_accessibility_attributes(page, site_url, first_page):
+    open_page(page, site_url + first_page)
+    cells = page.locator(".nn-cell")
+    for i in range(cells.count()):
+        one = cells.nth(i)
+        for name in ("Run", "Stop", "Reset"):
+            assert one.get_by_role("button", name=name, exact=True).count() == 1
+        assert one.locator(".nn-output").get_attribute("aria-live") == "polite"
+        assert one.get_attribute("aria-busy") is None
+    set_code(page, 0, "for _ in range(3_000_000): pass\nprint('done')")
+    cell(page, 0).get_by_role("button", name="Run", exact=True).click()
+    page.wait_for_selector('.nn-cell[data-cell="0"][aria-busy="true"]')
+    wait_idle(page)
+    assert output_text(page, 0) == "done\n"
+    assert cell(page, 0).get_attribute("aria-busy") is None
+
+
+def test_keyboard_reaches_the_buttons_with_a_visible_focus(page, site_url, first_page):
+    open_page(page, site_url + first_page)
+    cell(page, 0).locator(".cm-content").click()
+    page.keyboard.press("Tab")  # Tab leaves the editor: no keyboard trap
+    focused = page.evaluate("() => [document.activeElement.textContent, getComputedStyle(document.activeElement).outlineStyle]")
+    assert focused == ["Run", "solid"]
+    page.keyboard.press("Enter")
+    wait_idle(page)
+    assert page.locator('.nn-output[data-cell="0"][data-origin="browser"]').count() == 1
+
+
+@pytest.mark.parametrize("scheme", ["default", "slate"])
+def test_editor_follows_the_material_palette(page, site_url, first_page, scheme):
+    open_page(page, site_url + first_page)
+    page.evaluate("(scheme) => document.body.setAttribute('data-md-color-scheme', scheme)", scheme)
+    colours = page.evaluate("""() => {
+        const probe = document.createElement('div');
+        probe.style.background = 'var(--md-code-bg-color)';
+        probe.style.color = 'var(--md-code-fg-color)';
+        document.body.append(probe);
+        const editor = getComputedStyle(document.querySelector('.cm-editor'));
+        const want = getComputedStyle(probe);
+        return [editor.backgroundColor, want.backgroundColor, editor.color, want.color];
+    }""")
+    assert colours[0] == colours[1] and colours[2] == colours[3]
+
+
+def test_later_cell_runs_the_earlier_cells_first_and_says_so(page, site_dir, site_url):
+    path = next((p for p in pages_with_cells(site_dir) if len(page_data(site_dir, p)["cells"]) >= 3), None)
+    if path is None:
+        pytest.skip("no page with three cells")
+    open_page(page, site_url + path)
+    cells = page_data(site_dir, path)["cells"]
+    last = cells[-1]["cell"]
+    cell(page, last).get_by_role("button", name="Run", exact=True).click()
+    wait_idle(page)
+    assert re.search(r"Ran cells 1, 2\b", cell(page, last).locator(".nn-cell__note").text_content())
+    for earlier in cells[:-1]:
+        assert page.locator(f'.nn-output[data-cell="{earlier["cell"]}"]').get_attribute("data-origin") == "browser"
+        assert mask(output_text(page, earlier["cell"])) == mask(earlier["output"])
+
+
+def test_instant_navigation_keeps_the_worker_and_starts_a_fresh_session(page, site_dir, site_url):
+    # Material navigates instantly to the URLs its sitemap lists, mapped onto the page's host but keeping the
+    # sitemap's port: serve the built sitemap as if site_url were this test server's origin.
+    sitemap = (site_dir / "sitemap.xml").read_text(encoding="utf-8")
+    locations = re.findall(r"<loc>(.*?)</loc>", sitemap)
+    assert locations, "sitemap.xml lists no page: Material's instant navigation needs site_url in mkdocs.yml"
+    local = sitemap.replace(min(locations, key=len), site_url)  # the shortest is the home page: site_url
+    page.route("**/sitemap.xml", lambda route: route.fulfill(body=local, content_type="application/xml"))
+    first, second = pages_with_cells(site_dir)[:2]
+    open_page(page, site_url + first)
+    set_code(page, 0, "leftover = 1")
+    cell(page, 0).get_by_role("button", name="Run", exact=True).click()
+    wait_idle(page)
+    page.evaluate("() => { window.firstWorker = window.nnRunner.python.worker; }")
+    page.locator(f'nav a[href$="{second}"]').first.click()
+    page.wait_for_function(f"() => location.pathname.endsWith('/{second}') && window.nnRunner?.page?.data.page === '{second}'")
+    assert page.evaluate("() => window.firstWorker !== undefined"), "the page reloaded instead of navigating instantly"
+    assert page.evaluate("() => window.firstWorker === window.nnRunner.python.worker")
+    wait_ready(page)
+    set_code(page, 0, "print('leftover' in globals())")
+    cell(page, 0).get_by_role("button", name="Run", exact=True).click()
+    wait_idle(page)
+    assert output_text(page, 0) == "False\n"
+
+
+def test_restart_gives_a_fresh_session(page, site_url, first_page):
+    open_page(page, site_url + first_page)
+    set_code(page, 0, "counter = globals().get('counter', 0) + 1\nprint(counter)")
+    for expected in ("1\n", "2\n"):
+        cell(page, 0).get_by_role("button", name="Run", exact=True).click()
+        wait_idle(page)
+        assert output_text(page, 0) == expected
+    page.get_by_role("button", name="Restart").click()
+    page.wait_for_function("() => /restarted/.test(document.querySelector('.nn-pagebar__status').textContent)")
+    cell(page, 0).get_by_role("button", name="Run", exact=True).click()
+    wait_idle(page)
+    assert output_text(page, 0) == "1\n"
+
+
+def test_show_graph_draws_the_edited_code(page, site_url):
+    open_page(page, site_url + "loss/")
+    code = editor_code(page, 0)
+    set_code(page, 0, code + "\nloss = loss * 2\n")
+    cell(page, 0).get_by_role("button", name="Run", exact=True).click()
+    wait_idle(page)
+    cell(page, 0).get_by_role("button", name="Show graph").click()
+    svg = cell(page, 0).locator(".nn-graph svg")
+    svg.wait_for()
+    assert "MulBackward0" in svg.text_content()
+    assert "MseLossBackward0" in svg.text_content()
+
+
+def test_pages_declare_a_same_origin_content_security_policy(page, site_dir, site_url, first_page):
+    violations = []
+    page.on("console", lambda message: "Content Security Policy" in message.text and violations.append(message.text))
+    open_page(page, site_url + first_page)
+    policy = page.locator('meta[http-equiv="Content-Security-Policy"]').get_attribute("content")
+    assert "script-src 'self' 'wasm-unsafe-eval'" in policy and "default-src 'self'" in policy
+    assert "http" not in policy  # no other origin named anywhere
+    page.get_by_role("button", name="Run all").click()
+    wait_idle(page)
+    assert violations == []
+
+
+def test_site_works_offline_after_the_first_load(context, site_url, first_page):
+    page = context.new_page()
+    open_page(page, site_url + first_page)
+    # The service worker registers after Python booted and stores the whole site before it activates.
+    page.evaluate("""async () => {
+        const worker = (await navigator.serviceWorker.ready).active;
+        if (worker.state !== "activated") {
+            await new Promise((done) => worker.addEventListener("statechange", () => worker.state === "activated" && done()));
+        }
+    }""")
+    context.set_offline(True)
+    page.reload()
+    wait_ready(page)
+    set_code(page, 0, "print('offline', 1 + 1)")
+    cell(page, 0).get_by_role("button", name="Run", exact=True).click()
+    wait_idle(page)
+    assert output_text(page, 0) == "offline 2\n"

@@ -60,6 +60,9 @@ def load(directive: str, snippets_dir: Path, root: Path) -> Snippet | None:
 
 
 def _join(lines: list[str]) -> str:
-    """The shown code: without section markers (they are for authors) and without trailing blank lines."""
+    """The shown code: without section markers (they are for authors) and without trailing blank lines.
+
+    No final newline either: the editor in the page would show it as an empty last line.
+    """
     shown = [line for line in lines if not MARKER.match(line)]
-    return "\n".join(shown).rstrip() + "\n"
+    return "\n".join(shown).rstrip()

@@ -116,7 +116,8 @@ async function startSession({ id, session: pageSession, modules, code }) {
   modulesDict.destroy();
   PageSession.destroy();
   sessionId = pageSession;
-  // Importing torch takes a moment: do it now, in the reader's reading time, not in the first Run.
+  // Importing takes a moment: do it now, in the reader's reading time, not in the first Run (for torch, the
+  // boot did; a page opened later may import more, and its own modules, lenet.py, always come fresh).
   for (const name of importedNames(code)) {
     try {
       pyodide.pyimport(name).destroy();

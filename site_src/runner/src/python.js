@@ -6,7 +6,7 @@
 
 import { startWorker } from "./start-worker.js";
 
-const INTERRUPT_GRACE_MS = 400; // after this, an interrupt that was not honoured becomes a terminate
+const INTERRUPT_GRACE_MS = 600; // after this, an interrupt that was not honoured becomes a terminate (Stop ends a cell within 1 s either way)
 
 export class PythonWorker {
   constructor(workerUrl) {

@@ -5,35 +5,20 @@ Runs unchanged on real PyTorch and on the in-browser runtime (CPython or Pyodide
 """
 
 import json
+import runpy
 import sys
 import time
+from pathlib import Path
 
 import torch
 import torch.nn as nn
-import torch.nn.functional as F
 
 # Each batch size is timed for at least MIN_STEPS steps, and more while within TIME_BUDGET seconds.
 WARMUP_STEPS, MIN_STEPS, MAX_STEPS, TIME_BUDGET = 2, 5, 30, 5.0
 
 
-class Net(nn.Module):
-    """The tutorial's LeNet (snippets/lenet.py)."""
-
-    def __init__(self):
-        super().__init__()
-        self.conv1 = nn.Conv2d(1, 6, 5)
-        self.conv2 = nn.Conv2d(6, 16, 5)
-        self.fc1 = nn.Linear(16 * 5 * 5, 120)
-        self.fc2 = nn.Linear(120, 84)
-        self.fc3 = nn.Linear(84, 10)
-
-    def forward(self, x):
-        x = F.max_pool2d(F.relu(self.conv1(x)), (2, 2))
-        x = F.max_pool2d(F.relu(self.conv2(x)), 2)
-        x = torch.flatten(x, 1)
-        x = F.relu(self.fc1(x))
-        x = F.relu(self.fc2(x))
-        return self.fc3(x)
+# The tutorial's LeNet, from its one definition.
+Net = runpy.run_path(str(Path(__file__).resolve().parents[2] / "snippets" / "lenet.py"))["Net"]
 
 
 def step_times(batch_size):

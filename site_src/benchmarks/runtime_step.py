@@ -20,6 +20,7 @@ from pathlib import Path
 from browser_torch.runners import cpython_env, run_many_in_pyodide
 
 WORKLOAD = Path(__file__).with_name("lenet_step.py")
+ROOT = WORKLOAD.parents[2]  # mounted in Pyodide: the workload reads snippets/lenet.py
 
 
 def in_cpython(batch_sizes, env=None):
@@ -30,7 +31,7 @@ def in_cpython(batch_sizes, env=None):
 
 
 def in_pyodide(batch_sizes, kernels):
-    [result] = run_many_in_pyodide([WORKLOAD], argv=batch_sizes, env={"BROWSER_TORCH_KERNELS": kernels})
+    [result] = run_many_in_pyodide([WORKLOAD], argv=batch_sizes, cwd=ROOT, env={"BROWSER_TORCH_KERNELS": kernels})
     if result.status != 0:
         raise RuntimeError(result.stderr)
     return json.loads(result.stdout)

@@ -20,6 +20,8 @@ DISTRIBUTION = "browser-torch-runtime"
 RUNTIME_SOURCE = Path(__file__).resolve().parents[1] / "runtime"
 REPO_ROOT = Path(__file__).resolve().parents[2]
 CACHE = REPO_ROOT / ".cache"
+NODE_RUNNER = Path(__file__).with_name("pyodide_run.mjs")
+BYTECODE = Path(__file__).with_name("bytecode.py")
 
 # Pyodide 314's lockfile format needs pyodide-build 0.39 and pyodide-lock 0.2 (with pkginfo, the `wheel` extra, to
 # read a wheel's metadata); they need Python >= 3.12 while the project's venv is 3.11, so they get a venv of their own.
@@ -61,6 +63,7 @@ def build_site_packages(dest_dir) -> Path:
     """
     dest = Path(dest_dir).resolve()
     wheel = build_wheel(dest)
+    add_bytecode(wheel)
     lockfile = dest / "pyodide-lock.json"
     done = subprocess.run(
         [
@@ -76,6 +79,27 @@ def build_site_packages(dest_dir) -> Path:
     if done.returncode != 0:
         raise RuntimeError(f"`pyodide lockfile add-wheels` failed:\n{done.stdout}\n{done.stderr}")
     return lockfile
+
+
+def add_bytecode(wheel: Path):
+    """Add .pyc files compiled by Pyodide's own Python to the wheel, so the browser does not compile on import
+    (why, and why inside Pyodide: bytecode.py)."""
+    done = subprocess.run(
+        pyodide_runner_command("--", str(BYTECODE), wheel.name),
+        cwd=wheel.parent,  # mounted inside Pyodide at the same path
+        capture_output=True,
+        text=True,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"compiling the runtime wheel's bytecode in Pyodide failed:\n{done.stdout}\n{done.stderr}")
+
+
+def pyodide_runner_command(*arguments) -> list[str]:
+    """node pyodide_run.mjs on node_modules/pyodide, with arguments (bare Pyodide unless they give --lockfile)."""
+    node = shutil.which("node")
+    if node is None:
+        raise FileNotFoundError("node not found: Pyodide runs under Node.js")
+    return [node, str(NODE_RUNNER), "--pyodide", str(find_pyodide_dist()), *arguments]
 
 
 def cached_site_packages() -> Path:
@@ -154,7 +178,8 @@ def _is_source(parts) -> bool:
 
 
 def _source_digest() -> str:
-    digest = hashlib.sha256()
+    """The runtime's sources and the code that packages them."""
+    digest = hashlib.sha256(Path(__file__).read_bytes() + BYTECODE.read_bytes())
     for path in sorted(RUNTIME_SOURCE.rglob("*")):
         relative = path.relative_to(RUNTIME_SOURCE)
         if path.is_file() and _is_source(relative.parts):

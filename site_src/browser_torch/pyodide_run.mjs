@@ -8,6 +8,7 @@
 //       one JSON line {"file", "status", "stdout", "stderr"} per job on stdout
 //
 // DIR is node_modules/pyodide; FILE is a pyodide-lock.json from browser_torch.build.build_site_packages.
+// Without --lockfile, Pyodide runs bare (its own lockfile, no torch): build.add_bytecode uses that.
 // Environment variables named BROWSER_TORCH_* are passed on to Python inside Pyodide.
 import fs from "node:fs";
 import path from "node:path";
@@ -45,7 +46,7 @@ async function boot() {
   }
   const pyodide = await loadPyodide({
     indexURL: options.pyodide + path.sep,
-    lockFileURL: path.resolve(options.lockfile),
+    ...(options.lockfile && { lockFileURL: path.resolve(options.lockfile) }),
     env,
   });
   for (const stream of ["stdout", "stderr"]) {
@@ -57,10 +58,12 @@ async function boot() {
       },
     });
   }
-  await pyodide.loadPackage(RUNTIME_PACKAGE, {
-    messageCallback: () => {},
-    errorCallback: (message) => writeAll(2, Buffer.from(message + "\n")),
-  });
+  if (options.lockfile) {
+    await pyodide.loadPackage(RUNTIME_PACKAGE, {
+      messageCallback: () => {},
+      errorCallback: (message) => writeAll(2, Buffer.from(message + "\n")),
+    });
+  }
   const namespace = pyodide.globals.get("dict")();
   const main = new URL("./pyodide_main.py", import.meta.url);
   pyodide.runPython(fs.readFileSync(main, "utf8"), { globals: namespace, filename: main.pathname });

@@ -2,15 +2,11 @@
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
-from pathlib import Path
 
-from .build import RUNTIME_SOURCE, cached_site_packages, find_pyodide_dist
-
-NODE_RUNNER = Path(__file__).with_name("pyodide_run.mjs")
+from .build import RUNTIME_SOURCE, cached_site_packages, pyodide_runner_command
 
 
 @dataclass
@@ -41,11 +37,7 @@ def run_in_cpython(file, argv=()) -> int:
 
 def pyodide_command(*arguments) -> list[str]:
     """node pyodide_run.mjs with arguments, on the runtime wheel of the current sources (built when they change)."""
-    node = shutil.which("node")
-    if node is None:
-        raise FileNotFoundError("node not found: Pyodide runs under Node.js")
-    lockfile = cached_site_packages()
-    return [node, str(NODE_RUNNER), "--pyodide", str(find_pyodide_dist()), "--lockfile", str(lockfile), *arguments]
+    return pyodide_runner_command("--lockfile", str(cached_site_packages()), *arguments)
 
 
 def run_in_pyodide(file, argv=()) -> int:

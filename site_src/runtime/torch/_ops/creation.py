@@ -179,8 +179,11 @@ def _fill_random(self, values):
     """Write random values into self in memory order, the order PyTorch's kernels fill a strided tensor in."""
     if pointwise._check_in_place(self):
         raise unsupported("random in-place fills of a tensor that requires grad")
-    for position, value in zip(sorted(self._positions()), values):
-        self._storage[position] = self.dtype.cast(value)
+    if self.is_contiguous():
+        self._write(values)  # memory order is row-major order: one bulk store (LeNet's init fills 61,706)
+    else:
+        for position, value in zip(sorted(self._positions()), values):
+            self._storage[position] = self.dtype.cast(value)
     self._version[0] += 1
     return self
 

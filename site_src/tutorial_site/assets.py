@@ -58,7 +58,8 @@ def install(site_dir: Path, *, live_reload: bool = False) -> None:
     site_dir = Path(site_dir)
     assets = site_dir / "assets"
     for name, source in bundle().items():
-        _copy(source, assets / "runner" / name)
+        if name != "boot.js":  # inlined into the pages instead
+            _copy(source, assets / "runner" / name)
     _copy(RUNNER / "runner.css", assets / "runner" / "runner.css")
     _write_grad_graph_zip(assets / "runner" / "grad_graph.zip")
     for name in ("graph.css", "graph.js"):  # diagrams' theme and node paths, for build-time and live graphs alike
@@ -74,27 +75,33 @@ def install(site_dir: Path, *, live_reload: bool = False) -> None:
     _write_service_worker(site_dir)
 
 
+def boot_script() -> str:
+    """The boot script that pages inline into <head> (runner/overrides/main.html): it starts the worker early."""
+    return bundle()["boot.js"].read_text(encoding="utf-8").strip()
+
+
 def bundle() -> dict[str, Path]:
-    """runner.js (page controller + CodeMirror), boot.js (starts the worker early) and worker.js, bundled by
-    esbuild; cached by source digest."""
+    """runner.js (page controller + CodeMirror), boot.js (starts the worker early, inlined into pages) and
+    worker.js, bundled by esbuild; cached by source digest."""
     sources = sorted((RUNNER / "src").rglob("*")) + [ROOT / "package-lock.json"]
     digest = hashlib.sha256()
     for path in sources:
         if path.is_file():
             digest.update(path.name.encode() + b"\0" + path.read_bytes())
     out = BUNDLE_CACHE / digest.hexdigest()[:16]
-    names = ("runner.js", "runner.js.map", "boot.js", "boot.js.map", "worker.js", "worker.js.map")
+    names = ("runner.js", "runner.js.map", "boot.js", "worker.js", "worker.js.map")
     outputs = {name: out / name for name in names}
     if not all(path.exists() for path in outputs.values()):
         staging = out.with_name(out.name + ".tmp")
         shutil.rmtree(staging, ignore_errors=True)
         esbuild = NODE_MODULES / ".bin" / "esbuild"
-        common = ["--bundle", "--minify", "--sourcemap", "--target=es2022", "--log-level=warning"]
-        # The page scripts are classic (mkdocs' extra_javascript; boot.js from <head>, see runner/overrides/);
-        # the worker is a module worker.
-        _run([esbuild, RUNNER / "src" / "main.js", *common, "--format=iife", f"--outfile={staging / 'runner.js'}"])
+        common = ["--bundle", "--minify", "--target=es2022", "--log-level=warning"]
+        # The page scripts are classic (mkdocs' extra_javascript; boot.js inline in <head), the worker is a module
+        # worker. boot.js has no source map: inline, it has no URL for one to sit next to.
+        _run([esbuild, RUNNER / "src" / "main.js", *common, "--sourcemap", "--format=iife",
+              f"--outfile={staging / 'runner.js'}"])
         _run([esbuild, RUNNER / "src" / "boot.js", *common, "--format=iife", f"--outfile={staging / 'boot.js'}"])
-        _run([esbuild, RUNNER / "src" / "worker.js", *common, "--format=esm", "--loader:.py=text",
+        _run([esbuild, RUNNER / "src" / "worker.js", *common, "--sourcemap", "--format=esm", "--loader:.py=text",
               f"--outfile={staging / 'worker.js'}"])
         shutil.rmtree(out, ignore_errors=True)
         staging.rename(out)

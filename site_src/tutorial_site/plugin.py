@@ -70,6 +70,10 @@ class TutorialPlugin(BasePlugin[TutorialConfig]):
         config.extra_javascript = [*config.extra_javascript, *assets.extra_javascript()]
         return config
 
+    def on_env(self, env, config, files):
+        env.globals["nn_boot_script"] = assets.boot_script()  # inlined into <head> by runner/overrides/main.html
+        return env
+
     def on_serve(self, server, config, builder):
         server.watch(str(self.snippets_dir))  # a snippet edit re-runs its page
         return server

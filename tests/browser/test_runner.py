@@ -218,6 +218,15 @@ def test_instant_navigation_keeps_the_worker_and_starts_a_fresh_session(page, si
     assert output_text(page, 0) == "False\n"
 
 
+def test_python_starts_downloading_from_the_head_without_waiting_for_the_runner(page, site_url, first_page):
+    # The boot script inlined in <head> starts the worker, which starts Pyodide: with runner.js (the page
+    # controller, CodeMirror) never arriving, Pyodide's core is still requested.
+    page.route("**/assets/runner/runner.js", lambda route: route.abort())
+    with page.expect_request(lambda request: request.url.endswith("/pyodide.asm.wasm"), timeout=60_000):
+        page.goto(site_url + first_page)
+    assert page.evaluate("() => window.nnRunner === undefined && window.nnEarlyWorker !== undefined")
+
+
 def test_restart_gives_a_fresh_session(page, site_url, first_page):
     open_page(page, site_url + first_page)
     set_code(page, 0, "counter = globals().get('counter', 0) + 1\nprint(counter)")

@@ -71,22 +71,25 @@ self.fetch = fetchWithProgress((bytes, expected) => {
   if (booting) post({ type: "status", phase: "downloading", loaded, total });
 });
 post({ type: "status", phase: "downloading", loaded, total });
-// The lockfile is fetched here rather than by loadPyodide: boot() picks from it the packages the page imports
-// (the torch wheel), which then download while Pyodide boots rather than after.
+// Pyodide starts loading with the worker, before the page's boot message: nothing in it depends on the page,
+// and the page sends that message only once its HTML is parsed down to the cells. The lockfile is fetched here
+// rather than by loadPyodide so that boot() can pick from it the packages the page imports (the torch wheel).
 const lockfile = fetch(new URL("pyodide-lock.json", INDEX_URL)).then((response) => response.json());
-const pyodideModule = import(new URL("pyodide.mjs", INDEX_URL).href);
+const booted = import(new URL("pyodide.mjs", INDEX_URL).href).then(({ loadPyodide }) =>
+  loadPyodide({
+    indexURL: INDEX_URL,
+    lockFileContents: lockfile,
+    packageBaseUrl: INDEX_URL,
+    env: { PYTHONHASHSEED: "0" },
+  }),
+);
 
 async function boot({ interruptBuffer, code }) {
-  const [{ loadPyodide }, lock] = await Promise.all([pyodideModule, lockfile]);
+  const [lock, loaded] = await Promise.all([lockfile, booted]);
+  pyodide = loaded;
   const imported = importedNames(code);
   const packages = Object.values(lock.packages).filter((p) => p.imports.some((name) => imported.has(name)));
-  pyodide = await loadPyodide({
-    indexURL: INDEX_URL,
-    lockFileContents: lock,
-    packageBaseUrl: INDEX_URL,
-    packages: packages.map((p) => p.name),
-    env: { PYTHONHASHSEED: "0" },
-  });
+  await pyodide.loadPackage(packages.map((p) => p.name), QUIET);
   booting = false;
   post({ type: "status", phase: "starting" });
   pyodide.setStdout({ write: outputBuffer.writer("stdout") });

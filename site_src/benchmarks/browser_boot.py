@@ -5,19 +5,28 @@
 Builds the site (or takes one built with `mkdocs build -d DIR`), serves it on localhost and measures, each
 round in a fresh browser context (cold HTTP cache, no service worker), alternating the two pages:
 - bare: a page that only boots Pyodide in a module worker from the site's assets/pyodide/ and prints one line;
+- worker only: a blank page that drives the site's own Python worker (assets/runner/worker.js) through the
+  tutorial page's boot, session and first cell, with nothing else on the page (no Material, no editors);
 - tutorial: the forward/backward page, its first cell's Run pressed as soon as the button exists;
 time from navigation to the first output line (for the tutorial also to "Python ready": booted, torch
 imported, page session open), and bytes transferred until then. Then, on the warm tutorial
 page (cells already run), the time of a Run of each of its cells (LeNet's init and forward, its backward, ...),
 as the worker measured it and as the page saw it (Run to output). Targets: first output within 1.15x of the bare boot; warm Run < 100 ms.
+Ratios are medians of each round's ratio: the rounds run side by side, so a slow moment of the machine slows both.
+Worker only / bare is what the runtime costs (its wheel, `import torch`, the first cell); tutorial / worker only is
+what the page around it costs.
 """
 from __future__ import annotations
 
 import argparse
 import functools
+import html
 import http.server
+import json
+import re
 import statistics
 import subprocess
+import sys
 import tempfile
 import threading
 from pathlib import Path
@@ -51,6 +60,25 @@ worker.onmessage = ({ data }) => {
 </script>
 """
 
+# The runner's worker alone, driven as the page drives it: boot with the page's code, open its session, run cell 0.
+WORKER_ONLY_PAGE = """<!doctype html><meta charset="utf-8"><title>worker only</title>
+<script type="module">
+const page = %s;
+const code = page.cells.map((cell) => cell.code);
+const worker = new Worker("assets/runner/worker.js", { type: "module" });
+worker.postMessage({ type: "boot", interruptBuffer: null, code });
+worker.onmessage = ({ data }) => {
+  if (data.type === "status" && data.phase === "ready") {
+    worker.postMessage({ type: "session", id: 1, session: "benchmark", modules: page.modules, code });
+  } else if (data.type === "session") {
+    worker.postMessage({ type: "run", id: 2, session: "benchmark", cell: 0, code: code[0] });
+  } else if (data.type === "stream") {
+    window.firstOutputMs ??= performance.now();
+  }
+};
+</script>
+"""
+
 # Records when a cell's output area first shows output from the browser, and when the page said Python was
 # ready with its session open (performance.now(): ms since navigation). Between the two: the first Run.
 WATCH_FIRST_OUTPUT = """
@@ -66,21 +94,42 @@ new MutationObserver(() => {
 
 
 class Handler(http.server.SimpleHTTPRequestHandler):
+    """The built site, plus the benchmark's own pages (path -> HTML bytes)."""
+
     extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map,
                       ".mjs": "text/javascript", ".wasm": "application/wasm"}
+    pages: dict[str, bytes] = {}
 
     def do_GET(self):
-        if self.path == "/__bare__.html":
+        if self.path in self.pages:
+            body = self.pages[self.path]
             self.send_response(200)
             self.send_header("Content-Type", "text/html")
-            self.send_header("Content-Length", str(len(BARE_PAGE)))
+            self.send_header("Content-Length", str(len(body)))
             self.end_headers()
-            self.wfile.write(BARE_PAGE)
+            self.wfile.write(body)
         else:
             super().do_GET()
 
     def log_message(self, *args):
         pass
+
+
+class Server(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address):
+        # A round's browser context closes once the first output is in, cutting off downloads still running
+        # (the service worker caching the site for offline use): not an error of the benchmark.
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
+def worker_only_page(site: Path) -> bytes:
+    """WORKER_ONLY_PAGE with the tutorial page's cells and modules, read from its built HTML."""
+    built = (site / TUTORIAL_PAGE / "index.html").read_text(encoding="utf-8")
+    data = html.unescape(re.search(r'<div id="nn-page"[^>]*data-json="([^"]*)"', built)[1])
+    return (WORKER_ONLY_PAGE % json.dumps(json.loads(data)).replace("</", "<\\/")).encode()
 
 
 def build_site(target: Path) -> Path:
@@ -95,11 +144,12 @@ def transferred(page) -> list[int]:
     return sizes
 
 
-def cold_bare(browser, url: str) -> tuple[float, int]:
+def cold_bare(browser, url: str, path: str = "__bare__.html") -> tuple[float, int]:
+    """A benchmark page (bare, worker only) in a fresh context: ms to its first output, bytes until then."""
     context = browser.new_context()
     page = context.new_page()
     sizes = transferred(page)
-    page.goto(url + "__bare__.html")
+    page.goto(url + path)
     page.wait_for_function("() => window.firstOutputMs !== undefined", timeout=180_000)
     result = page.evaluate("() => window.firstOutputMs"), sum(sizes)
     context.close()
@@ -145,10 +195,11 @@ def main():
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="browser-boot-") as tmp:
         site = args.site or build_site(Path(tmp) / "site")
-        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Handler, directory=str(site)))
+        Handler.pages = {"/__bare__.html": BARE_PAGE, "/__worker__.html": worker_only_page(site)}
+        server = Server(("127.0.0.1", 0), functools.partial(Handler, directory=str(site)))
         threading.Thread(target=server.serve_forever, daemon=True).start()
         url = f"http://127.0.0.1:{server.server_address[1]}/"
-        bare, tutorial, ready, bare_bytes, tutorial_bytes = [], [], [], [], []
+        bare, worker, tutorial, ready, bare_bytes, tutorial_bytes = [], [], [], [], [], []
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             warm_page = None
@@ -156,6 +207,7 @@ def main():
                 ms, size = cold_bare(browser, url)
                 bare.append(ms)
                 bare_bytes.append(size)
+                worker.append(cold_bare(browser, url, "__worker__.html")[0])
                 ms, ready_ms, size, (context, page) = cold_tutorial(browser, url)
                 tutorial.append(ms)
                 ready.append(ready_ms)
@@ -174,11 +226,17 @@ def main():
         print(f"  {name:<48} median {statistics.median(values):>9.{digits}f} {unit}   ({shown})")
 
     print(f"Chromium {CHROMIUM}, {args.rounds} rounds, cold cache each round")
+    def ratio(name, over, under, note=""):
+        per_round = statistics.median(a / b for a, b in zip(over, under))
+        print(f"  {name:<48} {per_round:.3f}{note}")
+
     row("bare Pyodide boot -> first output", bare, "ms")
+    row("worker only -> first cell output", worker, "ms")
     row(f"tutorial {TUTORIAL_PAGE} -> Python ready", ready, "ms")
     row(f"tutorial {TUTORIAL_PAGE} -> first cell output", tutorial, "ms")
-    ratio = statistics.median(tutorial) / statistics.median(bare)
-    print(f"  {'ratio tutorial / bare':<48} {ratio:.3f}  (target <= 1.15)")
+    ratio("ratio tutorial / bare", tutorial, bare, "  (target <= 1.15)")
+    ratio("  of which: worker only / bare (the runtime)", worker, bare)
+    ratio("  and tutorial / worker only (the page)", tutorial, worker)
     row("bytes until first output, bare", [b / 1e6 for b in bare_bytes], "MB", 2)
     row("bytes until first output, tutorial", [b / 1e6 for b in tutorial_bytes], "MB", 2)
     print(f"  warm Run on {TUTORIAL_PAGE}, in the worker / Run to output on the page:")

@@ -33,7 +33,8 @@ SOURCE_DATE_EPOCH = "315532800"
 
 
 def build_wheel(dest_dir) -> Path:
-    """Build the runtime's pure-Python wheel into dest_dir with its PEP 517 backend; return the wheel's path."""
+    """Build the runtime's wheel for Pyodide into dest_dir: its PEP 517 backend's pure-Python wheel, plus bytecode
+    compiled by Pyodide's Python (add_bytecode); return the wheel's path."""
     dest = Path(dest_dir).resolve()
     dest.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="browser-torch-wheel-") as tmp:
@@ -52,7 +53,9 @@ def build_wheel(dest_dir) -> Path:
         )
         if done.returncode != 0:
             raise RuntimeError(f"building the runtime wheel failed:\n{done.stdout}\n{done.stderr}")
-    return dest / done.stdout.strip().splitlines()[-1]
+    wheel = dest / done.stdout.strip().splitlines()[-1]
+    add_bytecode(wheel)
+    return wheel
 
 
 def build_site_packages(dest_dir) -> Path:
@@ -63,7 +66,6 @@ def build_site_packages(dest_dir) -> Path:
     """
     dest = Path(dest_dir).resolve()
     wheel = build_wheel(dest)
-    add_bytecode(wheel)
     lockfile = dest / "pyodide-lock.json"
     done = subprocess.run(
         [

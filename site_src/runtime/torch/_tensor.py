@@ -33,6 +33,17 @@ def new_storage(dtype, values):
     return array(dtype.typecode, values)  # rounds each Python float to float32 for 'f'
 
 
+def zero_grads(params, set_to_none=True):
+    """Module.zero_grad and Optimizer.zero_grad on each parameter: drop its .grad, or zero it in place."""
+    for p in params:
+        if p.grad is not None:
+            if set_to_none:
+                p.grad = None
+            else:
+                p.grad.requires_grad_(False)
+                p.grad.zero_()
+
+
 _TYPE_NAMES = {"float32": "torch.FloatTensor", "float64": "torch.DoubleTensor", "int64": "torch.LongTensor",
                "bool": "torch.BoolTensor"}
 
@@ -93,7 +104,7 @@ class Tensor:
             return [storage[self._offset]]
         if n == 0:
             return []
-        if self._offset == 0 and len(storage) == n and self._stride == contiguous_strides(shape):
+        if self._is_whole_storage():
             return storage
         last, step = shape[-1], self._stride[-1]
         values = []
@@ -111,14 +122,17 @@ class Tensor:
         last, step = self._shape[-1], self._stride[-1]
         return [start + i * step for start in self._row_starts() for i in range(last)]
 
+    def _is_whole_storage(self):
+        """Whether this tensor's elements, in row-major order, are exactly its storage."""
+        return (self._offset == 0 and len(self._storage) == self.numel()
+                and self._stride == contiguous_strides(self._shape))
+
     def _write(self, values):
         """Store row-major `values` (already of this shape) into this tensor's elements, in place."""
         storage = self._storage
-        if self.dtype.typecode is not None and not isinstance(values, array):
+        if not (isinstance(values, array) and values.typecode == self.dtype.typecode):
             values = new_storage(self.dtype, values)
-        elif self.dtype.typecode is None:
-            values = [bool(v) for v in values]
-        if self._offset == 0 and len(storage) == len(values) and self._stride == contiguous_strides(self._shape):
+        if self._is_whole_storage():
             storage[:] = values
             return
         for position, value in zip(self._positions(), values):

@@ -46,6 +46,15 @@ def _window(out_pos, stride, pad, kernel, size):
     return [(kk, start + kk) for kk in range(kernel) if 0 <= start + kk < size]
 
 
+def _conv_windows(x_shape, w_shape, stride, padding):
+    """Per output row, and per output column, the (kernel offset, input index) pairs inside the image."""
+    (_, _, H, W), (_, _, KH, KW) = x_shape, w_shape
+    (sh, sw), (ph, pw) = stride, padding
+    rows = [_window(oh, sh, ph, KH, H) for oh in range(_out_size(H, KH, sh, ph))]
+    cols = [_window(ow, sw, pw, KW, W) for ow in range(_out_size(W, KW, sw, pw))]
+    return rows, cols
+
+
 def conv2d(x, x_shape, w, w_shape, bias, stride, padding):
     """Cross-correlation of x (N, C, H, W) with w (O, C, KH, KW), zero padding.
 
@@ -54,10 +63,8 @@ def conv2d(x, x_shape, w, w_shape, bias, stride, padding):
     """
     N, C, H, W = x_shape
     O, _, KH, KW = w_shape
-    (sh, sw), (ph, pw) = stride, padding
-    OH, OW = _out_size(H, KH, sh, ph), _out_size(W, KW, sw, pw)
-    rows = [_window(oh, sh, ph, KH, H) for oh in range(OH)]
-    cols = [_window(ow, sw, pw, KW, W) for ow in range(OW)]
+    rows, cols = _conv_windows(x_shape, w_shape, stride, padding)
+    OH, OW = len(rows), len(cols)
     out = array("f", bytes(4 * N * O * OH * OW))
     pos = 0
     for n in range(N):
@@ -89,11 +96,8 @@ def conv2d_backward(grad_out, x, x_shape, w, w_shape, stride, padding, output_ma
     """
     N, C, H, W = x_shape
     O, _, KH, KW = w_shape
-    (sh, sw), (ph, pw) = stride, padding
-    OH, OW = _out_size(H, KH, sh, ph), _out_size(W, KW, sw, pw)
     want_x, want_w, want_b = output_mask
-    rows = [_window(oh, sh, ph, KH, H) for oh in range(OH)]
-    cols = [_window(ow, sw, pw, KW, W) for ow in range(OW)]
+    rows, cols = _conv_windows(x_shape, w_shape, stride, padding)
     gx = [0.0] * (N * C * H * W) if want_x else None
     gw = [0.0] * (O * C * KH * KW) if want_w else None
     gb = [0.0] * O if want_b else None

@@ -8,10 +8,10 @@ tensor ops here, so every step rounds as it does in PyTorch.
 import builtins
 import math
 import operator
-from array import array
 from itertools import repeat
 
 from .. import _dtype, _kernels
+from .._random import _to_f32
 from .._tensor import Tensor
 from .._unsupported import unsupported
 from ..autograd.graph import needs_grad, record
@@ -47,12 +47,8 @@ def _column(value, shape, n, dtype):
 
 def _dtype_scalar(value, dtype):
     if dtype is _dtype.float32:
-        return _f32(float(value))
+        return _to_f32(float(value))
     return dtype.cast(value)
-
-
-def _f32(value):
-    return array("f", (value,))[0]
 
 
 def elementwise(fn, *operands, dtype=None, out_dtype=None):
@@ -331,11 +327,11 @@ def lerp(input, end, weight):
     weight >= 0.5."""
     if needs_grad(input, end):
         raise unsupported("torch.lerp with autograd")
-    weight = _f32(weight)
+    weight = _to_f32(weight)
     if builtins.abs(weight) < 0.5:
-        return elementwise(lambda x, y: x + weight * _f32(y - x), input, end)
-    rest = _f32(1 - weight)
-    return elementwise(lambda x, y: y - _f32(y - x) * rest, input, end)
+        return elementwise(lambda x, y: x + weight * _to_f32(y - x), input, end)
+    rest = _to_f32(1 - weight)
+    return elementwise(lambda x, y: y - _to_f32(y - x) * rest, input, end)
 
 
 def addcmul(input, tensor1, tensor2, *, value=1):

@@ -3,7 +3,7 @@ in torch/optim/optimizer.py."""
 
 from collections import defaultdict
 
-from .._tensor import Tensor
+from .._tensor import Tensor, zero_grads
 
 
 class Optimizer:
@@ -30,14 +30,7 @@ class Optimizer:
         self.param_groups.append(param_group)
 
     def zero_grad(self, set_to_none=True):
-        for group in self.param_groups:
-            for p in group["params"]:
-                if p.grad is not None:
-                    if set_to_none:
-                        p.grad = None
-                    else:
-                        p.grad.requires_grad_(False)
-                        p.grad.zero_()
+        zero_grads((p for group in self.param_groups for p in group["params"]), set_to_none)
 
     def state_dict(self):
         index = {id(p): i for i, p in enumerate(p for g in self.param_groups for p in g["params"])}

@@ -1,14 +1,11 @@
 import math
 
 from ..._ops.creation import empty
+from ..._ops.nn_ops import _pair
 from ..._unsupported import unsupported
 from .. import functional as F, init
 from ..parameter import Parameter
 from .module import Module
-
-
-def _pair(value):
-    return (value, value) if isinstance(value, int) else tuple(value)
 
 
 class Conv2d(Module):

@@ -3,7 +3,7 @@ dicts filled by __setattr__, and every traversal (parameters, state_dict, repr) 
 
 from collections import OrderedDict, namedtuple
 
-from ..._tensor import Tensor
+from ..._tensor import Tensor, zero_grads
 from ..._device import check_device
 from ..._dtype import dtype, float32
 from ..._unsupported import unsupported
@@ -194,13 +194,7 @@ class Module:
         return _IncompatibleKeys(missing, unexpected)
 
     def zero_grad(self, set_to_none=True):
-        for p in self.parameters():
-            if p.grad is not None:
-                if set_to_none:
-                    p.grad = None
-                else:
-                    p.grad.requires_grad_(False)
-                    p.grad.zero_()
+        zero_grads(self.parameters(), set_to_none)
 
     def requires_grad_(self, requires_grad=True):
         for p in self.parameters():

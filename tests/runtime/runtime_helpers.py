@@ -20,6 +20,15 @@ def load_runtime():
     return sys.modules["btorch"]
 
 
+def load_runtime_module(filename, name):
+    """One module of the runtime that has no relative imports (_random.py, _tensor_str.py), loaded by path under
+    `name`: the runtime package is also called torch, and real torch owns that name here."""
+    spec = importlib.util.spec_from_file_location(name, RUNTIME / filename)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def to_bt(bt, t, requires_grad=None):
     """A runtime tensor with real tensor t's values, dtype and (by default) requires_grad."""
     out = bt.tensor(t.detach().tolist(), dtype=getattr(bt, str(t.dtype).removeprefix("torch.")))

@@ -3,7 +3,6 @@
 _random.py has no relative imports, so it is loaded on its own by file path, next to real torch.
 """
 
-import importlib.util
 import json
 import math
 import runpy
@@ -19,19 +18,13 @@ import torch.nn as nn
 import torch.nn.functional as F
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from runtime_helpers import load_runtime_module
 
 ROOT = Path(__file__).resolve().parents[2]
 RANDOM_PY = ROOT / "site_src" / "runtime" / "torch" / "_random.py"
 
 
-def _load_random_module():
-    spec = importlib.util.spec_from_file_location("btorch_random", RANDOM_PY)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-R = _load_random_module()
+R = load_runtime_module("_random.py", "btorch_random")
 
 SEEDS = [0, 1, 42, 1234, -1, 2**32 + 7, 2**40 + 3, 2**64 - 1, -(2**63)]
 seeds = st.integers(min_value=-(2**63), max_value=2**64 - 1)

@@ -4,28 +4,16 @@ Every expected string is repr(t) of a real torch tensor; the runtime receives th
 (t.reshape(-1).tolist(), float32-exact), shape, dtype and grad_fn class name.
 """
 
-import importlib.util
 import math
-import pathlib
 import random
 
 import pytest
 import torch
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from runtime_helpers import load_runtime_module
 
-TENSOR_STR_PATH = pathlib.Path(__file__).parents[2] / "site_src" / "runtime" / "torch" / "_tensor_str.py"
-
-
-def _load_tensor_str():
-    # Loaded by path: the runtime package is also named `torch`, and real torch owns that name here.
-    spec = importlib.util.spec_from_file_location("runtime_tensor_str", TENSOR_STR_PATH)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-tensor_str = _load_tensor_str()
+tensor_str = load_runtime_module("_tensor_str.py", "runtime_tensor_str")
 
 DTYPES = {"float32": torch.float32, "float64": torch.float64, "int64": torch.int64, "bool": torch.bool}
 

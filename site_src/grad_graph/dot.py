@@ -122,7 +122,7 @@ def to_dot(
     for edge in graph.edges:
         fanout[edge.source] = fanout.get(edge.source, 0) + 1
 
-    depth_inside = _depth_inside_modules(graph)
+    depth_inside = _depth_inside_modules(graph) if clusters else {}
 
     title = title or f"Autograd graph of {graph.root_expression}"
     lines = [

@@ -26,7 +26,7 @@ import subprocess
 import zipfile
 from pathlib import Path
 
-from browser_torch.build import cached_site_packages
+from browser_torch.build import cached_site_packages, find_pyodide_dist
 
 ROOT = Path(__file__).resolve().parents[2]
 RUNNER = ROOT / "site_src" / "runner"
@@ -190,11 +190,12 @@ def _write_grad_graph_zip(target: Path) -> None:
 
 def _pyodide_dist() -> Path:
     """node_modules/pyodide, checked against the version package-lock.json pins."""
+    dist = find_pyodide_dist()
     pinned = json.loads((ROOT / "package-lock.json").read_text())["packages"]["node_modules/pyodide"]["version"]
-    installed = json.loads((NODE_MODULES / "pyodide" / "package.json").read_text())["version"]
+    installed = json.loads((dist / "package.json").read_text())["version"]
     if installed != pinned:
         raise RuntimeError(f"node_modules has pyodide {installed}, package-lock.json pins {pinned}: run `npm ci`")
-    return NODE_MODULES / "pyodide"
+    return dist
 
 
 def _copy(source: Path, target: Path) -> None:

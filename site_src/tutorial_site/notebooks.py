@@ -47,7 +47,7 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
 from . import snippets
-from .formatters.base import parse_options
+from .formatters.base import annotation_list, closing_fence, parse_options
 
 if TYPE_CHECKING:  # the plugin imports this module, so its classes are named for type checkers only
     from mkdocs.structure.pages import Page
@@ -62,7 +62,6 @@ FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})(?P<lang>[\w-]*)")
 ADMONITION = re.compile(r'^(?:!!!|\?\?\?\+?)[ \t]+(?P<kind>[\w-]+)(?:[ \t]+"(?P<title>[^"]*)")?[ \t]*$')
 TAB = re.compile(r'^===\+?[ \t]+"(?P<title>[^"]*)"[ \t]*$')
 HEADING = re.compile(r"^#{1,6}[ \t]")
-LIST_ITEM = re.compile(r"^\d+\.\s")
 LINK = re.compile(r"(?<=\]\()(?P<target>[^)\s]+)")
 MERMAID_LOADER = re.compile(r'<script type="module">(?:(?!</script>).)*?mermaid(?:(?!</script>).)*</script>', re.DOTALL)
 # Material's code annotation marker, `# (1)!`: the `!` asks Material to hide the comment around the marker.
@@ -398,7 +397,7 @@ class _PageConverter:
             same = cell and cell.source.endswith("/" + directive["file"]) and cell.section == directive["section"]
             if not same:
                 raise ValueError(f"the page's fences and its run disagree at {body[0].strip()}")
-            annotated = _annotations_follow(lines, end + 1, indent)
+            annotated = bool(annotation_list(lines, end + 1, indent)[0])
             code = ANNOTATION_MARKER.sub(r"  # (\g<number>)", cell.code) if annotated else strip_markers(cell.code)
             notebook_cell = nbformat.v4.new_code_cell(code.rstrip("\n"))
             notebook_cell.metadata["tutorial"] = {
@@ -425,17 +424,10 @@ def _indented_body(lines: list[str], start: int) -> tuple[list[str], int]:
 
 
 def _closing(lines: list[str], start: int, fence: re.Match) -> int:
-    closing = fence["indent"] + fence["fence"]
-    for j in range(start + 1, len(lines)):
-        if lines[j].rstrip() == closing:
-            return j
-    raise ValueError(f"unclosed fence: {lines[start].strip()}")
-
-
-def _annotations_follow(lines: list[str], i: int, indent: str) -> bool:
-    while i < len(lines) and not lines[i].strip():
-        i += 1
-    return i < len(lines) and lines[i].startswith(indent) and bool(LIST_ITEM.match(lines[i][len(indent):]))
+    end = closing_fence(lines, start, fence)
+    if end is None:
+        raise ValueError(f"unclosed fence: {lines[start].strip()}")
+    return end
 
 
 def _quoted(title: str, blocks: list) -> list:

@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import re
 from html import escape as html_escape
-import sys
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -24,11 +23,10 @@ from mkdocs.plugins import BasePlugin
 
 from . import assets, notebooks, snippets
 from .formatters import cell, downloads, graph
-from .formatters.base import parse_options
+from .formatters.base import annotation_list, closing_fence, parse_options
 from .session import PageSession, SnippetFailed
 
 FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,})(?P<lang>[\w-]+)[ \t]*$")
-LIST_ITEM = re.compile(r"^\d+\.\s")
 
 
 @dataclass
@@ -96,7 +94,7 @@ class TutorialPlugin(BasePlugin[TutorialConfig]):
             markdown = self._run_fences(markdown, run, session)
         except (SnippetFailed, snippets.SnippetNotFound, ValueError) as error:
             raise PluginError(f"{page.file.src_uri}: {error}") from None
-        run.modules = self._imported_modules(session)
+        run.modules = session.imported_modules()
         self.runs[page.file.src_uri] = run
         if run.cells:
             self.notebooks.page_ran(page, source, run)
@@ -127,7 +125,7 @@ class TutorialPlugin(BasePlugin[TutorialConfig]):
         i = 0
         while i < len(lines):
             opening = FENCE.match(lines[i])
-            end = _closing(lines, i, opening) if opening and opening["lang"] in ("python", "autograd-graph") else None
+            end = closing_fence(lines, i, opening) if opening and opening["lang"] in ("python", "autograd-graph") else None
             if end is None:
                 out.append(lines[i])
                 i += 1
@@ -142,46 +140,9 @@ class TutorialPlugin(BasePlugin[TutorialConfig]):
             if snippet is None:
                 raise ValueError(f"line {i + 2}: a python block must be one `--8<-- \"file.py\"` line; "
                                  "code belongs in snippets/")
-            annotations, i = _annotations(lines, end + 1, prefix)
+            annotations, i = annotation_list(lines, end + 1, prefix)
             output = session.run(snippet)
             index = len(run.cells)
             run.cells.append(Cell(index, snippet.rel, snippet.section, snippet.first_line, snippet.code, output))
             out.extend(cell.render(index, snippet, output, annotations, prefix))
         return "\n".join(out)
-
-    def _imported_modules(self, session: PageSession) -> dict[str, str]:
-        """Snippet files the page's code imported as modules (the browser must have them too)."""
-        modules = {}
-        for module in list(sys.modules.values()):
-            file = getattr(module, "__file__", None)
-            if file and Path(file).parent == self.snippets_dir:
-                modules[Path(file).name] = Path(file).read_text(encoding="utf-8")
-        return modules
-
-
-def _closing(lines: list[str], start: int, opening: re.Match) -> int | None:
-    closing = opening["indent"] + opening["fence"]
-    for j in range(start + 1, len(lines)):
-        if lines[j].rstrip() == closing:
-            return j
-    return None
-
-
-def _annotations(lines: list[str], i: int, prefix: str) -> tuple[list[str], int]:
-    """Material's code annotations: an ordered list right after the block. Returns it and the next line index."""
-    j = i
-    while j < len(lines) and not lines[j].strip():
-        j += 1
-    if j >= len(lines) or not (lines[j].startswith(prefix) and LIST_ITEM.match(lines[j][len(prefix):])):
-        return [], i
-    items: list[str] = []
-    while j < len(lines):
-        line = lines[j]
-        inner = line[len(prefix):] if line.startswith(prefix) else None
-        if line.strip() and (inner is None or not (LIST_ITEM.match(inner) or inner.startswith("    "))):
-            break
-        items.append(line[len(prefix):] if inner is not None else "")
-        j += 1
-    while items and not items[-1].strip():
-        items.pop()
-    return ["", *items], j

@@ -39,6 +39,11 @@ class PageSession:
             sys.path.remove(str(self.snippets_dir))
         return captured.getvalue()
 
+    def imported_modules(self) -> dict[str, str]:
+        """File name -> source of the snippet files the page's code imported as modules (the browser needs them
+        too). The session forgot them when it began, so these are the page's own."""
+        return {file.name: file.read_text(encoding="utf-8") for file in _snippet_modules(self.snippets_dir).values()}
+
 
 def _describe(error: BaseException, snippet: Snippet) -> str:
     frames = [f for f in traceback.extract_tb(error.__traceback__) if f.filename == str(snippet.path)]
@@ -47,9 +52,17 @@ def _describe(error: BaseException, snippet: Snippet) -> str:
     return f"{snippet.rel}:{line}: {type(error).__name__}: {error}\n{trace}"
 
 
-def _forget_snippet_modules(snippets_dir: Path) -> None:
-    """Drop modules imported from snippets/ (e.g. lenet) so `mkdocs serve` picks up edits to them."""
+def _snippet_modules(snippets_dir: Path) -> dict[str, Path]:
+    """Module name -> file of the modules imported from snippets/ (e.g. lenet)."""
+    found = {}
     for name, module in list(sys.modules.items()):
         file = getattr(module, "__file__", None)
         if file and Path(file).parent == snippets_dir:
-            del sys.modules[name]
+            found[name] = Path(file)
+    return found
+
+
+def _forget_snippet_modules(snippets_dir: Path) -> None:
+    """Drop modules imported from snippets/ so `mkdocs serve` picks up edits to them."""
+    for name in _snippet_modules(snippets_dir):
+        del sys.modules[name]

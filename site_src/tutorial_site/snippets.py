@@ -28,10 +28,6 @@ class Snippet:
     first_line: int  # 1-based line of the file where `code` starts
     code: str
 
-    @property
-    def label(self) -> str:
-        return f"{self.rel}:{self.section}" if self.section else self.rel
-
 
 def load(directive: str, snippets_dir: Path, root: Path) -> Snippet | None:
     """The Snippet a directive line names, or None when the line is not a directive."""

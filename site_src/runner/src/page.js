@@ -146,21 +146,13 @@ class Cell {
     bar.append(this.runButton, this.stopButton, this.resetButton, this.graphButton, this.note);
     editorHost.after(bar);
 
-    this.output = root.querySelector(".nn-output") ?? element("div", { class: "nn-output" });
+    // The build's output block (formatters/cell.py writes one for every cell, empty when nothing printed).
+    this.output = root.querySelector(".nn-output");
     this.output.setAttribute("aria-live", "polite");
     this.output.dataset.origin = "build";
-    if (!this.output.isConnected) bar.after(this.output);
-    this.outputCode = this.output.querySelector("code") ?? this.createOutputCode();
+    this.outputCode = this.output.querySelector("code");
     this.graph = element("figure", { class: "nn-graph", hidden: "" });
     this.output.after(this.graph);
-  }
-
-  createOutputCode() {
-    const pre = element("pre");
-    const code = element("code");
-    pre.append(code);
-    this.output.replaceChildren(pre);
-    return code;
   }
 
   setNote(text) {

@@ -31,6 +31,8 @@ from typing import Any
 import grad_graph
 from grad_graph.names import names_from_globals
 
+from .base import one_line
+
 OPTIONS = {"tensor", "module", "highlight", "clusters", "caption", "id"}
 _TRUE = {"true", "yes", "on", "1"}
 _FALSE = {"false", "no", "off", "0", ""}
@@ -73,9 +75,8 @@ def _render(options: dict[str, str], namespace: dict[str, Any]) -> str:
     from grad_graph.graphviz import run_dot
 
     svg = grad_graph.inline_svg(run_dot(dot_source, "svg"), title=caption, description=grad_graph.describe(graph))
-    dot_attribute = html.escape(dot_source, quote=True).replace("\n", "&#10;")
     return (
-        f'<figure class="autograd-graph" id="{graph_id}-figure" data-dot="{dot_attribute}">\n'
+        f'<figure class="autograd-graph" id="{graph_id}-figure" data-dot="{one_line(dot_source)}">\n'
         f"{svg}\n"
         f'<figcaption>{html.escape(caption)}<span class="ag-path" aria-live="polite"></span></figcaption>\n'
         "</figure>"

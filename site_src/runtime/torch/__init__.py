@@ -12,21 +12,12 @@ from ._tensor import Tensor
 from ._tensor_str import set_printoptions
 from ._unsupported import missing_attribute
 from .autograd import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
-from ._ops.creation import (arange, as_tensor, empty, empty_like, full, full_like, linspace, normal, ones,
-                            ones_like, rand, rand_like, randint, randint_like, randn, randn_like, randperm, tensor,
-                            zeros, zeros_like)
-from ._ops.linalg import addmm, dot, matmul, mm, mv
-from ._ops.nn_ops import log_softmax, softmax
-from ._ops.pointwise import (abs, add, addcdiv, addcmul, allclose, clamp, clip, clone, div, eq, equal, exp,
-                             floor_divide, ge, gt, isclose, isfinite, isnan, le, lerp, log, logical_and,
-                             logical_not, logical_or, logical_xor, lt, masked_fill, maximum, minimum, mul, ne, neg,
-                             pow, reciprocal, relu, remainder, rsqrt, sigmoid, sign, sqrt, square, sub, tanh,
-                             true_divide, where)
-from ._ops.reduction import all, any, argmax, argmin, max, mean, min, sum
-from ._ops.views import (flatten, narrow, permute, reshape, select, squeeze, t, transpose, unbind, unsqueeze)
+from ._ops.registry import FUNCTIONS as _FUNCTIONS
 from . import autograd, cuda, accelerator, nn, optim  # noqa: E402  (submodules, after the names they use)
 
 __version__ = "2.13.0"
+
+globals().update(_FUNCTIONS)  # every op declared with registry.op / registry.function: torch.add, torch.cat, ...
 
 float = float32
 double = float64

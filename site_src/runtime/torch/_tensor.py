@@ -138,9 +138,6 @@ class Tensor:
         for position, value in zip(self._positions(), values):
             storage[position] = value
 
-    def _bump_version(self):
-        self._version[0] += 1
-
     # ---- metadata -------------------------------------------------------------------------------------------
     @property
     def shape(self):
@@ -400,29 +397,14 @@ class Tensor:
 Tensor.__module__ = "torch"
 
 
-# Tensor methods are the op functions themselves: `t.add(u)` runs `pointwise.add(t, u)`.
-# (Imported here, after Tensor exists, because the op modules build Tensors.)
-from ._ops import creation, linalg, nn_ops, pointwise, reduction, views  # noqa: E402
+# Tensor methods are the op functions themselves: `t.add(u)` runs `pointwise.add(t, u)`. Each op declared itself
+# in _ops.registry; importing _ops (here, after Tensor exists, because the ops build Tensors) completes the registry.
+from ._ops import linalg, pointwise, registry, views  # noqa: E402
 
-_METHODS = {
-    pointwise: ["add", "sub", "mul", "div", "true_divide", "floor_divide", "remainder", "pow", "neg", "abs",
-                "exp", "log", "sqrt", "rsqrt", "sigmoid", "tanh", "relu", "reciprocal", "clamp", "clip", "sign",
-                "square", "lerp", "addcmul", "addcdiv", "eq", "ne", "lt", "le", "gt", "ge", "logical_not",
-                "masked_fill", "where", "maximum", "minimum", "isclose", "isfinite", "logical_and",
-                "logical_or", "logical_xor", "add_", "sub_", "mul_", "div_", "neg_", "relu_", "clamp_", "sqrt_",
-                "pow_", "exp_", "abs_", "lerp_", "addcmul_", "addcdiv_", "masked_fill_", "zero_", "fill_",
-                "copy_", "clone", "contiguous", "allclose", "equal", "isnan"],
-    views: ["view", "view_as", "reshape", "reshape_as", "flatten", "unsqueeze", "squeeze", "t", "transpose",
-            "permute", "expand", "expand_as", "select", "narrow", "unbind", "__getitem__", "__setitem__"],
-    reduction: ["sum", "mean", "max", "min", "argmax", "argmin", "all", "any"],
-    linalg: ["matmul", "mm", "mv", "dot", "addmm"],
-    nn_ops: ["softmax", "log_softmax"],
-    creation: ["new_zeros", "new_ones", "new_full", "new_empty", "new_tensor", "normal_", "uniform_",
-               "random_", "bernoulli_"],
-}
-for _module, _names in _METHODS.items():
-    for _name in _names:
-        setattr(Tensor, _name, getattr(_module, _name))
+for _name, _function in registry.METHODS.items():
+    setattr(Tensor, _name, _function)
+for _name, _function in registry.IN_PLACE.items():
+    setattr(Tensor, _name, pointwise.in_place(_function))
 
 Tensor.T = property(views.t)
 Tensor.mT = property(lambda self: views.transpose(self, -2, -1))
@@ -432,15 +414,12 @@ Tensor.__neg__ = pointwise.neg
 Tensor.__pos__ = lambda self: self
 Tensor.__abs__ = pointwise.abs
 Tensor.__invert__ = pointwise.logical_not
-for _op, _function, _in_place in [("add", pointwise.add, pointwise.add_), ("sub", pointwise.sub, pointwise.sub_),
-                                  ("mul", pointwise.mul, pointwise.mul_), ("truediv", pointwise.div, pointwise.div_),
-                                  ("floordiv", pointwise.floor_divide, None), ("mod", pointwise.remainder, None),
-                                  ("pow", pointwise.pow, pointwise.pow_),
-                                  ("and", pointwise.logical_and, None), ("or", pointwise.logical_or, None),
-                                  ("xor", pointwise.logical_xor, None)]:
-    setattr(Tensor, f"__{_op}__", _function)
+for _op, _name in [("add", "add"), ("sub", "sub"), ("mul", "mul"), ("truediv", "div"), ("floordiv", "floor_divide"),
+                  ("mod", "remainder"), ("pow", "pow"), ("and", "logical_and"), ("or", "logical_or"),
+                  ("xor", "logical_xor")]:
+    setattr(Tensor, f"__{_op}__", registry.METHODS[_name])
     setattr(Tensor, f"__r{_op}__", pointwise.reflected(_op))
-    if _in_place is not None:
-        setattr(Tensor, f"__i{_op}__", _in_place)
+    if _name + "_" in registry.IN_PLACE:
+        setattr(Tensor, f"__i{_op}__", getattr(Tensor, _name + "_"))
 for _op in ("eq", "ne", "lt", "le", "gt", "ge"):
     setattr(Tensor, f"__{_op}__", getattr(pointwise, _op))

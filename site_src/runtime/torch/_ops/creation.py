@@ -8,6 +8,7 @@ from .._device import check_device
 from .._tensor import Tensor
 from .._unsupported import unsupported
 from . import pointwise
+from .registry import function, method
 
 _DTYPE_NAMES = {_dtype.float32: "float32", _dtype.float64: "float64"}
 
@@ -54,16 +55,16 @@ def _infer_dtype(data, values):
     return _dtype.int64 if values else _dtype.float32
 
 
+@function(aliases=("as_tensor",))
 def tensor(data, *, dtype=None, device=None, requires_grad=False):
     values, shape = _flatten_data(data)
     dtype = dtype or _infer_dtype(data, values)
     return _finish(Tensor._from_values([dtype.cast(v) for v in values], shape, dtype), requires_grad, device)
 
 
-as_tensor = tensor
-
 
 # ---- filled ---------------------------------------------------------------------------------------------------------
+@function
 def full(size, fill_value, *, dtype=None, device=None, requires_grad=False):
     size = _sizes((size,))
     dtype = dtype or _dtype.scalar_dtype(fill_value)
@@ -71,17 +72,18 @@ def full(size, fill_value, *, dtype=None, device=None, requires_grad=False):
                    device)
 
 
+@function(aliases=("empty",))  # empty: uninitialised memory in PyTorch; zeros are one valid content
 def zeros(*size, dtype=None, device=None, requires_grad=False):
     return full(_sizes(size), 0.0, dtype=dtype or _dtype.float32, device=device, requires_grad=requires_grad)
 
 
+@function
 def ones(*size, dtype=None, device=None, requires_grad=False):
     return full(_sizes(size), 1.0, dtype=dtype or _dtype.float32, device=device, requires_grad=requires_grad)
 
 
-empty = zeros  # uninitialised memory in PyTorch; zeros are one valid content
 
-
+@function
 def arange(start, end=None, step=1, *, dtype=None, device=None, requires_grad=False):
     if end is None:
         start, end = 0, start
@@ -93,6 +95,7 @@ def arange(start, end=None, step=1, *, dtype=None, device=None, requires_grad=Fa
                    requires_grad, device)
 
 
+@function
 def linspace(start, end, steps, *, dtype=None, device=None, requires_grad=False):
     """ATen's linspace: the first half steps up from start, the second half steps down from end."""
     dtype = dtype or _dtype.float32
@@ -111,10 +114,12 @@ def _like(factory):
     return like
 
 
+@function
 def full_like(input, fill_value, *, dtype=None, device=None, requires_grad=False):
     return full(input._shape, fill_value, dtype=dtype or input.dtype, device=device, requires_grad=requires_grad)
 
 
+@method
 def new_tensor(self, data, *, dtype=None, device=None, requires_grad=False):
     return tensor(data, dtype=dtype or self.dtype, device=device, requires_grad=requires_grad)
 
@@ -123,9 +128,11 @@ def _new(factory):
     def new(self, *size, dtype=None, device=None, requires_grad=False):
         return factory(_sizes(size), dtype=dtype or self.dtype, device=device, requires_grad=requires_grad)
 
+    new.__name__ = "new_" + factory.__name__
     return new
 
 
+@method
 def new_full(self, size, fill_value, *, dtype=None, device=None, requires_grad=False):
     return full(size, fill_value, dtype=dtype or self.dtype, device=device, requires_grad=requires_grad)
 
@@ -141,18 +148,21 @@ def _float_name(dtype):
     return _DTYPE_NAMES[dtype]
 
 
+@function
 def rand(*size, generator=None, dtype=None, device=None, requires_grad=False):
     size, dtype = _sizes(size), dtype or _dtype.float32
     values = _random.uniform(_generator(generator), math.prod(size), 0.0, 1.0, _float_name(dtype))
     return _finish(Tensor._from_values(values, size, dtype), requires_grad, device)
 
 
+@function
 def randn(*size, generator=None, dtype=None, device=None, requires_grad=False):
     size, dtype = _sizes(size), dtype or _dtype.float32
     values = _random.normal(_generator(generator), math.prod(size), 0.0, 1.0, _float_name(dtype))
     return _finish(Tensor._from_values(values, size, dtype), requires_grad, device)
 
 
+@function
 def randint(low, high=None, size=None, *, generator=None, dtype=None, device=None, requires_grad=False):
     if size is None:  # randint(high, size)
         low, high, size = 0, low, high
@@ -161,16 +171,20 @@ def randint(low, high=None, size=None, *, generator=None, dtype=None, device=Non
     return _finish(Tensor._from_values(values, size, dtype), requires_grad, device)
 
 
+@function
 def randperm(n, *, generator=None, dtype=None, device=None, requires_grad=False):
     dtype = dtype or _dtype.int64
     return _finish(Tensor._from_values(_random.randperm(_generator(generator), n), (n,), dtype), requires_grad,
                    device)
 
 
-zeros_like, ones_like, empty_like, rand_like, randn_like = (_like(f) for f in (zeros, ones, empty, rand, randn))
-new_zeros, new_ones, new_empty = (_new(f) for f in (zeros, ones, empty))
+zeros_like = function(_like(zeros), aliases=("empty_like",))
+ones_like, rand_like, randn_like = (function(_like(f)) for f in (ones, rand, randn))
+new_zeros = method(_new(zeros), aliases=("new_empty",))
+new_ones = method(_new(ones))
 
 
+@function
 def randint_like(input, low, high=None, *, dtype=None, generator=None):
     return randint(low, high, input._shape, dtype=dtype or input.dtype, generator=generator)
 
@@ -188,28 +202,33 @@ def _fill_random(self, values):
     return self
 
 
+@method
 def normal_(self, mean=0.0, std=1.0, *, generator=None):
     values = _random.normal(_generator(generator), self.numel(), mean, std, _float_name(self.dtype),
                             contiguous=self.is_contiguous())
     return _fill_random(self, values)
 
 
+@method
 def uniform_(self, a=0.0, b=1.0, *, generator=None):
     return _fill_random(self, _random.uniform(_generator(generator), self.numel(), a, b, _float_name(self.dtype)))
 
 
+@method
 def random_(self, low=0, high=None, *, generator=None):
     if high is None:
         raise unsupported("torch.Tensor.random_ without an upper bound")
     return _fill_random(self, _random.randint(_generator(generator), self.numel(), low, high))
 
 
+@method
 def bernoulli_(self, p=0.5, *, generator=None):
     return _fill_random(self, _random.bernoulli(_generator(generator), self.numel(), p))
 
 
+@function
 def normal(mean, std, size, *, generator=None, dtype=None, device=None, requires_grad=False):
     if not isinstance(size, (tuple, list)):
         raise unsupported("torch.normal with tensor mean or std")
-    out = empty(size, dtype=dtype, device=device)
+    out = zeros(size, dtype=dtype, device=device)
     return _finish(normal_(out, mean, std, generator=generator), requires_grad)

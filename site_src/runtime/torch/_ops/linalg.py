@@ -6,6 +6,7 @@ from .._tensor import Tensor
 from .._unsupported import unsupported
 from ..autograd.graph import record
 from . import pointwise, views
+from .registry import op
 
 
 def _kernel_operand(matrix):
@@ -41,6 +42,7 @@ def _product(a, b):
                                a.dtype)
 
 
+@op
 def mm(input, mat2):
     if input.dim() != 2 or mat2.dim() != 2:
         raise RuntimeError(f"{'self' if input.dim() != 2 else 'mat2'} must be a matrix")
@@ -51,6 +53,7 @@ def mm(input, mat2):
                   saved=(input, mat2))
 
 
+@op
 def addmm(input, mat1, mat2, *, beta=1, alpha=1):
     """beta * input + alpha * (mat1 @ mat2): nn.Linear's op, with edges (bias, input, weight.t())."""
     if beta != 1 or alpha != 1:
@@ -63,6 +66,7 @@ def addmm(input, mat1, mat2, *, beta=1, alpha=1):
                   saved=(mat1, mat2))
 
 
+@op
 def mv(input, vec):
     out = views.squeeze(_product(input, views.unsqueeze(vec.detach(), 1)), 1)
     return record("MvBackward0", out, (input, vec),
@@ -72,6 +76,7 @@ def mv(input, vec):
                   saved=(input, vec))
 
 
+@op
 def dot(input, other):
     if input.dim() != 1 or other.dim() != 1:
         raise RuntimeError(f"1D tensors expected, but got {input.dim()}D and {other.dim()}D tensors")
@@ -80,6 +85,7 @@ def dot(input, other):
                   lambda grad: (pointwise.mul(other, grad), pointwise.mul(input, grad)), saved=(input, other))
 
 
+@op
 def matmul(input, other):
     """torch.matmul's dispatch on ranks, recording the same nodes PyTorch does for each case."""
     if not isinstance(other, Tensor):

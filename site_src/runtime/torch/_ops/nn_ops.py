@@ -7,6 +7,7 @@ from .._tensor import Tensor
 from .._unsupported import unsupported
 from ..autograd.graph import record
 from . import pointwise, reduction as reductions, views
+from .registry import op
 
 
 def _pair(value):
@@ -97,6 +98,7 @@ def _exp_shifted(input, dim):
     return shifted, exps, reductions.sum(exps, dim, keepdim=True)
 
 
+@op
 def softmax(input, dim=None, dtype=None):
     dim = _softmax_dim(input, dim)
     source = input.detach() if dtype is None else input.detach().to(dtype)
@@ -107,6 +109,7 @@ def softmax(input, dim=None, dtype=None):
                       grad, reductions.sum(pointwise.mul(grad, out), dim, keepdim=True))),), saved=(out,))
 
 
+@op
 def log_softmax(input, dim=None, dtype=None):
     dim = _softmax_dim(input, dim)
     source = input.detach() if dtype is None else input.detach().to(dtype)

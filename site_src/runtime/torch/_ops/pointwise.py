@@ -8,6 +8,7 @@ tensor ops here, so every step rounds as it does in PyTorch.
 import builtins
 import math
 import operator
+import warnings
 from itertools import repeat
 
 from .. import _dtype, _kernels
@@ -15,7 +16,9 @@ from .._random import _to_f32
 from .._tensor import Tensor
 from .._unsupported import unsupported
 from ..autograd.graph import needs_grad, record
+from ..autograd.grad_mode import is_grad_enabled
 from . import reduction, views
+from .registry import method, op
 
 _inf, _nan = float("inf"), float("nan")
 
@@ -137,6 +140,7 @@ def _add_scaled(input, other, alpha, dtype):
     return elementwise(lambda x, y: x + alpha * y, input, other, dtype=dtype)
 
 
+@op(in_place=True, out=True)
 def add(input, other, *, alpha=1):
     dtype = _dtype.result_type(input, other)
     out = _add_scaled(input, other, alpha, dtype)
@@ -144,6 +148,7 @@ def add(input, other, *, alpha=1):
                   lambda grad: (grad_for(input, grad), grad_for(other, grad if alpha == 1 else mul(grad, alpha))))
 
 
+@op(in_place=True, out=True)
 def sub(input, other, *, alpha=1):
     if not isinstance(input, Tensor):
         return rsub(other, input, alpha=alpha)
@@ -156,6 +161,7 @@ def sub(input, other, *, alpha=1):
                   lambda grad: (grad_for(input, grad), grad_for(other, mul(neg(grad), alpha))))
 
 
+@op
 def rsub(input, other, *, alpha=1):
     """other - alpha * input, for a number on the left of `-`."""
     dtype = _dtype.result_type(input, other)
@@ -167,6 +173,7 @@ def rsub(input, other, *, alpha=1):
                   lambda grad: (grad_for(input, mul(neg(grad), alpha)), grad_for(other, grad))[:len(inputs)])
 
 
+@op(in_place=True, out=True)
 def mul(input, other):
     out = elementwise(operator.mul, input, other)
     return record("MulBackward0", out, (input, other),
@@ -174,6 +181,7 @@ def mul(input, other):
                   saved=_tensors(input, other))
 
 
+@op(in_place=True, aliases=("true_divide", "divide"))
 def div(input, other, *, rounding_mode=None):
     if rounding_mode == "floor":
         return floor_divide(input, other)
@@ -188,9 +196,7 @@ def div(input, other, *, rounding_mode=None):
                   saved=_tensors(input, other))
 
 
-true_divide = div
-
-
+@op
 def floor_divide(input, other):
     def floor_div(x, y):
         try:
@@ -203,6 +209,7 @@ def floor_divide(input, other):
     return elementwise(floor_div, input, other)
 
 
+@op
 def remainder(input, other):
     def mod(x, y):
         try:
@@ -215,11 +222,13 @@ def remainder(input, other):
     return elementwise(mod, input, other)
 
 
+@op
 def reciprocal(input):
     out = elementwise(lambda x: _divide(1.0, x), input, dtype=_float_dtype(input))
     return record("ReciprocalBackward0", out, (input,), lambda grad: (mul(neg(grad), mul(out, out)),), saved=(out,))
 
 
+@op(in_place=True)
 def pow(input, exponent):
     if not isinstance(input, Tensor):  # number ** tensor
         out = elementwise(_power, input, exponent, dtype=_float_dtype(exponent))
@@ -246,6 +255,7 @@ def pow(input, exponent):
     return record("PowBackward0", out, (input,), backward, saved=(input,))
 
 
+@op(in_place=True)
 def neg(input):
     if input.dtype is _dtype.bool:
         raise RuntimeError("Negation, the `-` operator, on a bool tensor is not supported. If you are trying to "
@@ -253,58 +263,69 @@ def neg(input):
     return record("NegBackward0", elementwise(operator.neg, input), (input,), lambda grad: (neg(grad),))
 
 
+@op(in_place=True)
 def abs(input):
     out = elementwise(operator.abs, input)
     return record("AbsBackward0", out, (input,), lambda grad: (mul(grad, sign(input)),), saved=(input,))
 
 
+@op
 def sign(input):
     return elementwise(lambda x: (x > 0) - (x < 0) if x == x else x, input)
 
 
+@op
 def square(input):
     return pow(input, 2)
 
 
+@op(in_place=True)
 def exp(input):
     out = elementwise(_exp, input, dtype=_float_dtype(input))
     return record("ExpBackward0", out, (input,), lambda grad: (mul(grad, out),), saved=(out,))
 
 
+@op
 def log(input):
     out = elementwise(_log, input, dtype=_float_dtype(input))
     return record("LogBackward0", out, (input,), lambda grad: (div(grad, input),), saved=(input,))
 
 
+@op(in_place=True)
 def sqrt(input):
     out = elementwise(_sqrt, input, dtype=_float_dtype(input))
     return record("SqrtBackward0", out, (input,), lambda grad: (div(grad, mul(out, 2)),), saved=(out,))
 
 
+@op
 def rsqrt(input):
     out = elementwise(lambda x: _divide(1.0, _sqrt(x)), input, dtype=_float_dtype(input))
     return record("RsqrtBackward0", out, (input,),
                   lambda grad: (mul(mul(grad, pow(out, 3)), -0.5),), saved=(out,))
 
 
+@op
 def sigmoid(input):
     out = elementwise(_sigmoid, input, dtype=_float_dtype(input))
     return record("SigmoidBackward0", out, (input,), lambda grad: (mul(mul(grad, rsub(out, 1)), out),),
                   saved=(out,))
 
 
+@op
 def tanh(input):
     out = elementwise(math.tanh, input, dtype=_float_dtype(input))
     return record("TanhBackward0", out, (input,), lambda grad: (mul(grad, rsub(mul(out, out), 1)),),
                   saved=(out,))
 
 
+@op(in_place=True)
 def relu(input):
     out = elementwise(lambda x: x if x > 0 or x != x else 0.0, input)
     return record("ReluBackward0", out, (input,),
                   lambda grad: (elementwise(lambda g, y: g if y > 0 else 0.0, grad, out),), saved=(out,))
 
 
+@op(in_place=True, aliases=("clip",))
 def clamp(input, min=None, max=None):
     def clip(x):
         if x != x:
@@ -319,9 +340,7 @@ def clamp(input, min=None, max=None):
     return record("ClampBackward1", out, (input,), lambda grad: (mul(grad, inside),))
 
 
-clip = clamp
-
-
+@op(in_place=True)
 def lerp(input, end, weight):
     """input + weight * (end - input) as ATen's vectorized lerp: one fused multiply-add, from the far end when
     weight >= 0.5."""
@@ -334,6 +353,7 @@ def lerp(input, end, weight):
     return elementwise(lambda x, y: y - _to_f32(y - x) * rest, input, end)
 
 
+@op(in_place=True)
 def addcmul(input, tensor1, tensor2, *, value=1):
     """input + value * tensor1 * tensor2, multiplied left to right as ATen does."""
     if needs_grad(input, tensor1, tensor2):
@@ -341,6 +361,7 @@ def addcmul(input, tensor1, tensor2, *, value=1):
     return add(input, mul(mul(tensor1, value), tensor2))
 
 
+@op(in_place=True)
 def addcdiv(input, tensor1, tensor2, *, value=1):
     """input + value * tensor1 / tensor2, evaluated left to right as ATen does."""
     if needs_grad(input, tensor1, tensor2):
@@ -367,34 +388,41 @@ def _comparison(compare):
     return compare_op
 
 
-eq, ne, lt, le, gt, ge = (_comparison(c) for c in
+eq, ne, lt, le, gt, ge = (op(_comparison(c)) for c in
                           (operator.eq, operator.ne, operator.lt, operator.le, operator.gt, operator.ge))
 
 
+@op
 def logical_not(input):
     return elementwise(operator.not_, input, out_dtype=_dtype.bool)
 
 
+@op
 def logical_and(input, other):
     return elementwise(lambda x, y: bool(x) and bool(y), input, other, out_dtype=_dtype.bool)
 
 
+@op
 def logical_or(input, other):
     return elementwise(lambda x, y: bool(x) or bool(y), input, other, out_dtype=_dtype.bool)
 
 
+@op
 def logical_xor(input, other):
     return elementwise(lambda x, y: bool(x) != bool(y), input, other, out_dtype=_dtype.bool)
 
 
+@op
 def isnan(input):
     return elementwise(lambda x: x != x, input, out_dtype=_dtype.bool)
 
 
+@op
 def isfinite(input):
     return elementwise(lambda x: x == x and x not in (_inf, -_inf), input, out_dtype=_dtype.bool)
 
 
+@op
 def where(condition, input, other):
     dtype = _dtype.result_type(input, other)
     out = elementwise(lambda c, x, y: x if c else y, condition, input, other, dtype=dtype)
@@ -403,15 +431,18 @@ def where(condition, input, other):
                                 grad_for(other, where(condition, 0.0, grad))))
 
 
+@op(in_place=True)
 def masked_fill(input, mask, value):
     out = elementwise(lambda x, m: value if m else x, input, mask, dtype=input.dtype)
     return record("MaskedFillBackward0", out, (input,), lambda grad: (masked_fill(grad, mask, 0.0),))
 
 
+@op
 def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
     return bool(reduction.all(isclose(input, other, rtol, atol, equal_nan)))
 
 
+@op
 def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
     """|input - other| <= atol + rtol * |other|, evaluated in the tensors' dtype like ATen's isclose."""
     close = eq(input, other)
@@ -421,18 +452,50 @@ def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
     return logical_or(close, logical_and(isfinite(error), le(error, add(abs(mul(other, rtol)), atol))))
 
 
+@op
 def equal(input, other):
     return input._shape == other._shape and list(input._values()) == list(other._values())
 
 
 # ---- copies and dtype conversion --------------------------------------------------------------------------------
+@op
 def clone(input, *, memory_format=None):
     out = Tensor._from_values(input._values(), input._shape, input.dtype)
     return record("CloneBackward0", out, (input,), lambda grad: (grad,))
 
 
+@method
 def contiguous(input, memory_format=None):
     return input if input.is_contiguous() else clone(input)
+
+
+def write_out(out, result, name):
+    """The `out=` argument of a torch function: result written into `out`, which is resized (with PyTorch's warning
+    when it held elements) if its shape differs."""
+    if is_grad_enabled() and (result.requires_grad or out.requires_grad):
+        raise RuntimeError(f"{name}(): functions with out=... arguments don't support automatic differentiation, "
+                           "but one of the arguments requires grad.")
+    if result.dtype.category > out.dtype.category:
+        raise RuntimeError(f"result type {_type_word(result.dtype)} can't be cast to the desired output type "
+                           f"{_type_word(out.dtype)}")
+    if out._shape != result._shape:
+        if out.numel():
+            warnings.warn(f"An output with one or more elements was resized since it had shape {list(out._shape)}, "
+                          "which does not match the required output shape "
+                          f"{list(result._shape)}. This behavior is deprecated, and in a future PyTorch release outputs "
+                          "will not be resized unless they have zero elements. You can explicitly reuse an out tensor "
+                          "t by resizing it, inplace, to zero elements with t.resize_(0).", UserWarning, stacklevel=3)
+        shape = result._shape
+        out._storage = Tensor._from_values([0] * result.numel(), shape, out.dtype)._storage
+        out._shape, out._stride, out._offset = shape, views.contiguous_strides(shape), 0
+    out._write([out.dtype.cast(v) for v in result._values()])
+    out._version[0] += 1
+    return out
+
+
+def _type_word(dtype):
+    """Float, Long, Bool: how ATen names a dtype in its casting errors."""
+    return {"float32": "Float", "float64": "Double", "int64": "Long", "bool": "Bool"}.get(dtype.name, dtype.name)
 
 
 def to_dtype(input, dtype):
@@ -459,8 +522,8 @@ def _write_result(self, result):
         raise RuntimeError(f"output with shape {list(self._shape)} doesn't match the broadcast shape "
                            f"{list(result._shape)}")
     if result.dtype.category > self.dtype.category:
-        raise RuntimeError(f"result type {result.dtype.name.capitalize().rstrip('0123456789')} can't be cast to the "
-                           f"desired output type {self.dtype.name.capitalize().rstrip('0123456789')}")
+        raise RuntimeError(f"result type {_type_word(result.dtype)} can't be cast to the desired output type "
+                           f"{_type_word(self.dtype)}")
     self._write(result._values())
     self._version[0] += 1
     node = result.grad_fn
@@ -471,8 +534,9 @@ def _write_result(self, result):
     return self
 
 
-def _in_place(op):
-    """op_: op computed out of place, then written into self's elements (and graph position)."""
+def in_place(op):
+    """op_: op computed out of place, then written into self's elements (and graph position). Every op declared
+    with in_place=True gets its Tensor.NAME_ from this."""
 
     def op_(self, *args, **kwargs):
         if _check_in_place(self, *args):
@@ -486,11 +550,7 @@ def _in_place(op):
     return op_
 
 
-add_, sub_, mul_, div_, pow_, neg_, abs_, relu_, clamp_, sqrt_, exp_, masked_fill_, lerp_, addcmul_, addcdiv_ = (
-    _in_place(op) for op in (add, sub, mul, div, pow, neg, abs, relu, clamp, sqrt, exp, masked_fill, lerp, addcmul,
-                             addcdiv))
-
-
+@method
 def fill_(self, value):
     if _check_in_place(self, value):
         raise unsupported("torch.Tensor.fill_ on a tensor that requires grad")
@@ -500,10 +560,12 @@ def fill_(self, value):
     return self
 
 
+@method
 def zero_(self):
     return fill_(self, 0)
 
 
+@method
 def copy_(self, src, non_blocking=False):
     if _check_in_place(self, src):
         raise unsupported("torch.Tensor.copy_ with autograd")
@@ -512,6 +574,7 @@ def copy_(self, src, non_blocking=False):
     return self
 
 
+@op
 def maximum(input, other):
     out = elementwise(lambda x, y: x if x > y or x != x else y, input, other)
     return record("MaximumBackward0", out, (input, other),
@@ -519,6 +582,7 @@ def maximum(input, other):
                                 grad_for(other, mul(grad, lt(input, other)))))
 
 
+@op
 def minimum(input, other):
     out = elementwise(lambda x, y: x if x < y or x != x else y, input, other)
     return record("MinimumBackward0", out, (input, other),

@@ -10,6 +10,7 @@ from .. import _dtype
 from .._tensor import Tensor
 from ..autograd.graph import record
 from . import pointwise, views
+from .registry import op
 
 # Floats per SIMD vector in PyTorch's CPU sum kernel: the order in which float32 sums add up depends on it.
 # 8 (AVX2 width) reproduces PyTorch 2.13 bit for bit, also on the AVX512 machine that builds the site.
@@ -139,6 +140,7 @@ def _unreduce(grad, input, dims, keepdim):
     return views.expand(grad, input._shape)
 
 
+@op
 def sum(input, dim=None, keepdim=False, *, dtype=None):
     dims = _reduced_dims(input, dim)
     out_dtype = dtype or (input.dtype if input.dtype.is_floating_point else _dtype.int64)
@@ -156,6 +158,7 @@ def sum(input, dim=None, keepdim=False, *, dtype=None):
     return record("SumBackward1", out, (input,), lambda grad: (_unreduce(grad, input, dims, keepdim),))
 
 
+@op
 def mean(input, dim=None, keepdim=False, *, dtype=None):
     if not (dtype or input.dtype).is_floating_point:
         raise RuntimeError("mean(): could not infer output dtype. Input dtype must be either a floating point or "
@@ -244,12 +247,14 @@ def _scatter(input, dim, positions, grad):
     return full
 
 
+@op
 def max(input, dim=None, keepdim=False):
     if isinstance(dim, Tensor):
         return pointwise.maximum(input, dim)
     return _extreme(input, dim, keepdim, operator.gt, "max", _max_result)
 
 
+@op
 def min(input, dim=None, keepdim=False):
     if isinstance(dim, Tensor):
         return pointwise.minimum(input, dim)
@@ -265,20 +270,24 @@ def _arg_extreme(input, dim, keepdim, better):
     return Tensor._from_values(positions, _result_shape(input, (input._dim(dim),), keepdim), _dtype.int64)
 
 
+@op
 def argmax(input, dim=None, keepdim=False):
     return _arg_extreme(input, dim, keepdim, operator.gt)
 
 
+@op
 def argmin(input, dim=None, keepdim=False):
     return _arg_extreme(input, dim, keepdim, operator.lt)
 
 
+@op
 def all(input, dim=None):
     if dim is None:
         return Tensor._from_values([builtins.all(input._values())], (), _dtype.bool)
     return pointwise.logical_not(any(pointwise.logical_not(input), dim))
 
 
+@op
 def any(input, dim=None):
     if dim is None:
         return Tensor._from_values([builtins.any(input._values())], (), _dtype.bool)

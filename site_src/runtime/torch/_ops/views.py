@@ -5,6 +5,7 @@ from .._tensor import Tensor, contiguous_strides
 from .._unsupported import unsupported
 from ..autograd.graph import record
 from . import pointwise
+from .registry import method, op
 
 
 def _shape_arg(shape):
@@ -54,6 +55,7 @@ def _view_strides(old_shape, old_strides, new_shape):
     return tuple(new_strides) if view_d == -1 else None
 
 
+@method
 def view(input, *shape):
     shape = infer_size(_shape_arg(shape), input.numel())
     strides = _view_strides(input._shape, input._stride, shape)
@@ -64,10 +66,12 @@ def view(input, *shape):
     return record("ViewBackward0", out, (input,), lambda grad: (reshape(grad, input._shape),))
 
 
+@method
 def view_as(input, other):
     return view(input, other._shape)
 
 
+@op
 def reshape(input, *shape):
     """A view when the layout allows one; otherwise a contiguous copy viewed (clone + _unsafe_view in ATen)."""
     shape = infer_size(_shape_arg(shape), input.numel())
@@ -78,10 +82,12 @@ def reshape(input, *shape):
     return record("UnsafeViewBackward0", out, (copy,), lambda grad: (reshape(grad, copy._shape),))
 
 
+@method
 def reshape_as(input, other):
     return reshape(input, other._shape)
 
 
+@op
 def flatten(input, start_dim=0, end_dim=-1):
     if input.dim() == 0:
         return reshape(input, (1,))
@@ -95,6 +101,7 @@ def flatten(input, start_dim=0, end_dim=-1):
     return reshape(input, shape[:start] + (merged,) + shape[end + 1:])
 
 
+@op
 def unsqueeze(input, dim):
     rank = input.dim() + 1
     if not -rank <= dim < rank:
@@ -106,6 +113,7 @@ def unsqueeze(input, dim):
     return record("UnsqueezeBackward0", out, (input,), lambda grad: (squeeze(grad, dim),))
 
 
+@op
 def squeeze(input, dim=None):
     if dim is None:
         dims, name = [d for d, size in enumerate(input._shape) if size == 1], "SqueezeBackward0"
@@ -127,17 +135,20 @@ def _swap(input, dim0, dim1):
     return input._alias([input._shape[d] for d in order], [input._stride[d] for d in order], input._offset)
 
 
+@op
 def t(input):
     if input.dim() > 2:
         raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {input.dim()}D")
     return record("TBackward0", _swap(input, 0, -1), (input,), lambda grad: (t(grad),))
 
 
+@op
 def transpose(input, dim0, dim1):
     out = _swap(input, dim0, dim1)
     return record("TransposeBackward0", out, (input,), lambda grad: (transpose(grad, dim0, dim1),))
 
 
+@op
 def permute(input, *dims):
     dims = [input._dim(d) for d in _shape_arg(dims)]
     if sorted(dims) != list(range(input.dim())):
@@ -165,6 +176,7 @@ def expanded(input, shape):
     return input._alias(shape, strides, input._offset)
 
 
+@method
 def expand(input, *sizes):
     sizes = _shape_arg(sizes)
     lead = len(sizes) - input.dim()
@@ -175,10 +187,12 @@ def expand(input, *sizes):
     return record("ExpandBackward0", out, (input,), lambda grad: (sum_to(grad, input._shape),))
 
 
+@method
 def expand_as(input, other):
     return expand(input, other._shape)
 
 
+@op
 def select(input, dim, index):
     dim = input._dim(dim)
     size = input._shape[dim]
@@ -214,16 +228,19 @@ def _slice(input, dim, start, stop, step):
     return record("SliceBackward0", out, (input,), backward)
 
 
+@op
 def narrow(input, dim, start, length):
     dim = input._dim(dim)
     start %= max(input._shape[dim], 1)
     return _slice(input, dim, start, start + length, 1)
 
 
+@op
 def unbind(input, dim=0):
     return tuple(select(input, dim, i) for i in range(input._shape[input._dim(dim)]))
 
 
+@method
 def __getitem__(input, index):
     """Basic indexing: ints, slices, None and Ellipsis (advanced indexing by tensors or lists is not here)."""
     items = index if isinstance(index, tuple) else (index,)
@@ -262,6 +279,7 @@ def _alias_all(input):
     return record("AliasBackward0", out, (input,), lambda grad: (grad,))
 
 
+@method
 def __setitem__(input, index, value):
     target = __getitem__(input, index)
     if isinstance(value, Tensor):

@@ -21,7 +21,7 @@ def linear(input, weight, bias=None):
 
 
 def relu(input, inplace=False):
-    return pointwise.relu_(input) if inplace else pointwise.relu(input)
+    return input.relu_() if inplace else pointwise.relu(input)
 
 
 def sigmoid(input):
@@ -40,10 +40,10 @@ def dropout(input, p=0.5, training=True, inplace=False):
         return input
     if p == 1:
         return pointwise.mul(input, creation.zeros_like(input))
-    noise = creation.bernoulli_(creation.empty_like(input), 1 - p)
+    noise = creation.bernoulli_(creation.zeros_like(input), 1 - p)
     noise = pointwise.div(noise, 1 - p)
     if inplace:
-        return pointwise.mul_(input, noise)
+        return input.mul_(noise)
     return pointwise.mul(input, noise)
 
 

@@ -1,6 +1,6 @@
 import math
 
-from ..._ops.creation import empty
+from ..._ops.creation import zeros as empty  # torch.empty: the fresh values are overwritten by reset_parameters
 from .. import functional as F, init
 from ..parameter import Parameter
 from .module import Module

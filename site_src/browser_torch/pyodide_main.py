@@ -51,7 +51,11 @@ def _execute(code, main):
         return _exit_status(exit.code)
     except BaseException as error:  # the program's own error: print it as CPython would, then exit 1
         # Drop this function's frame so the traceback starts at the file, as for `python FILE`.
-        traceback.print_exception(type(error), error, error.__traceback__.tb_next)
+        tb = error.__traceback__.tb_next
+        refusals = sys.modules.get("torch._unsupported")  # the runtime, if the program imported it
+        if refusals is not None:  # a missing API: the traceback ends at the program's line, not inside the runtime
+            tb = refusals.user_traceback(error, tb)
+        traceback.print_exception(type(error), error, tb)
         return 1
     return 0
 

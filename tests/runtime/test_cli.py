@@ -107,3 +107,25 @@ def test_missing_file_exits_2(tmp_path):
     done = browser_torch_run("cpython", tmp_path, "nowhere.py")
     assert done.returncode == 2
     assert "nowhere.py" in done.stderr
+
+
+@pytest.mark.pyodide
+def test_refusals_in_pyodide_name_the_api_from_the_programs_line(tmp_path):
+    """Under Python 3.14 a refusal carries no "Did you mean" for another API, its traceback ends at the program's
+    line, and `import numpy` says in one sentence why there is none."""
+    program = write(tmp_path, "program.py", """\
+        import torch
+        try:
+            torch.stft
+        except NotImplementedError as error:
+            print(error)
+        import numpy
+        """)
+    done = browser_torch_run("pyodide", tmp_path, program)
+    assert done.returncode == 1
+    assert done.stdout == "torch.stft is not available in the in-browser runtime; run this snippet locally\n"
+    frames = FRAME.findall(done.stderr)
+    assert [(Path(file).name, line) for file, line, _ in frames] == [("program.py", "6")], done.stderr
+    assert done.stderr.rstrip().endswith(
+        "ModuleNotFoundError: NumPy is not available in the in-browser runtime (this site's Pyodide has no NumPy "
+        "build); run this snippet locally")

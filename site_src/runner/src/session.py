@@ -107,6 +107,9 @@ def _print_user_traceback(exc: BaseException):
         tb = tb.tb_next
     if isinstance(exc, SyntaxError) and (exc.filename or "").startswith("<cell "):
         tb = None  # raised by the parser: its frames are not the reader's
+    refusals = sys.modules.get("torch._unsupported")
+    if refusals is not None:  # a missing API: the traceback ends at the reader's line, not inside the runtime
+        tb = refusals.user_traceback(exc, tb)
     sys.stdout.flush()
     traceback.print_exception(type(exc), exc, tb, file=sys.stderr)
     sys.stderr.flush()

@@ -10,7 +10,7 @@ from ._dtype import bool, dtype, float32, float64, int64
 from ._size import Size
 from ._tensor import Tensor
 from ._tensor_str import set_printoptions
-from ._unsupported import missing_attribute
+from ._unsupported import NO_NUMPY, missing_attribute, refuse_numpy_imports, unsupported
 from .autograd import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
 from ._ops.registry import FUNCTIONS as _FUNCTIONS
 from . import autograd, cuda, accelerator, nn, optim  # noqa: E402  (submodules, after the names they use)
@@ -52,6 +52,13 @@ def is_tensor(obj):
 
 def numel(input):
     return input.numel()
+
+
+def from_numpy(ndarray):
+    raise unsupported("torch.from_numpy", NO_NUMPY)
+
+
+refuse_numpy_imports()
 
 
 def get_default_dtype():

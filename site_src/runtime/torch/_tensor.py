@@ -13,7 +13,7 @@ from array import array
 from . import _dtype, _tensor_str
 from ._device import CPU, check_device
 from ._size import Size
-from ._unsupported import missing_attribute, unsupported
+from ._unsupported import NO_NUMPY, missing_attribute, unsupported
 from .autograd.graph import AccumulateGrad, run_backward
 
 
@@ -391,7 +391,7 @@ class Tensor:
         return self.to(other.dtype)
 
     def numpy(self):
-        raise unsupported("torch.Tensor.numpy")  # Pyodide has no numpy here
+        raise unsupported("torch.Tensor.numpy", NO_NUMPY)
 
 
 Tensor.__module__ = "torch"

@@ -9,17 +9,19 @@
   // the build-time SVG also copies it into the node's <title>.
   function nodeText(node) {
     const anchor = node.querySelector("a");
-    const tooltip = anchor && anchor.getAttributeNS(XLINK, "title");
+    const tooltip = anchor?.getAttributeNS(XLINK, "title");
     if (tooltip) return tooltip;
     const title = node.querySelector("title");
     return title ? title.textContent : "";
   }
 
   function show(event) {
-    const node = event.target.closest && event.target.closest(".autograd-graph g.node");
+    const node = event.target.closest?.(".autograd-graph g.node");
     if (!node) return;
     const figure = node.closest(".autograd-graph");
-    figure.querySelectorAll("g.node.ag-selected").forEach((n) => n.classList.remove("ag-selected"));
+    figure.querySelectorAll("g.node.ag-selected").forEach((n) => {
+      n.classList.remove("ag-selected");
+    });
     node.classList.add("ag-selected");
     const output = figure.querySelector(".ag-path");
     if (output) output.textContent = nodeText(node);

@@ -47,7 +47,7 @@ async function networkFirst(request, key) {
     const response = await fetch(request);
     if (response.ok) (await caches.open(CACHE)).put(key, response.clone());
     return response;
-  } catch (offline) {
+  } catch {
     return (await caches.match(key)) ?? Response.error();
   }
 }

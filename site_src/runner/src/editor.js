@@ -37,7 +37,10 @@ const materialTheme = EditorView.theme({
 // `onRun` is bound to Ctrl/Cmd+Enter. Tab is left to move focus (keyboard users must be able to leave the
 // editor); indentation is on Ctrl/Cmd+] and Ctrl/Cmd+[, and Enter keeps the current indentation.
 export function createEditor({ parent, code, label, onRun }) {
-  const runKey = { key: "Mod-Enter", run: () => (onRun(), true), preventDefault: true };
+  const runKey = { key: "Mod-Enter", run: () => {
+      onRun();
+      return true;
+    }, preventDefault: true };
   return new EditorView({
     parent,
     state: EditorState.create({

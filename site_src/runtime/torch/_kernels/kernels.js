@@ -142,7 +142,7 @@
             for (let ih = ih0 + khLo; ih < ih0 + khHi; ih++) {
               for (let iw = iw0 + kwLo; iw < iw0 + kwHi; iw++) {
                 const v = x[base + ih * W + iw];
-                if (v > best || v !== v) {
+                if (v > best || Number.isNaN(v)) {
                   best = v;
                   bestAt = ih * W + iw;
                 }

@@ -8,8 +8,9 @@ the order PyTorch's engine runs them in, so gradients from several paths add up 
 """
 
 import itertools
+import warnings
 
-from .grad_mode import is_grad_enabled, no_grad
+from . import grad_mode
 from .._unsupported import missing_attribute
 
 _sequence_nr = itertools.count()
@@ -20,6 +21,34 @@ _FREED = (
     "Specify retain_graph=True if you need to backward through the graph a second time or if you need to access "
     "saved tensors after calling backward."
 )
+
+
+class RemovableHandle:
+    """What register_hook returns: .remove() takes the hook out again (torch.utils.hooks.RemovableHandle)."""
+
+    _next_id = itertools.count()
+
+    def __init__(self, hooks_dict):
+        self.hooks_dict = hooks_dict
+        self.id = next(RemovableHandle._next_id)
+
+    def remove(self):
+        self.hooks_dict.pop(self.id, None)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        self.remove()
+
+
+RemovableHandle.__module__ = "torch.utils.hooks"
+
+
+def _add_hook(hooks_dict, hook):
+    handle = RemovableHandle(hooks_dict)
+    hooks_dict[handle.id] = hook
+    return handle
 
 
 class InputMetadata:
@@ -41,33 +70,47 @@ InputMetadata.__module__, InputMetadata.__name__ = "torch._C._autograd", "_Input
 class Node:
     """A recorded operation. Subclasses exist only to carry PyTorch's class names (AddmmBackward0, ...).
 
-    _input_metadata describes the forward op's output(s), as PyTorch's nodes do (one entry per output).
+    _input_metadata describes the forward op's output(s), as PyTorch's nodes do (one entry per output); the engine
+    hands _apply one gradient for a one-output node, a tuple of them for a node of several outputs.
     """
 
     def __init__(self, next_functions, backward=None, saved=(), outputs=()):
         self.next_functions = next_functions
         self._input_metadata = tuple(InputMetadata(t) for t in outputs)
         self._backward = backward
-        self._saved = tuple((t, t._version[0]) for t in saved)  # version at save time, checked in backward
+        # (tensor, its version at save time), checked in backward; None stays None (save_for_backward(None))
+        self._saved = tuple((t, t._version[0] if t is not None else 0) for t in saved)
         self._sequence_nr = next(_sequence_nr)
-        self._pre_hooks = []  # tensor hooks: called with the incoming gradient before the node runs
+        self._tensor_hooks = {}  # output_nr -> {handle id: hook(grad)}: Tensor.register_hook on that output
+        self._retain_hooks = {}  # output_nr -> hook: retain_grad, run after the tensor hooks as in PyTorch
+        self._node_pre_hooks = {}  # Node.register_prehook: hook(grad_outputs) -> new grad_outputs or None
+        self._node_post_hooks = {}  # Node.register_hook: hook(grad_inputs, grad_outputs)
         self.metadata = {}
 
     def name(self):
         return type(self).__name__
 
     def register_prehook(self, hook):
-        self._pre_hooks.append(hook)
+        return _add_hook(self._node_pre_hooks, hook)
 
-    def _apply(self, grad):
+    def register_hook(self, hook):
+        return _add_hook(self._node_post_hooks, hook)
+
+    def _num_outputs(self):
+        return max(len(self._input_metadata), 1)
+
+    def _check_saved(self):
         if self._backward is None:
             raise RuntimeError(_FREED)
         for tensor, version in self._saved:
-            if tensor._version[0] != version:
+            if tensor is not None and tensor._version[0] != version:
                 raise RuntimeError(
                     "one of the variables needed for gradient computation has been modified by an inplace "
                     f"operation: [{tensor.type()} {list(tensor.shape)}] is at version {tensor._version[0]}; "
                     f"expected version {version} instead.")
+
+    def _apply(self, grad):
+        self._check_saved()
         return self._backward(grad)
 
     def _release(self):
@@ -88,20 +131,34 @@ class AccumulateGrad(Node):
     def __init__(self, variable):
         super().__init__((), outputs=(variable,))
         self.variable = variable
+        self._post_accumulate_hooks = {}
 
     def name(self):
         return "torch::autograd::AccumulateGrad"
 
     def _apply(self, grad):
-        variable = self.variable
-        if variable.grad is None:
-            variable.grad = grad.detach().clone()
-        else:
-            variable.grad.add_(grad)
+        accumulate_into(self.variable, grad)
+        for hook in tuple(self._post_accumulate_hooks.values()):
+            hook(self.variable)
         return ()
 
 
 AccumulateGrad.__module__ = "builtins"  # PyTorch's C++ node classes print bare: <class 'AccumulateGrad'>
+
+
+def accumulate_into(variable, grad):
+    """variable.grad += grad as torch/csrc/autograd/functions/accumulate_grad.h does it: a copy for the first
+    gradient (recorded as CopyBackwards when the backward pass builds a graph), an in-place add without a graph, an
+    out-of-place add with one."""
+    old = variable._grad
+    if old is None:
+        copy = grad.detach().clone()
+        variable._grad = record("CopyBackwards", copy, (None, grad), lambda g: (None, g))
+    elif grad_mode.is_grad_enabled():
+        variable._grad = old + grad
+    else:
+        old.add_(grad)
+
 
 _node_classes = {}
 
@@ -120,14 +177,16 @@ def _requires_grad(value):
 
 def needs_grad(*inputs):
     """Whether an op on these inputs gets recorded."""
-    return is_grad_enabled() and any(_requires_grad(t) for t in inputs)
+    return grad_mode.is_grad_enabled() and any(_requires_grad(t) for t in inputs)
 
 
 def edge(value):
     """The (node, input_nr) a gradient for `value` flows into, or (None, 0) where none is needed."""
     if not _requires_grad(value):
         return (None, 0)
-    return (value.grad_fn or value._accumulate_grad(), 0)
+    if value.grad_fn is not None:
+        return (value.grad_fn, value._output_nr)
+    return (value._accumulate_grad(), 0)
 
 
 def record(name, result, inputs, backward, saved=()):
@@ -142,8 +201,9 @@ def record(name, result, inputs, backward, saved=()):
     return result
 
 
-def _reachable(root):
-    seen, stack = {root}, [root]
+# ---- the engine -------------------------------------------------------------------------------------------------
+def _reachable(roots):
+    seen, stack = set(roots), list(roots)
     while stack:
         for child, _ in stack.pop().next_functions:
             if child is not None and child not in seen:
@@ -152,22 +212,88 @@ def _reachable(root):
     return sorted(seen, key=lambda node: node._sequence_nr, reverse=True)
 
 
-def run_backward(tensor, grad, retain_graph=False):
-    """Propagate `grad` (d output / d tensor) from `tensor` back to the leaves' .grad."""
-    root = tensor.grad_fn or tensor._accumulate_grad()
-    pending = {root: grad}
-    with no_grad():
-        for node in _reachable(root):
-            grad = pending.pop(node, None)
-            if grad is None:
+def _needed(order, targets):
+    """The nodes of `order` (children after parents) that lead to a target node: only those run."""
+    needed = set(targets)
+    for node in reversed(order):
+        if any(child in needed for child, _ in node.next_functions):
+            needed.add(node)
+    return needed
+
+
+_warned_create_graph = False
+
+
+def run_engine(root_edges, root_grads, *, retain_graph=False, create_graph=False, targets=None, accumulate=True):
+    """Propagate root_grads back from the (node, input_nr) root_edges, as torch/csrc/autograd/engine.cpp does.
+
+    accumulate=True (backward): AccumulateGrad nodes add into the leaves' .grad; with `targets` (a list of edges,
+    backward(inputs=...)) only the nodes leading to them run. accumulate=False (autograd.grad): the gradient
+    arriving at each target edge is captured and returned, and no .grad is touched.
+    With create_graph the backward functions run with grad mode on, so they record the graph of the gradient.
+    """
+    global _warned_create_graph
+    if create_graph and accumulate and not _warned_create_graph:
+        _warned_create_graph = True  # TORCH_WARN_ONCE in engine.cpp
+        warnings.warn(
+            "Using backward() with create_graph=True will create a reference cycle between the parameter and its "
+            "gradient which can cause a memory leak. We recommend using autograd.grad when creating the graph to "
+            "avoid this. If you have to use this function, make sure to reset the .grad fields of your parameters "
+            "to None after use to break the cycle and avoid the leak. (Triggered internally at "
+            "/__w/pytorch/pytorch/torch/csrc/autograd/engine.cpp:1307.)", UserWarning, stacklevel=4)
+    pending = {}
+    for (node, nr), grad in zip(root_edges, root_grads):
+        if node is not None and grad is not None:
+            _add_to(pending, node, nr, grad)
+    order = _reachable([node for node, _ in root_edges if node is not None])
+    captures = {}
+    if targets is not None:
+        targets = set(targets)
+        target_nodes = {node for node, _ in targets}
+        needed = _needed(order, target_nodes)
+        order = [node for node in order if node in needed]
+    with grad_mode.set_grad_enabled(create_graph):
+        for node in order:
+            buffer = pending.pop(node, None)
+            if buffer is None:
                 continue
-            for hook in node._pre_hooks:
-                replaced = hook(grad)
+            for nr, hooks in node._tensor_hooks.items():
+                for hook in tuple(hooks.values()):
+                    if buffer[nr] is not None:
+                        replaced = hook(buffer[nr])
+                        if replaced is not None:
+                            buffer[nr] = replaced
+            for nr, hook in node._retain_hooks.items():
+                if buffer[nr] is not None:
+                    hook(buffer[nr])
+            if targets is not None and not accumulate:
+                for nr, grad in enumerate(buffer):
+                    if (node, nr) in targets:
+                        captures[(node, nr)] = grad
+                if not any(child in needed for child, _ in node.next_functions):
+                    continue  # captured only: its own backward is not needed
+            for hook in tuple(node._node_pre_hooks.values()):
+                replaced = hook(tuple(buffer))
                 if replaced is not None:
-                    grad = replaced
-            grads = node._apply(grad)
-            for (child, _), child_grad in zip(node.next_functions, grads):
-                if child is not None and child_grad is not None:
-                    pending[child] = child_grad if child not in pending else pending[child] + child_grad
+                    buffer = list(replaced)
+            grads = node._apply(buffer[0] if len(buffer) == 1 else tuple(buffer))
+            for hook in tuple(node._node_post_hooks.values()):
+                hook(tuple(grads), tuple(buffer))
+            for (child, nr), child_grad in zip(node.next_functions, grads):
+                if child is not None and child_grad is not None and (targets is None or child in needed):
+                    _add_to(pending, child, nr, child_grad)
             if not retain_graph:
                 node._release()
+    return captures
+
+
+def _add_to(pending, node, nr, grad):
+    buffer = pending.get(node)
+    if buffer is None:
+        buffer = pending[node] = [None] * node._num_outputs()
+    buffer[nr] = grad if buffer[nr] is None else buffer[nr] + grad
+
+
+def run_backward(tensor, grad, retain_graph=False):
+    """Propagate `grad` (d output / d tensor) from `tensor` back to the leaves' .grad."""
+    run_engine([edge(tensor)], [grad], retain_graph=retain_graph)

@@ -1,4 +1,9 @@
-"""Reductions: sum, mean, max, min, argmax, argmin, all, any, and sum_to (the gradient of broadcasting)."""
+"""Reductions: sum, mean, max, min, argmax, argmin, all, any, sum_to (the gradient of broadcasting), var/std,
+prod, norms, logsumexp, amax/amin, nansum/nanmean, count_nonzero, and the cumulative cumsum, cumprod, cummax, cummin.
+
+Each reproduces the order in which ATen's CPU kernel accumulates (named at each op), so float32 results match
+PyTorch bit for bit where the kernel is deterministic.
+"""
 
 import builtins
 import math
@@ -292,3 +297,615 @@ def any(input, dim=None):
     if dim is None:
         return Tensor._from_values([builtins.any(input._values())], (), _dtype.bool)
     return pointwise.ne(sum(pointwise.ne(input, 0), dim), 0)
+
+
+# ---- helpers of the reductions below ----------------------------------------------------------------------------
+_nan, _inf = float("nan"), float("inf")
+
+
+def _f32(value):
+    return array("f", (value,))[0]
+
+
+def _fma32(a, b, c):
+    """float32 a * b + c rounded once, as a hardware FMA gives it (a * b is exact in a double; TwoSum keeps the
+    double sum's own rounding error, which decides the float32 rounding when the double sum sits at a midpoint)."""
+    p = a * b
+    s = p + c
+    if s - s != 0:
+        return _f32(s)
+    bv = s - p
+    err = (p - (s - bv)) + (c - bv)
+    r = _f32(s)
+    half = s - r
+    if err and half:
+        other = r + 2 * half
+        if _f32(other) == other:
+            return other if (err > 0) == (half > 0) else r
+    return r
+
+
+def _memory_rows(input, dims):
+    """(values, row length) with each reduced group one row, its elements in the order ATen's TensorIterator
+    visits them: by the input's strides, largest first (row-major order for a contiguous tensor)."""
+    kept = [d for d in range(input.dim()) if d not in dims]
+    ordered = sorted(dims, key=lambda d: -input._stride[d])
+    arranged = views.permute(input.detach(), kept + ordered) if input.dim() else input
+    return arranged._values(), math.prod(input._shape[d] for d in dims)
+
+
+def _inner_contiguous(input, dims):
+    """Whether the reduced dims form one stride-1 run of memory: ATen's is_contiguous_reduction, where its
+    vectorized inner loops (binary_kernel_reduce_vec, reduce_lastdim) run."""
+    expected = 1
+    for d in sorted(dims, key=lambda d: input._stride[d]):
+        if input._shape[d] != 1:
+            if input._stride[d] != expected:
+                return False
+            expected *= input._shape[d]
+    return True
+
+
+def _cast_for(input, dtype):
+    return input.detach() if dtype is None or dtype is input.dtype else input.detach().to(dtype)
+
+
+def _dims_list(dim):
+    return None if dim is None else (dim,) if isinstance(dim, int) else tuple(dim)
+
+
+def _restore(tensor, input, dims, keepdim):
+    """A reduction's result (or its grad) with the reduced dims put back as size 1 (FunctionsManual's
+    unsqueeze_multiple), ready to broadcast against input."""
+    if not keepdim and input.dim():
+        for d in dims:
+            tensor = views.unsqueeze(tensor, d)
+    return tensor
+
+
+# ---- variance and standard deviation ----------------------------------------------------------------------------
+def _moments(input, dim, unbiased, correction, keepdim, name, take_sqrt, with_mean):
+    """(var or std tensor, mean tensor or None, dims, correction) as ATen's std_var_out / std_var_mean_out compute
+    them: a single-output var/std is two-pass (the float32 mean, then the squared deviations summed in a double,
+    std_var_all_cpu); otherwise a Welford pass in doubles per output (WelfordOps<float, double>)."""
+    if isinstance(dim, builtins.bool):  # torch.var(x, False): the legacy `unbiased` in dim's place
+        dim, unbiased = None, dim
+    if not input.dtype.is_floating_point:
+        raise RuntimeError("std and var only support floating point and complex dtypes")
+    if correction is None:
+        correction = 1 if unbiased is None or unbiased else 0
+    dims = _reduced_dims(input, _dims_list(dim))
+    shape = _result_shape(input, dims, keepdim)
+    outputs = math.prod(_result_shape(input, dims, False))
+    count = math.prod(input._shape[d] for d in dims)
+    if count - correction <= 0:
+        import warnings
+        warnings.warn(f"{name}(): degrees of freedom is <= 0. Correction should be strictly less than the reduction "
+                      "factor (input numel divided by output numel). (Triggered internally at "
+                      "/__w/pytorch/pytorch/aten/src/ATen/native/ReduceOps.cpp:1861.)", UserWarning, stacklevel=3)
+    means = None
+    if input.numel() == 0:
+        results, means = [_nan] * outputs, [_nan] * outputs
+    elif not with_mean and outputs <= 1:
+        center = mean(input.detach()).item()
+        total = 0.0
+        for value in _memory_rows(input, dims)[0]:
+            total += (value - center) * (value - center)
+        results = [pointwise._divide(total, builtins.max(0.0, count - correction))]
+    else:
+        values, row = _memory_rows(input, dims)
+        results, means = [], []
+        for start in range(0, len(values), row):
+            center, m2 = 0.0, 0.0
+            for n, value in enumerate(values[start:start + row], 1):
+                delta = value - center
+                center += delta / n
+                m2 += delta * (value - center)  # (ATen's build may fuse this multiply-add; it shows only in doubles)
+            results.append(pointwise._divide(m2, count - correction if count > correction else 0))
+            means.append(center)
+    if take_sqrt:
+        results = [pointwise._sqrt(v) for v in results]
+    out = Tensor._from_values(results, shape, input.dtype)
+    return out, (Tensor._from_values(means, shape, input.dtype) if with_mean else None), dims, correction
+
+
+def _var_backward(grad, input, dim, dims, correction, keepdim):
+    """FunctionsManual's var_backward: (2 / (n - correction)) * grad * (input - input.mean(dims))."""
+    if input.dim() == 0 or dim is None:
+        dof = input.numel() - correction
+        if dof <= 0:
+            return pointwise.mul(grad, pointwise.where(pointwise.eq(input, mean(input)), _nan, _inf))
+        return pointwise.mul(pointwise.mul(grad, 2.0 / dof), pointwise.sub(input, mean(input)))
+    grad = _restore(grad, input, dims, keepdim) if input.dim() > 1 else grad
+    dof = math.prod(input._shape[d] for d in dims) - correction
+    return pointwise.mul(pointwise.mul(grad, pointwise._divide(2.0, dof)),
+                         pointwise.sub(input, mean(input, dims, keepdim=True)))
+
+
+def _std_backward(grad, result, input, dim, dims, correction, keepdim):
+    grad_var = pointwise.masked_fill(pointwise.div(grad, pointwise.mul(result, 2)), pointwise.eq(result, 0), 0)
+    return _var_backward(grad_var, input, dim, dims, correction, keepdim)
+
+
+def _mean_backward(grad, input, dim, dims, keepdim):
+    count = math.prod(input._shape[d] for d in dims)
+    return pointwise.div(_unreduce(grad, input, dims, keepdim if dim is not None else False), count)
+
+
+@op(out=True)
+def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+    out, _, dims, correction = _moments(input, dim, unbiased, correction, keepdim, "var", False, False)
+    dim = None if isinstance(dim, builtins.bool) else dim
+    return record("VarBackward0", out, (input,),
+                  lambda grad: (_var_backward(grad, input, dim, dims, correction, keepdim),), saved=(input,))
+
+
+@op(out=True)
+def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+    out, _, dims, correction = _moments(input, dim, unbiased, correction, keepdim, "std", True, False)
+    dim = None if isinstance(dim, builtins.bool) else dim
+    return record("StdBackward0", out, (input,),
+                  lambda grad: (_std_backward(grad, out, input, dim, dims, correction, keepdim),), saved=(input, out))
+
+
+# var_mean / std_mean: PyTorch has one node with two outputs; here each output gets its own node of the same name,
+# carrying its half of var_mean_backward (the two halves meet at the input and add up as PyTorch's sum does).
+@op(method=False)
+def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+    out, center, dims, correction = _moments(input, dim, unbiased, correction, keepdim, "var_mean", False, True)
+    dim = None if isinstance(dim, builtins.bool) else dim
+    record("VarMeanBackward0", out, (input,),
+           lambda grad: (_var_backward(grad, input, dim, dims, correction, keepdim),), saved=(input,))
+    record("VarMeanBackward0", center, (input,), lambda grad: (_mean_backward(grad, input, dim, dims, keepdim),))
+    return out, center
+
+
+@op(method=False)
+def std_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+    out, center, dims, correction = _moments(input, dim, unbiased, correction, keepdim, "std_mean", True, True)
+    dim = None if isinstance(dim, builtins.bool) else dim
+    record("StdMeanBackward0", out, (input,),
+           lambda grad: (_std_backward(grad, out, input, dim, dims, correction, keepdim),), saved=(input, out))
+    record("StdMeanBackward0", center, (input,), lambda grad: (_mean_backward(grad, input, dim, dims, keepdim),))
+    return out, center
+
+
+# ---- product ----------------------------------------------------------------------------------------------------
+def _vectorized_inner_reduce(row, multiply, width):
+    """ATen's vectorized_inner_reduction (binary_kernel_reduce_vec over a contiguous row): 4 vector accumulators
+    over blocks of 4 vectors, combined (a0 op a1) op (a2 op a3), lanes folded left to right, then the tail."""
+    block = 4 * width
+    count = len(row) // block
+    total = 1.0
+    if count:
+        acc = [list(row[j * width:(j + 1) * width]) for j in range(4)]
+        for i in range(1, count):
+            base = i * block
+            acc = [[multiply(a, b) for a, b in zip(acc[j], row[base + j * width:base + (j + 1) * width])]
+                   for j in range(4)]
+        lanes = [multiply(multiply(a0, a1), multiply(a2, a3)) for a0, a1, a2, a3 in zip(*acc)]
+        total = lanes[0]
+        for lane in lanes[1:]:
+            total = multiply(total, lane)
+    for value in row[count * block:]:
+        total = multiply(total, value)
+    return total
+
+
+def _wrap_int64(value):
+    return (value + (1 << 63)) % (1 << 64) - (1 << 63)
+
+
+@op
+def prod(input, dim=None, keepdim=False, *, dtype=None):
+    out_dtype = dtype or (input.dtype if input.dtype.is_floating_point else _dtype.int64)
+    source = _cast_for(input, out_dtype)
+    dims = _reduced_dims(input, None if dim is None else input._dim(dim))
+    shape = _result_shape(input, dims, keepdim and dim is not None)
+    values, row = _memory_rows(source, dims)
+    rows = [values[i:i + row] for i in range(0, len(values), row)] if row else [[]] * math.prod(shape)
+    if not out_dtype.is_floating_point:  # integer products wrap around as int64 does, in any order
+        products = [_wrap_int64(math.prod(chunk)) for chunk in rows]
+    elif _inner_contiguous(source, dims):  # ATen's vectorized inner reduction
+        multiply = (lambda a, b: _f32(a * b)) if out_dtype is _dtype.float32 else operator.mul
+        width = _VECTOR_WIDTH if out_dtype is _dtype.float32 else _VECTOR_WIDTH // 2
+        products = [_vectorized_inner_reduce(chunk, multiply, width) for chunk in rows]
+    else:  # one running product per output, in memory order (float32 rounding at each step)
+        rounded = _f32 if out_dtype is _dtype.float32 else float
+        products = []
+        for chunk in rows:
+            total = 1.0
+            for value in chunk:
+                total = rounded(total * value)
+            products.append(total)
+    out = Tensor._from_values(products, shape, out_dtype)
+    if dim is None:
+        return record("ProdBackward0", out, (input,), lambda grad: (_prod_backward(grad, input, out, None, False),),
+                      saved=(input, out))
+    return record("ProdBackward1", out, (input,), lambda grad: (_prod_backward(grad, input, out, dims, keepdim),),
+                  saved=(input, out))
+
+
+def _prod_backward(grad, input, result, dims, keepdim):
+    """FunctionsManual's prod_backward: grad * (result / input) when no input is zero; else the products of all
+    the other elements (prod_safe_zeros_backward's exclusive cumprods)."""
+    if input.dim() == 0:
+        return grad
+    if dims is not None:
+        grad, result = _restore(grad, input, dims, keepdim), _restore(result, input, dims, keepdim)
+    if not builtins.any(v == 0 for v in input._values()):
+        return pointwise.mul(grad, pointwise.div(result, input))
+    if dims is None:
+        flat = views.reshape(input, (-1,))
+        return views.reshape(pointwise.mul(grad, _exclusive_products(flat, 0)), input._shape)
+    return pointwise.mul(grad, _exclusive_products(input, dims[0]))
+
+
+def _exclusive_products(input, dim):
+    """For each element, the product of the others along dim: cumprod of [1, x0, .., x(n-2)] times the reversed
+    cumprod of [x1, .., x(n-1), 1], each accumulated in a double as ATen's cumprod does (no autograd)."""
+    values, row = _memory_rows(input.detach(), (dim,))
+    result = []
+    for start in range(0, len(values), row):
+        chunk = values[start:start + row]
+        before, after = [1.0], [1.0]
+        for value in chunk[:-1]:
+            before.append(before[-1] * value)
+        for value in reversed(chunk[1:]):
+            after.append(after[-1] * value)
+        rounded = (lambda v: _f32(v)) if input.dtype is _dtype.float32 else float
+        result.extend(rounded(rounded(b) * rounded(a)) for b, a in zip(before, reversed(after)))
+    return _from_rows(result, input, dim)
+
+
+def _from_rows(values, input, dim, dtype=None):
+    """A tensor of input's shape from values laid out with dim innermost (the inverse of _rows for one dim)."""
+    kept = [d for d in range(input.dim()) if d != dim]
+    moved = Tensor._from_values(values, [input._shape[d] for d in kept] + [input._shape[dim]], dtype or input.dtype)
+    order = kept + [dim]
+    return pointwise.contiguous(views.permute(moved, [order.index(d) for d in range(input.dim())]))
+
+
+# ---- norms ------------------------------------------------------------------------------------------------------
+def _norm_values(values, row, p, vectorized, typecode):
+    """Each row's p-norm as ATen's norm kernels accumulate it (in the input's precision): p=2 over a contiguous
+    last dim in 8 lanes + a tail (binary_kernel_reduce_lastdim), else one running value per output."""
+    rounded = _f32 if typecode == "f" else float
+    results = []
+    for start in range(0, len(values), row):
+        chunk = values[start:start + row]
+        if p == 2 and vectorized and typecode == "f":
+            results.append(_two_norm_lastdim(chunk))
+            continue
+        if p == _inf:
+            total = 0.0
+            for v in chunk:
+                v = builtins.abs(v)
+                total = v if v != v or v > total else total
+        elif p == -_inf:
+            total = _inf
+            for v in chunk:
+                v = builtins.abs(v)
+                total = v if v != v or v < total else total
+        elif p == 0:
+            total = float(builtins.sum(1 for v in chunk if v != 0))
+        else:
+            total = 0.0
+            for v in chunk:
+                if p == 1:
+                    total = rounded(total + builtins.abs(v))
+                elif p == 2:
+                    total = rounded(total + rounded(v * v))
+                else:
+                    total = rounded(total + rounded(pointwise._power(builtins.abs(v), p)))
+            if p == 2:
+                total = pointwise._sqrt(total)
+            elif p != 1:
+                total = pointwise._power(total, rounded(1.0 / p))
+        results.append(total)
+    return results
+
+
+def _two_norm_lastdim(row):
+    """sqrt(sum x*x) as ReduceOpsKernel's norm_two_reduce_step loop runs it: 8 float32 lanes (multiply, then add),
+    folded left to right, then the tail, whose elements the compiler squares 4 at a time (a multiply and an add)
+    and then one by one with a fused multiply-add. Checked bit for bit against PyTorch."""
+    width = _VECTOR_WIDTH
+    lanes = [0.0] * width
+    full = len(row) - len(row) % width
+    for d in range(0, full, width):
+        lanes = [_f32(a + _f32(v * v)) for a, v in zip(lanes, row[d:d + width])]
+    total = lanes[0]
+    for lane in lanes[1:]:
+        total = _f32(total + lane)
+    tail = row[full:]
+    paired = len(tail) // 4 * 4
+    for i, v in enumerate(tail):
+        total = _f32(total + _f32(v * v)) if i < paired else _fma32(v, v, total)
+    return pointwise._sqrt(total)
+
+
+def vector_norm(input, ord=2, dim=None, keepdim=False, *, dtype=None):
+    """torch.linalg.vector_norm: ATen's linalg_vector_norm (LinalgVectorNormBackward0)."""
+    if isinstance(ord, str):
+        raise RuntimeError(f"linalg.vector_norm: Expected a floating point or complex tensor as input. Got {ord}")
+    if not (dtype or input.dtype).is_floating_point:
+        raise RuntimeError("linalg.vector_norm: Expected a floating point or complex tensor as input. Got "
+                           + pointwise._type_word(input.dtype))
+    source = _cast_for(input, dtype)
+    ord = float(ord)
+    dims = _reduced_dims(input, _dims_list(dim))
+    shape = _result_shape(input, dims, keepdim)
+    if source.numel() == 0:
+        if ord < 0 or ord == _inf and math.prod(input._shape[d] for d in dims) == 0:
+            raise RuntimeError(f"linalg.vector_norm cannot compute the {ord} norm on an empty tensor because the "
+                               "operation does not have an identity")
+        results = [0.0] * math.prod(shape)
+    elif input.dim() and builtins.all(input._shape[d] == 1 for d in dims):
+        results = [builtins.abs(v) if ord != 0 else float(v != 0) for v in source._values()]  # ATen: abs(self)
+    else:
+        values, row = _memory_rows(source, dims)
+        vectorized = _inner_contiguous(source, dims) and len(dims) >= 1
+        results = _norm_values(values, row, ord, vectorized, source.dtype.typecode)
+    out = Tensor._from_values(results, shape, source.dtype)
+    return record("LinalgVectorNormBackward0", out, (input,),
+                  lambda grad: (_norm_backward(grad, input, ord, out, dims, keepdim),), saved=(input, out))
+
+
+def _norm_backward(grad, input, p, norm, dims, keepdim):
+    """FunctionsManual's norm_backward, step for step."""
+    if not keepdim and input.dim():
+        grad, norm = _restore(grad, input, dims, False), _restore(norm, input, dims, False)
+    if p == 0:
+        return pointwise.mul(grad, 0.0)
+    if p == 1:
+        return pointwise.mul(pointwise.sign(input), grad)
+    if p == 2:
+        return pointwise.mul(grad, pointwise.masked_fill(pointwise.div(input, norm), pointwise.eq(norm, 0), 0))
+    if builtins.abs(p) == _inf:
+        magnitude = pointwise.abs(input)
+        mask = pointwise.logical_or(pointwise.eq(magnitude, norm), pointwise.isnan(magnitude))
+        return pointwise.mul(pointwise.sign(input),
+                             pointwise.mul(pointwise.div(grad, sum(mask, dims, keepdim=True)), mask))
+    if p < 1:
+        scaled = pointwise.mul(pointwise.sign(input), pointwise.masked_fill(
+            pointwise.pow(pointwise.abs(input), p - 1), pointwise.eq(input, 0), 0))
+        return pointwise.mul(pointwise.mul(scaled, grad), pointwise.pow(norm, 1 - p))
+    if p < 2:
+        scaled = pointwise.mul(pointwise.sign(input), pointwise.pow(pointwise.abs(input), p - 1))
+    else:
+        scaled = pointwise.mul(input, pointwise.pow(pointwise.abs(input), p - 2))
+    scale = pointwise.masked_fill(pointwise.div(grad, pointwise.pow(norm, p - 1)), pointwise.eq(norm, 0), 0)
+    return pointwise.mul(scaled, scale)
+
+
+@op
+def norm(input, p="fro", dim=None, keepdim=False, dtype=None):
+    """torch.norm as torch/functional.py routes it: 'fro' and numbers to linalg.vector_norm."""
+    if p == "nuc" or isinstance(dim, (list, tuple)) and len(dim) > 2 and p == "fro":
+        from .._unsupported import unsupported
+        raise unsupported(f"torch.norm(p={p!r})")
+    if p == "fro":
+        p = 2
+    elif isinstance(p, str):
+        raise RuntimeError(f"norm(): unsupported norm type {p!r}")  # (PyTorch's message differs by case)
+    return vector_norm(input, p, dim, keepdim, dtype=dtype)
+
+
+# ---- log-sum-exp, max/min values, counting ----------------------------------------------------------------------
+@op
+def logsumexp(input, dim, keepdim=False):
+    """ATen's logsumexp_out_impl: log(sum(exp(x - max))) + max, the max zeroed where infinite."""
+    source = input.detach() if input.dtype.is_floating_point else input.detach().to(_dtype.float32)
+    dims = _reduced_dims(input, _dims_list(dim))
+    if source.numel():
+        maxes = amax(source, dims, keepdim=True)
+        maxes = pointwise.masked_fill(maxes, pointwise.eq(pointwise.abs(maxes), _inf), 0)
+        total = sum(pointwise.exp(pointwise.sub(source, maxes)), dims, keepdim)
+        out = pointwise.add(pointwise.log(total), maxes if keepdim else views.reshape(maxes, total._shape))
+    else:
+        out = pointwise.log(sum(pointwise.exp(source), dims, keepdim))
+    return record("LogsumexpBackward0", out, (input,),
+                  lambda grad: (pointwise.mul(_restore(grad, input, dims, keepdim),
+                                              pointwise.exp(pointwise.sub(input, _restore(out, input, dims,
+                                                                                          keepdim)))),),
+                  saved=(input, out))
+
+
+def _extreme_values(input, dims, keepdim, better, name):
+    if input.numel() == 0 and builtins.any(input._shape[d] == 0 for d in dims) or input.numel() == 0 and not dims:
+        raise IndexError(f"{name}(): Expected reduction dim {dims[0] if dims else 0} to have non-zero size.")
+    values, row = _rows(input, dims)
+    best = [values[i + _best_index(values[i:i + row], better)] for i in range(0, len(values), row)]
+    return Tensor._from_values(best, _result_shape(input, dims, keepdim), input.dtype)
+
+
+def _scale_grad_by_count(grad, result, input, dims, keepdim):
+    """FunctionsManual's scale_grad_by_count: the gradient split evenly over the elements equal to the result."""
+    mask = pointwise.eq(_restore(result, input, dims, keepdim), input)
+    return pointwise.mul(pointwise.div(_restore(grad, input, dims, keepdim), sum(mask, dims, keepdim=True)), mask)
+
+
+@op
+def amax(input, dim=(), keepdim=False):
+    dims = _reduced_dims(input, _dims_list(dim))
+    out = _extreme_values(input, dims, keepdim, operator.gt, "amax")
+    return record("AmaxBackward0", out, (input,),
+                  lambda grad: (_scale_grad_by_count(grad, out, input, dims, keepdim),), saved=(input, out))
+
+
+@op
+def amin(input, dim=(), keepdim=False):
+    dims = _reduced_dims(input, _dims_list(dim))
+    out = _extreme_values(input, dims, keepdim, operator.lt, "amin")
+    return record("AminBackward0", out, (input,),
+                  lambda grad: (_scale_grad_by_count(grad, out, input, dims, keepdim),), saved=(input, out))
+
+
+_aminmax_result = namedtuple("aminmax", ["min", "max"])
+_aminmax_result.__module__ = "torch.return_types"
+_aminmax_result.__repr__ = lambda self: f"torch.return_types.aminmax(\nmin={self.min!r},\nmax={self.max!r})"
+
+
+@op
+def aminmax(input, *, dim=None, keepdim=False):
+    dims = _reduced_dims(input, dim)
+    if input.numel() == 0:
+        raise RuntimeError("aminmax(): cannot compute aminmax over an empty dimension as the operation has no "
+                           "identity.")
+    low = _extreme_values(input, dims, keepdim, operator.lt, "aminmax")
+    high = _extreme_values(input, dims, keepdim, operator.gt, "aminmax")
+    # PyTorch: one AminmaxBackward0 node with two outputs; here one per output, each with its half of the formula
+    record("AminmaxBackward0", low, (input,),
+           lambda grad: (_scale_grad_by_count(grad, low, input, dims, keepdim),), saved=(input, low))
+    record("AminmaxBackward0", high, (input,),
+           lambda grad: (_scale_grad_by_count(grad, high, input, dims, keepdim),), saved=(input, high))
+    return _aminmax_result(low, high)
+
+
+@op
+def count_nonzero(input, dim=None):
+    dims = _reduced_dims(input, _dims_list(dim))
+    values, row = _rows(input, dims)
+    counts = [builtins.sum(1 for v in values[i:i + row] if v) for i in range(0, len(values), row)] if row else \
+        [0] * math.prod(_result_shape(input, dims, False))
+    return Tensor._from_values(counts, _result_shape(input, dims, False), _dtype.int64)
+
+
+@op
+def nansum(input, dim=None, keepdim=False, *, dtype=None):
+    """sum with NaNs counted as zero (ATen's cascade_sum<ignore_nan=true>: the same order as sum)."""
+    source = input.detach()
+    if source.dtype.is_floating_point:
+        source = Tensor._from_values([0.0 if v != v else v for v in source._values()], source._shape, source.dtype)
+    with_sum = sum(source, dim, keepdim, dtype=dtype)
+    dims = _reduced_dims(input, _dims_list(dim))
+    return record("NansumBackward0", with_sum.detach(), (input,),
+                  lambda grad: (pointwise.mul(_unreduce(grad, input, dims, keepdim if dim is not None else False),
+                                              pointwise.logical_not(pointwise.isnan(input))),), saved=(input,))
+
+
+@op
+def nanmean(input, dim=None, keepdim=False, *, dtype=None):
+    if not (dtype or input.dtype).is_floating_point:
+        raise RuntimeError("nanmean(): expected input to have floating point or complex dtype but got "
+                           + pointwise._type_word(input.dtype))
+    factor = sum(pointwise.logical_not(pointwise.isnan(input)), dim, keepdim)
+    return pointwise.div(nansum(input, dim, keepdim, dtype=dtype), factor)
+
+
+# ---- cumulative sums and products -------------------------------------------------------------------------------
+def _cumulate(input, dim, dtype, step, start, name):
+    """Running step(acc, x) along dim, the accumulator a double for float tensors (ATen's cpu_cum_base_kernel
+    accumulates in at::acc_type<float, false> = double) and rounded only when stored."""
+    out_dtype = dtype or (input.dtype if input.dtype.is_floating_point else _dtype.int64)
+    if out_dtype is _dtype.bool:
+        raise NotImplementedError(f"\"{name}_out_cpu\" not implemented for 'Bool'")
+    source = _cast_for(input, out_dtype)
+    dim = input._dim(dim)
+    if input.dim() == 0:
+        return Tensor._from_values(source._values(), (), out_dtype), dim
+    values, row = _rows(source, (dim,))
+    result = []
+    for i in range(0, len(values), row):
+        acc = start
+        for value in values[i:i + row]:
+            acc = step(acc, value)
+            result.append(acc if out_dtype.is_floating_point else _wrap_int64(acc))
+    return _from_rows(result, source, dim), dim
+
+
+def _reversed_cumsum(grad, dim):
+    """grad.flip(dim).cumsum(dim).flip(dim), the sum from each position to the end, accumulated from the end."""
+    dim = grad._dim(dim)
+    values, row = _rows(grad.detach(), (dim,))
+    result = []
+    for i in range(0, len(values), row):
+        acc, sums = 0.0, []
+        for value in reversed(values[i:i + row]):
+            acc += value
+            sums.append(acc)
+        result.extend(reversed(sums))
+    out = _from_rows(result, grad, dim) if grad.dim() else Tensor._from_values(grad._values(), (), grad.dtype)
+    return record("FlipBackward0", out, (grad,), lambda g: (cumsum(g, dim),))
+
+
+@op(in_place=True, out=True)
+def cumsum(input, dim, *, dtype=None):
+    out, dim = _cumulate(input, dim, dtype, operator.add, 0, "cumsum")
+
+    def backward(grad):
+        if grad.numel() <= 1 or grad._shape[dim] == 1:
+            return (grad,)
+        return (_reversed_cumsum(grad, dim),)
+
+    return record("CumsumBackward0", out, (input,), backward)
+
+
+@op(in_place=True, out=True)
+def cumprod(input, dim, *, dtype=None):
+    out, dim = _cumulate(input, dim, dtype, operator.mul, 1, "cumprod")
+
+    def backward(grad):
+        if input.numel() <= 1 or input._shape[dim] == 1:
+            return (grad,)
+        if builtins.any(v == 0 for v in input._values()):
+            from .._unsupported import unsupported
+            raise unsupported("the gradient of torch.cumprod at an input that holds zeros")
+        return (pointwise.div(_reversed_cumsum(pointwise.mul(out, grad), dim), input),)
+
+    return record("CumprodBackward0", out, (input,), backward, saved=(input, out))
+
+
+def _cummaxmin(input, dim, better, name, result_type):
+    """ATen's cummax_cummin_helper: a new best where x >= best (<= for cummin), so ties move to the later index;
+    NaN, once met, stays (each later NaN takes its index)."""
+    dim = input._dim(dim)
+    if input.dim() == 0:
+        return result_type(Tensor._from_values(input._values(), (), input.dtype),
+                           Tensor._from_values([0], (), _dtype.int64)), dim
+    values, row = _rows(input, (dim,))
+    best_values, best_indices = [], []
+    for i in range(0, len(values), row):
+        chunk = values[i:i + row]
+        best, at = (chunk[0] if chunk else 0), 0
+        for j, x in enumerate(chunk):
+            if x != x or (best == best and better(x, best)):
+                best, at = x, j
+            best_values.append(best)
+            best_indices.append(at)
+    return result_type(_from_rows(best_values, input, dim), _from_rows(best_indices, input, dim, _dtype.int64)), dim
+
+
+_cummax_result, _cummin_result = _return_type("cummax"), _return_type("cummin")
+
+
+def _scatter_add_along(input, dim, indices, grad):
+    """zeros(input.shape).scatter_add_(dim, indices, grad): each grad added, in order along dim, at its index."""
+    values, row = _rows(grad.detach(), (dim,))
+    positions, _ = _rows(indices, (dim,))
+    result = []
+    zero = 0.0 if grad.dtype.is_floating_point else 0
+    store = _f32 if grad.dtype is _dtype.float32 else (lambda v: v)
+    for i in range(0, len(values), row):
+        slots = [zero] * row
+        for value, at in zip(values[i:i + row], positions[i:i + row]):
+            slots[at] = store(slots[at] + value)
+        result.extend(slots)
+    return _from_rows(result, grad, dim)
+
+
+@op
+def cummax(input, dim):
+    result, dim = _cummaxmin(input, dim, operator.ge, "cummax", _cummax_result)
+    record("CummaxBackward0", result.values, (input,),
+           lambda grad: (_scatter_add_along(input, dim, result.indices, grad) if input.dim() else grad,))
+    return result
+
+
+@op
+def cummin(input, dim):
+    result, dim = _cummaxmin(input, dim, operator.le, "cummin", _cummin_result)
+    record("CumminBackward0", result.values, (input,),
+           lambda grad: (_scatter_add_along(input, dim, result.indices, grad) if input.dim() else grad,))
+    return result

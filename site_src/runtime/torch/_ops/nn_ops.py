@@ -1,5 +1,6 @@
 """Neural-network ops: convolution and max pooling (through the hot kernels), softmax, and the losses."""
 
+import math
 from array import array
 
 from .. import _dtype, _kernels
@@ -7,7 +8,11 @@ from .._tensor import Tensor
 from .._unsupported import unsupported
 from ..autograd.graph import record
 from . import pointwise, reduction as reductions, views
+from .activations import f32, fma32, libm_exp, sleef_exp, sleef_log
+
 from .registry import op
+
+_inf = float("inf")
 
 
 def _pair(value):
@@ -85,39 +90,176 @@ def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
 
 
 # ---- softmax family ---------------------------------------------------------------------------------------------
+# ATen's float32 kernels (native/cpu/SoftMaxKernel.cpp, LogSoftmaxKernelImpl.h) on the AVX512 machines torch 2.13
+# dispatches them to: 16-float vectors. Along the last dim a row is reduced with vec::reduce_all (16 lane sums,
+# folded as a tree); along another dim each column is reduced one step at a time, 16 columns per vector and the
+# remaining columns in scalar code. exp and log are SLEEF's in vector code (emulated bit for bit in
+# activations.py), the C library's in scalar code; GCC fuses `a - b * c` and `s += a * b` into FMAs (checked
+# against torch 2.13), so those steps round once. A column kernel splits its columns between threads, which
+# changes which columns are vector ones: this is the result of one thread (torch.set_num_threads(1)).
+SOFTMAX_VECTOR = 16
+
+
 def _softmax_dim(input, dim):
     if dim is None:  # PyTorch's legacy implicit choice (with a warning there)
         dim = 0 if input.dim() in (0, 1, 3) else 1
     return input._dim(dim)
 
 
-def _exp_shifted(input, dim):
-    """exp(x - max over dim) and its sum over dim, the stable first step of (log_)softmax."""
-    shifted = pointwise.sub(input, reductions.max(input, dim, keepdim=True).values)
-    exps = pointwise.exp(shifted)
-    return shifted, exps, reductions.sum(exps, dim, keepdim=True)
+def _vec_reduce(values, combine, first=None, fold=None, width=SOFTMAX_VECTOR):
+    """vec::reduce_all over a row of floats: `width` lane accumulators folded as a tree (lane i with i + 8, then
+    i + 4, i + 2, i + 1); a row shorter than a vector is folded left to right. `first` (default: the value itself)
+    maps a lane's first value, `combine(acc, value, step)` adds each later one (step: "short" row, "main" loop or
+    the partial vector of the "tail"), `fold` (default: combine) joins lanes (map2_reduce_all: products, then
+    sums)."""
+    n = len(values)
+    first = first or (lambda v: v)
+    fold = fold or combine
+    if n < width:
+        acc = first(values[0])
+        for v in values[1:]:
+            acc = combine(acc, v, "short")
+        return acc
+    lanes = [first(v) for v in values[:width]]
+    for start in range(width, n, width):
+        step = "main" if start + width <= n else "tail"
+        for k, v in enumerate(values[start:start + width]):
+            lanes[k] = combine(lanes[k], v, step)
+    while len(lanes) > 1:
+        half = len(lanes) // 2
+        lanes = [fold(lanes[i], lanes[i + half]) for i in range(half)]
+    return lanes[0]
+
+
+def _add32(x, y, _=None):
+    return f32(x + y)
+
+
+def _max32(x, y, _=None):
+    return x if x != x or x > y else y
+
+
+def _layout(shape, dim):
+    return math.prod(shape[:dim]), (shape[dim] if shape else 1), math.prod(shape[dim + 1:])
+
+
+def _lines(outer, size, inner):
+    """(column within the inner block, positions) of each line a non-last-dim softmax reduces."""
+    for o in range(outer):
+        for i in range(inner):
+            base = o * size * inner + i
+            yield i, range(base, base + size * inner, inner)
+
+
+def _softmax_values(x, shape, dim, log):
+    outer, size, inner = _layout(shape, dim)
+    out = [0.0] * len(x)
+    if dim == len(shape) - 1 or not shape:  # ATen picks the kernel by the dim's position, not by inner == 1
+        for start in range(0, len(x), size):
+            row = x[start:start + size]
+            top = _vec_reduce(row, _max32)
+            shifted = [f32(v - top) for v in row]
+            exps = [sleef_exp(v) for v in shifted]
+            total = _vec_reduce(exps, _add32)
+            if log:
+                log_total = sleef_log(total)
+                out[start:start + size] = [f32(v - log_total) for v in shifted]
+            else:
+                scale = f32(1 / total)
+                out[start:start + size] = [f32(v * scale) for v in exps]
+        return out
+    vector_columns = inner - inner % SOFTMAX_VECTOR
+    for column, line in _lines(outer, size, inner):
+        exp = sleef_exp if column < vector_columns else libm_exp
+        top = -_inf if log else x[line[0]]
+        for p in line:  # log_softmax's max ignores NaNs (blendv on x > max); softmax's propagates them
+            top = (x[p] if x[p] > top else top) if log else _max32(top, x[p])
+        exps = [exp(f32(x[p] - top)) for p in line]
+        total = 0.0
+        for e in exps:
+            total = f32(total + e)
+        if log:
+            log_total = sleef_log(total)
+            for p in line:
+                out[p] = f32(f32(x[p] - top) - log_total)
+        else:
+            for p, e in zip(line, exps):
+                out[p] = f32(e / total)
+    return out
+
+
+def _softmax_backward_values(g, y, shape, dim, log):
+    outer, size, inner = _layout(shape, dim)
+    out = [0.0] * len(g)
+    if dim == len(shape) - 1 or not shape:
+        for start in range(0, len(g), size):
+            gs, ys = g[start:start + size], y[start:start + size]
+            if log:  # grad - exp(output) * sum(grad)
+                total = _vec_reduce(gs, _add32)
+                out[start:start + size] = [fma32(-sleef_exp(b), total, a) for a, b in zip(gs, ys)]
+            else:  # (grad - sum(grad * output)) * output
+                total = _vec_reduce(list(zip(gs, ys)), _add_product, first=_product, fold=_add32)
+                out[start:start + size] = [f32(f32(a - total) * b) for a, b in zip(gs, ys)]
+        return out
+    vector_columns = inner - inner % SOFTMAX_VECTOR
+    for column, line in _lines(outer, size, inner):
+        total = 0.0
+        for p in line:
+            total = f32(total + g[p]) if log else fma32(g[p], y[p], total)
+        if log:
+            exp = sleef_exp if column < vector_columns else libm_exp
+            for p in line:
+                out[p] = fma32(-exp(y[p]), total, g[p])
+        else:
+            for p in line:
+                out[p] = f32(y[p] * f32(g[p] - total))
+    return out
+
+
+def _product(pair):
+    return f32(pair[0] * pair[1])
+
+
+def _add_product(acc, pair, step):
+    """One step of map2_reduce_all's sum of products: GCC fused the multiply and add only for the partial vector
+    at the row's end (found against torch 2.13); elsewhere the product is rounded first."""
+    return fma32(pair[0], pair[1], acc) if step == "tail" else f32(acc + _product(pair))
+
+
+def _softmax_op(input, dim, dtype, log):
+    dim = _softmax_dim(input, dim)
+    name = "LogSoftmaxBackward0" if log else "SoftmaxBackward0"
+    source = input.detach() if dtype is None else input.detach().to(dtype)
+    if source.dtype is not _dtype.float32:
+        if source.dtype is not _dtype.float64:
+            raise RuntimeError(f'"{"log_" if log else ""}softmax_lastdim_kernel_impl" not implemented for '
+                               f"'{_type_name(source.dtype)}'")
+        raise unsupported(f"torch.{'log_' if log else ''}softmax on float64 tensors")
+    shape = source._shape
+    values = _softmax_values(source._values(), shape, dim, log) if source.numel() else []
+    out = Tensor._from_values(values, shape, source.dtype)
+
+    def backward(grad):
+        g = grad.contiguous()._values()
+        grad_input = Tensor._from_values(_softmax_backward_values(g, out._values(), shape, dim, log), shape,
+                                         out.dtype)
+        return (grad_input if input.dtype is out.dtype else grad_input.to(input.dtype),)
+
+    return record(name, out, (input,), backward, saved=(out,))
+
+
+def _type_name(dtype):
+    return {"int64": "Long", "bool": "Bool", "float64": "Double", "float32": "Float"}.get(dtype.name, dtype.name)
 
 
 @op
 def softmax(input, dim=None, dtype=None):
-    dim = _softmax_dim(input, dim)
-    source = input.detach() if dtype is None else input.detach().to(dtype)
-    _, exps, total = _exp_shifted(source, dim)
-    out = pointwise.div(exps, total)
-    return record("SoftmaxBackward0", out, (input,),
-                  lambda grad: (pointwise.mul(out, pointwise.sub(
-                      grad, reductions.sum(pointwise.mul(grad, out), dim, keepdim=True))),), saved=(out,))
+    return _softmax_op(input, dim, dtype, log=False)
 
 
 @op
 def log_softmax(input, dim=None, dtype=None):
-    dim = _softmax_dim(input, dim)
-    source = input.detach() if dtype is None else input.detach().to(dtype)
-    shifted, _, total = _exp_shifted(source, dim)
-    out = pointwise.sub(shifted, pointwise.log(total))
-    return record("LogSoftmaxBackward0", out, (input,),
-                  lambda grad: (pointwise.sub(grad, pointwise.mul(
-                      pointwise.exp(out), reductions.sum(grad, dim, keepdim=True))),), saved=(out,))
+    return _softmax_op(input, dim, dtype, log=True)
 
 
 # ---- losses -----------------------------------------------------------------------------------------------------

@@ -11,7 +11,8 @@ from ._size import Size
 from ._tensor import Tensor
 from ._tensor_str import set_printoptions
 from ._unsupported import NO_NUMPY, missing_attribute, refuse_numpy_imports, unsupported
-from .autograd import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
+from .autograd import (enable_grad, inference_mode, is_grad_enabled, is_inference_mode_enabled, no_grad,
+                       set_grad_enabled)
 from ._ops.registry import FUNCTIONS as _FUNCTIONS
 from . import autograd, cuda, accelerator, nn, optim  # noqa: E402  (submodules, after the names they use)
 

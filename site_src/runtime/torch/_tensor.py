@@ -14,7 +14,7 @@ from . import _dtype, _tensor_str
 from ._device import CPU, check_device
 from ._size import Size
 from ._unsupported import NO_NUMPY, missing_attribute, unsupported
-from .autograd.graph import AccumulateGrad, run_backward
+from .autograd.graph import AccumulateGrad, _add_hook as add_hook
 
 
 def contiguous_strides(shape):
@@ -42,6 +42,14 @@ def zero_grads(params, set_to_none=True):
             else:
                 p.grad.requires_grad_(False)
                 p.grad.zero_()
+
+
+def _leaf_only(requires_grad):
+    message = "you can only change requires_grad flags of leaf variables."
+    if not requires_grad:
+        message += (" If you want to use a computed variable in a subgraph that doesn't require differentiation use "
+                    "var_no_grad = var.detach().")
+    return message
 
 
 _TYPE_NAMES = {"float32": "torch.FloatTensor", "float64": "torch.DoubleTensor", "int64": "torch.LongTensor",
@@ -203,6 +211,8 @@ class Tensor:
         return -1
 
     # ---- autograd state -------------------------------------------------------------------------------------
+    _output_nr = 0  # which output of grad_fn this tensor is (non-zero only for a custom Function's later outputs)
+
     @property
     def requires_grad(self):
         return self._requires_grad
@@ -210,20 +220,28 @@ class Tensor:
     @requires_grad.setter
     def requires_grad(self, flag):
         if self.grad_fn is not None:
-            raise RuntimeError("you can only change requires_grad flags of leaf variables. If you want to use a "
-                               "computed variable in a subgraph that doesn't require differentiation use "
-                               "var_no_grad = var.detach().")
+            raise RuntimeError(_leaf_only(flag))
         if flag and not self.dtype.is_floating_point:
             raise RuntimeError("only Tensors of floating point and complex dtype can require gradients")
         self._requires_grad = bool(flag)
 
     def requires_grad_(self, requires_grad=True):
-        self.requires_grad = requires_grad
+        if self.grad_fn is not None:
+            if not requires_grad:
+                raise RuntimeError(_leaf_only(False))
+            return self
+        if requires_grad and not self.dtype.is_floating_point:
+            raise RuntimeError("only Tensors of floating point dtype can require gradients")
+        self._requires_grad = bool(requires_grad)
         return self
 
     @property
     def is_leaf(self):
         return self.grad_fn is None
+
+    @property
+    def retains_grad(self):
+        return self._retains_grad
 
     @property
     def grad(self):
@@ -243,7 +261,12 @@ class Tensor:
         self._grad = value
 
     def _set_grad_fn(self, node):
-        self.grad_fn = node
+        old = self.grad_fn
+        if self._retains_grad and old is not None:  # an in-place op: retain_grad follows the tensor's new node
+            hook = old._retain_hooks.pop(self._output_nr, None)
+            if hook is not None:
+                node._retain_hooks[0] = hook
+        self.grad_fn, self._output_nr = node, 0
         self._requires_grad = True
 
     def _accumulate_grad(self):
@@ -252,21 +275,17 @@ class Tensor:
             self._accumulator = AccumulateGrad(self)
         return self._accumulator
 
+    def _grad_node(self):
+        """The node this tensor's gradient arrives at: its grad_fn, or its AccumulateGrad for a leaf."""
+        return self.grad_fn if self.grad_fn is not None else self._accumulate_grad()
+
     def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
-        if create_graph or inputs is not None:
-            raise unsupported("torch.Tensor.backward(create_graph=True or inputs=...)")
-        if not self.requires_grad:
-            raise RuntimeError("element 0 of tensors does not require grad and does not have a grad_fn")
-        if gradient is None:
-            if self.numel() != 1:
-                raise RuntimeError("grad can be implicitly created only for scalar outputs")
-            gradient = Tensor._from_values([1.0], self._shape, self.dtype)
-        elif gradient.shape != self.shape:
-            raise RuntimeError(f"Mismatch in shape: grad_output[0] has a shape of {gradient.shape} and output[0] "
-                               f"has a shape of {self.shape}.")
-        run_backward(self, gradient.detach(), retain_graph=bool(retain_graph))
+        from .autograd import backward
+        backward(self, gradient, retain_graph, create_graph, inputs=inputs)
 
     def retain_grad(self):
+        if not self.requires_grad:
+            raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
         if self.grad_fn is None or self._retains_grad:
             return
 
@@ -274,12 +293,20 @@ class Tensor:
             self._grad = grad.clone() if self._grad is None else self._grad + grad
 
         self._retains_grad = True
-        self.grad_fn.register_prehook(keep)
+        self.grad_fn._retain_hooks[self._output_nr] = keep
 
     def register_hook(self, hook):
         if not self.requires_grad:
             raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
-        (self.grad_fn or self._accumulate_grad()).register_prehook(hook)
+        hooks = self._grad_node()._tensor_hooks.setdefault(self._output_nr, {})
+        return add_hook(hooks, hook)
+
+    def register_post_accumulate_grad_hook(self, hook):
+        if self.grad_fn is not None:
+            raise RuntimeError("post accumulate grad hooks cannot be registered on non-leaf tensors")
+        if not self.requires_grad:
+            raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
+        return add_hook(self._accumulate_grad()._post_accumulate_hooks, hook)
 
     @property
     def data(self):
@@ -296,7 +323,13 @@ class Tensor:
         return Tensor._make(self._storage, self._shape, self._stride, self._offset, self.dtype, self._version)
 
     def detach_(self):
-        self.grad_fn, self._requires_grad = None, False
+        if self._base is not None:
+            raise RuntimeError(
+                "Can't detach views in-place. Use detach() instead. If you are using DistributedDataParallel (DDP) "
+                "for training, and gradient_as_bucket_view is set as True, gradients are views of DDP buckets, and "
+                "hence detach_() cannot be called on these gradients. To fix this error, please refer to the "
+                "Optimizer.zero_grad() function in torch/optim/optimizer.py as the solution.")
+        self.grad_fn, self._output_nr, self._requires_grad = None, 0, False
         return self
 
     # ---- Python protocol ------------------------------------------------------------------------------------

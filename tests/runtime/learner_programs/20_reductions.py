@@ -1,0 +1,20 @@
+import torch
+
+torch.manual_seed(0)
+
+x = torch.randn(4, 5)
+print(x)
+print(x.sum(), x.mean(), x.std(), x.var())
+print(x.sum(dim=0), x.mean(dim=1, keepdim=True))
+print(x.std(dim=1), x.var(dim=0, unbiased=False))
+print(x.norm(), x.norm(dim=1), x.norm(p=1))
+print(torch.cumsum(x, dim=1))
+print(x.cumprod(dim=0)[-1])
+values, indices = torch.topk(x, 2, dim=1)
+print(values, indices)
+print(torch.sort(x[0]))
+print(torch.sort(x, dim=0, descending=True).indices)
+print(x.argmax(), x.argmax(dim=1), x.argmin(dim=0))
+print(x.max(), x.min(dim=1))
+print(x.prod(dim=1), x.abs().amax(dim=0))
+print(torch.argsort(x[1]))

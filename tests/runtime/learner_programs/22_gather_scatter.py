@@ -1,0 +1,20 @@
+import torch
+
+torch.manual_seed(0)
+
+scores = torch.randn(4, 3)
+labels = torch.tensor([2, 0, 1, 1])
+picked = scores.gather(1, labels.unsqueeze(1))
+print(picked)
+print(torch.gather(scores, 0, torch.tensor([[0, 1, 2], [3, 3, 3]])))
+one_hot = torch.zeros(4, 3).scatter(1, labels.unsqueeze(1), 1.0)
+print(one_hot)
+print(torch.nn.functional.one_hot(labels, num_classes=3))
+counts = torch.zeros(3).scatter_add(0, labels, torch.ones(4))
+print(counts)
+src = torch.arange(1.0, 7.0).reshape(2, 3)
+print(torch.zeros(3, 3).scatter_(0, torch.tensor([[0, 1, 2], [2, 0, 1]]), src))
+x = torch.randn(4, 3, requires_grad=True)
+x.gather(1, labels.unsqueeze(1)).sum().backward()
+print(x.grad)
+print(torch.index_select(scores, 0, torch.tensor([3, 1])))

@@ -1,0 +1,20 @@
+import torch
+
+torch.manual_seed(0)
+
+a = torch.randn(2, 3, 4)
+b = torch.randn(2, 4, 5)
+c = torch.bmm(a, b)
+print(c.shape)
+print(c[1])
+print(torch.equal(c, a @ b))
+m = torch.randn(4, 5)
+print(torch.matmul(a, m).shape)
+v = torch.randn(4)
+print(torch.mv(m.t(), v), torch.matmul(v, m))
+print(torch.mm(a[0], m))
+print(torch.outer(v, v[:2]))
+print(torch.addmm(torch.ones(3, 5), a[0], m, beta=0.5, alpha=2.0))
+w = torch.randn(3, 4, requires_grad=True)
+(w @ m).sum().backward()
+print(w.grad)

@@ -1,0 +1,21 @@
+import torch
+
+torch.manual_seed(0)
+
+i = torch.tensor([1, 2, 3])
+print(i, i.dtype)
+f = i.float()
+print(f, f.dtype)
+print(i / 2, i // 2, i % 2, (i * 2).dtype)
+print(i + 0.5, (i + 0.5).dtype)
+print(torch.tensor([1.7, -1.7]).int(), torch.tensor([1.7, -1.7]).long())
+print(torch.tensor([0, 1, 2]).bool(), torch.tensor([True, False]).float())
+d = torch.tensor([1.0, 2.0], dtype=torch.float64)
+print(d, d.dtype, (d + f[:2]).dtype)
+print(torch.arange(5).dtype, torch.arange(5.0).dtype, torch.zeros(2, dtype=torch.int32))
+print(i.to(torch.float32), i.type(torch.float64), i.to(dtype=torch.int16))
+print(torch.randint(0, 10, (2, 4)))
+print(i.sum().dtype, i.float().mean(), i.max().item(), type(i.max().item()))
+print(torch.get_default_dtype(), torch.tensor(3).dtype, torch.tensor(3.0).dtype)
+print(torch.tensor([1, 2], dtype=torch.uint8) + 255)
+print(torch.tensor([True, False, True]).sum())

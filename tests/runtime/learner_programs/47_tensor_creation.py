@@ -1,0 +1,20 @@
+import torch
+
+torch.manual_seed(0)
+
+print(torch.zeros(2, 3), torch.ones(2), torch.full((2, 2), 7.5))
+print(torch.arange(5), torch.arange(1, 10, 3), torch.arange(0, 1, 0.25))
+print(torch.linspace(0, 1, 5), torch.eye(3), torch.eye(2, 3))
+x = torch.tensor([[1.0, 2.0], [3.0, 4.0]])
+print(torch.zeros_like(x), torch.ones_like(x), torch.full_like(x, 2), torch.empty(2, 3).shape)
+print(torch.rand(2, 3))
+print(torch.randn(3))
+print(torch.randint(5, (4,)), torch.randint(2, 8, (2, 2)))
+print(torch.randperm(6))
+print(torch.rand_like(x), torch.randn_like(x))
+print(torch.normal(0.0, 1.0, size=(3,)))
+print(x.new_zeros(2), x.new_ones((1, 2)), x.new_tensor([9, 8]))
+print(torch.tensor([]), torch.tensor(3.5), torch.tensor([[]]).shape)
+print(torch.diag(torch.tensor([1, 2, 3])), torch.tril(torch.ones(3, 3)), torch.triu(torch.ones(3, 3), 1))
+torch.manual_seed(0)
+print(torch.rand(3), torch.empty(3).uniform_(-1, 1), torch.empty(2).normal_())

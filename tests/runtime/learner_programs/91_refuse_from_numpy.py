@@ -1,0 +1,9 @@
+import torch
+import numpy as np
+
+torch.manual_seed(0)
+
+print(torch.ones(2))
+data = np.array([[1, 2], [3, 4]])
+t = torch.from_numpy(data)
+print(t)

@@ -135,3 +135,249 @@ def libm_log(x):
     if x > 0:
         return f32(math.log(x))
     return -_inf if x == 0 else _nan
+
+
+# ---- the activations ------------------------------------------------------------------------------------------
+# Each is ATen's scalar formula in float32 steps. Those built on exp/erf/tanh/log1p (elu, selu, celu, gelu, silu,
+# mish, softplus) use Python's correctly rounded functions where ATen's vector code uses SLEEF: within 1-2 ULP of
+# PyTorch, not always equal (tested so). Gradients are computed the same way (no double backward through them).
+from .._tensor import Tensor  # noqa: E402
+from ..autograd.graph import record  # noqa: E402
+from . import pointwise  # noqa: E402
+
+
+def _unary(name, input, forward, backward, in_place=False):
+    """An elementwise activation: forward(x) per element; backward(x, y, g) gives each input gradient."""
+    if not input.dtype.is_floating_point:
+        raise NotImplementedError(f'"{name}" not implemented for \'{input.dtype.name}\'')
+    xs = input.contiguous()._values()
+    values = [forward(x) for x in xs]
+    out = Tensor._from_values(values, input._shape, input.dtype)
+
+    def grad_fn(grad):
+        gs = grad.contiguous()._values()
+        return (Tensor._from_values([backward(x, y, g) for x, y, g in zip(xs, values, gs)], input._shape,
+                                    input.dtype),)
+
+    record(name, out, (input,), grad_fn, saved=(input,))
+    return pointwise._write_result(input, out) if in_place else out
+
+
+def _check_in_place(input, inplace):
+    if inplace:
+        pointwise._check_in_place(input)
+    return inplace
+
+
+def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):
+    if min_val > max_val:
+        raise ValueError("min_val cannot be greater than max_val")
+    low, high = f32(min_val), f32(max_val)
+    return _unary("HardtanhBackward0", input,
+                  lambda x: x if x != x else low if x < low else high if x > high else x,
+                  lambda x, y, g: 0.0 if x <= low or x >= high else g, _check_in_place(input, inplace))
+
+
+def relu6(input, inplace=False):
+    return hardtanh(input, 0.0, 6.0, inplace)
+
+
+def leaky_relu(input, negative_slope=0.01, inplace=False):
+    slope = f32(negative_slope)
+    return _unary("LeakyReluBackward0", input, lambda x: x if x > 0 else f32(x * slope),
+                  lambda x, y, g: g if x > 0 else f32(g * slope), _check_in_place(input, inplace))
+
+
+def _elu(input, alpha, scale, input_scale, inplace, name="EluBackward0"):
+    negcoef, poscoef, negiptcoef = f32(f32(alpha) * f32(scale)), f32(scale), f32(input_scale)
+
+    def forward(x):  # ATen: x <= 0 ? expm1(x * input_scale) * alpha * scale : x * scale
+        return f32(f32(math.expm1(f32(x * negiptcoef))) * negcoef) if x <= 0 else f32(x * poscoef)
+
+    def backward(x, y, g):
+        if x <= 0:
+            return f32(f32(f32(g * negiptcoef) * negcoef) * libm_exp(f32(x * negiptcoef)))
+        return f32(g * poscoef)
+
+    return _unary(name, input, forward, backward, _check_in_place(input, inplace))
+
+
+def elu(input, alpha=1.0, inplace=False):
+    return _elu(input, alpha, 1.0, 1.0, inplace)
+
+
+_SELU_ALPHA, _SELU_SCALE = 1.6732632423543772848170429916717, 1.0507009873554804934193349852946
+
+
+def selu(input, inplace=False):
+    return _elu(input, _SELU_ALPHA, _SELU_SCALE, 1.0, inplace)
+
+
+def celu(input, alpha=1.0, inplace=False):
+    if alpha == 0:
+        raise RuntimeError("ZeroDivisionError")
+    return _elu(input, alpha, 1.0, 1.0 / alpha, inplace, "CeluBackward0")
+
+
+def gelu(input, approximate="none"):
+    if approximate not in ("none", "tanh"):
+        raise RuntimeError("approximate argument must be either none or tanh.")
+    if approximate == "tanh":
+        beta, kappa = f32(math.sqrt(2) * (2 / math.sqrt(math.pi)) * 0.5), f32(0.044715)
+
+        def forward(x):
+            inner = f32(beta * f32(x + f32(kappa * f32(f32(x * x) * x))))
+            return f32(f32(0.5 * x) * f32(1 + f32(math.tanh(inner))))
+
+        def backward(x, y, g):
+            x_sq = f32(x * x)
+            inner = f32(beta * f32(x + f32(kappa * f32(x_sq * x))))
+            tanh_inner = f32(math.tanh(inner))
+            left = f32(0.5 * x)
+            right = f32(1 + tanh_inner)
+            left_derivative = f32(0.5 * right)
+            right_derivative = f32(f32(left * f32(1 - f32(tanh_inner * tanh_inner))) *
+                                   f32(beta * f32(1 + f32(f32(3 * kappa) * x_sq))))
+            return f32(g * f32(left_derivative + right_derivative))
+    else:
+        alpha, beta = f32(math.sqrt(0.5)), f32(2 / math.sqrt(math.pi) * math.sqrt(0.5) * 0.5)
+
+        def forward(x):  # x * 0.5 * (1 + erf(x / sqrt(2)))
+            return f32(f32(x * 0.5) * f32(1 + f32(math.erf(f32(x * alpha)))))
+
+        def backward(x, y, g):
+            cdf = f32(0.5 * f32(1 + f32(math.erf(f32(x * alpha)))))
+            pdf = f32(beta * libm_exp(f32(f32(-0.5 * x) * x)))
+            return f32(g * f32(cdf + f32(x * pdf)))
+
+    return _unary("GeluBackward0", input, forward, backward)
+
+
+def _sigmoid(x):
+    return f32(1 / f32(1 + libm_exp(-x)))
+
+
+def silu(input, inplace=False):
+    def backward(x, y, g):
+        s = _sigmoid(x)
+        return f32(f32(g * s) * f32(1 + f32(x * f32(1 - s))))
+
+    return _unary("SiluBackward0", input, lambda x: f32(x / f32(1 + libm_exp(-x))), backward,
+                  _check_in_place(input, inplace))
+
+
+def _softplus1(x):
+    return f32(math.log1p(libm_exp(x))) if x < 20 else x
+
+
+def mish(input, inplace=False):
+    def backward(x, y, g):
+        s = _sigmoid(x)
+        t = f32(math.tanh(_softplus1(x)))
+        return f32(g * f32(t + f32(f32(x * s) * f32(1 - f32(t * t)))))
+
+    return _unary("MishBackward0", input, lambda x: f32(x * f32(math.tanh(_softplus1(x)))), backward,
+                  _check_in_place(input, inplace))
+
+
+def softplus(input, beta=1.0, threshold=20.0):
+    beta, threshold = f32(beta), f32(threshold)
+
+    def forward(x):
+        bx = f32(x * beta)
+        return x if bx > threshold else f32(f32(math.log1p(libm_exp(bx))) / beta)
+
+    def backward(x, y, g):
+        bx = f32(x * beta)
+        if bx > threshold:
+            return g
+        z = libm_exp(bx)
+        return f32(f32(g * z) / f32(z + 1))
+
+    return _unary("SoftplusBackward0", input, forward, backward)
+
+
+def hardsigmoid(input, inplace=False):
+    def forward(x):  # min(max(x + 3, 0), 6) / 6
+        return min(max(f32(x + 3), 0.0), 6.0) / 6 if x == x else x
+
+    return _unary("HardsigmoidBackward0", input, lambda x: f32(forward(x)),
+                  lambda x, y, g: f32(g * f32(1 / 6)) if -3 < x < 3 else 0.0, _check_in_place(input, inplace))
+
+
+def hardswish(input, inplace=False):
+    def backward(x, y, g):
+        if x < -3:
+            return 0.0
+        if x <= 3:
+            return f32(g * f32(f32(x / 3) + 0.5))
+        return g
+
+    return _unary("HardswishBackward0", input,
+                  lambda x: f32(f32(x * min(max(f32(x + 3), 0.0), 6.0)) / 6), backward,
+                  _check_in_place(input, inplace))
+
+
+def threshold(input, threshold, value, inplace=False):
+    threshold_f, value_f = f32(threshold), f32(value)
+    return _unary("ThresholdBackward0", input, lambda x: value_f if x <= threshold_f else x,
+                  lambda x, y, g: 0.0 if x <= threshold_f else g, _check_in_place(input, inplace))
+
+
+def softsign(input):
+    return pointwise.div(input, pointwise.add(pointwise.abs(input), 1))
+
+
+def tanhshrink(input):
+    return pointwise.sub(input, pointwise.tanh(input))
+
+
+def softshrink(input, lambd=0.5):
+    lambd = f32(lambd)
+    return _unary("SoftshrinkBackward0", input,
+                  lambda x: f32(x - lambd) if x > lambd else f32(x + lambd) if x < -lambd else 0.0,
+                  lambda x, y, g: g if x > lambd or x < -lambd else 0.0)
+
+
+def hardshrink(input, lambd=0.5):
+    lambd = f32(lambd)
+    return _unary("HardshrinkBackward0", input, lambda x: x if x > lambd or x < -lambd else 0.0,
+                  lambda x, y, g: g if x > lambd or x < -lambd else 0.0)
+
+
+def prelu(input, weight):
+    """ATen's prelu: x if x > 0 else w * x, w per channel (dim 1) or one for all."""
+    channels = weight.numel()
+    if channels != 1 and (input.dim() < 1 or input._shape[1 if input.dim() > 1 else 0] != channels):
+        raise RuntimeError(f"Mismatch of parameter numbers and input channel size. Found parameter numbers = "
+                           f"{channels} and channel size = {input._shape[1] if input.dim() > 1 else 1}.")
+    shape = [1] * input.dim()
+    if channels != 1:
+        shape[1 if input.dim() > 1 else 0] = channels
+    w = weight.view(tuple(shape)) if input.dim() else weight.reshape(())
+    return _prelu(input, w)
+
+
+def _prelu(input, w):
+    ws = pointwise.views.expanded(w.detach(), input._shape)._values()
+    xs = input.contiguous()._values()
+    out = Tensor._from_values([x if x > 0 else f32(wv * x) for x, wv in zip(xs, ws)], input._shape, input.dtype)
+
+    def backward(grad):
+        gs = grad.contiguous()._values()
+        grad_input = Tensor._from_values([g if x > 0 else f32(wv * g) for x, wv, g in zip(xs, ws, gs)],
+                                         input._shape, input.dtype)
+        grad_weight = Tensor._from_values([0.0 if x > 0 else f32(x * g) for x, g in zip(xs, gs)], input._shape,
+                                          input.dtype)
+        return (grad_input, pointwise.grad_for(w, grad_weight))
+
+    return record("PreluKernelBackward0", out, (input, w), backward, saved=(input, w))
+
+
+def glu(input, dim=-1):
+    from . import views
+    size = input._shape[input._dim(dim)]
+    if size % 2:
+        raise RuntimeError(f"Halving dimension must be even, but dimension {input._dim(dim)} is size {size}")
+    a, b = views.narrow(input, dim, 0, size // 2), views.narrow(input, dim, size // 2, size // 2)
+    return pointwise.mul(a, pointwise.sigmoid(b))

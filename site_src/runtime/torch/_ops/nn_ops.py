@@ -275,11 +275,7 @@ def _reduce(loss, reduction_name):
 
 
 def mse_loss(input, target, reduction="mean"):
-    if input._shape != target._shape:
-        import warnings
-        warnings.warn(f"Using a target size ({target.shape}) that is different to the input size ({input.shape}). "
-                      "This will likely lead to incorrect results due to broadcasting. Please ensure they have the "
-                      "same size.", UserWarning, stacklevel=3)
+    _size_warning(input, target)
     diff = pointwise.sub(input.detach(), target.detach())
     out = _reduce(pointwise.mul(diff, diff), reduction)
     norm = 2.0 / diff.numel() if reduction == "mean" else 2.0
@@ -292,43 +288,318 @@ def mse_loss(input, target, reduction="mean"):
     return record("MseLossBackward0", out, (input, target), backward, saved=(input, target))
 
 
-def nll_loss(input, target, weight=None, ignore_index=-100, reduction="mean"):
+def _check_reduction(reduction):
+    if reduction not in _REDUCTIONS and reduction != "batchmean":
+        raise ValueError(f"{reduction} is not a valid value for reduction")
+
+
+def _size_warning(input, target):
+    if input._shape != target._shape:
+        import warnings
+        warnings.warn(f"Using a target size ({target.shape}) that is different to the input size ({input.shape}). "
+                      "This will likely lead to incorrect results due to broadcasting. Please ensure they have the "
+                      "same size.", UserWarning, stacklevel=4)
+
+
+def l1_loss(input, target, reduction="mean"):
+    _size_warning(input, target)
+    _check_reduction(reduction)
+    return _reduce(pointwise.abs(pointwise.sub(input, target)), reduction)  # composite in ATen: Sub, Abs, Mean
+
+
+def _pointwise_loss(name, input, target, reduction, forward, backward_at):
+    """A loss with its own ATen kernel: forward(z) of each difference, backward_at(x, norm) -> factor of grad."""
+    _size_warning(input, target)
+    _check_reduction(reduction)
+    diff = pointwise.sub(input.detach(), target.detach())
+    out = _reduce(Tensor._from_values([forward(f32(abs(z))) for z in diff._values()], diff._shape, diff.dtype),
+                  reduction)
+    norm = f32(1.0 / diff.numel()) if reduction == "mean" else 1.0
+
+    def backward(grad):
+        g = views.expanded(grad, diff._shape)._values()
+        values = [backward_at(x, norm, gv) for x, gv in zip(diff._values(), g)]
+        grad_input = Tensor._from_values(values, diff._shape, diff.dtype)
+        return (pointwise.grad_for(input, grad_input), pointwise.grad_for(target, pointwise.neg(grad_input)))
+
+    return record(name, out, (input, target), backward, saved=(input, target))
+
+
+def smooth_l1_loss(input, target, reduction="mean", beta=1.0):
+    if beta == 0.0:
+        return l1_loss(input, target, reduction)
+    if beta < 0:
+        raise RuntimeError("smooth_l1_loss does not support negative values for beta.")
+    beta = f32(beta)
+
+    def forward(z):  # ATen's smooth_l1 kernel: 0.5 * z * z / beta below beta, else z - 0.5 * beta
+        return f32(f32(f32(0.5 * z) * z) / beta) if z < beta else f32(z - f32(0.5 * beta))
+
+    def backward_at(x, norm, g):
+        if x <= -beta:
+            return f32(-norm * g)
+        if x >= beta:
+            return f32(norm * g)
+        return f32(f32(f32(norm * x) * g) / beta)
+
+    return _pointwise_loss("SmoothL1LossBackward0", input, target, reduction, forward, backward_at)
+
+
+def huber_loss(input, target, reduction="mean", delta=1.0):
+    delta = f32(delta)
+
+    def forward(z):  # ATen's huber kernel: 0.5 * z * z below delta, else delta * (z - 0.5 * delta)
+        return f32(f32(0.5 * z) * z) if z < delta else f32(delta * f32(z - f32(0.5 * delta)))
+
+    def backward_at(x, norm, g):
+        if x <= -delta:
+            return f32(f32(-norm * delta) * g)
+        if x >= delta:
+            return f32(f32(norm * delta) * g)
+        return f32(f32(norm * x) * g)
+
+    return _pointwise_loss("HuberLossBackward0", input, target, reduction, forward, backward_at)
+
+
+def _log_f32(x):
+    return f32(math.log(x)) if x > 0 else (-_inf if x == 0 else float("nan"))
+
+
+def binary_cross_entropy(input, target, weight=None, reduction="mean"):
+    if target._shape != input._shape:
+        raise ValueError(f"Using a target size ({target.shape}) that is different to the input size "
+                         f"({input.shape}) is deprecated. Please ensure they have the same size.")
+    _check_reduction(reduction)
+    if target.requires_grad:
+        raise unsupported("torch.nn.functional.binary_cross_entropy with a target that requires grad")
+    xs, ts = input.detach().contiguous()._values(), target.detach().contiguous()._values()
+    losses = []
+    for x, t in zip(xs, ts):
+        if not 0 <= x <= 1:
+            raise RuntimeError("all elements of input should be between 0 and 1")
+        if not 0 <= t <= 1:
+            raise RuntimeError("all elements of target should be between 0 and 1")
+        # ATen: (t - 1) * max(log1p(-x), -100) - t * max(log(x), -100), logs from the C library
+        low = max(f32(math.log1p(-x)) if x < 1 else -_inf, -100.0)
+        high = max(_log_f32(x), -100.0)
+        losses.append(f32(f32((t - 1) * low) - f32(t * high)))
+    loss = Tensor._from_values(losses, input._shape, input.dtype)
     if weight is not None:
-        raise unsupported("torch.nn.functional.nll_loss(weight=...)")
-    if target.dtype is not _dtype.int64:
-        raise RuntimeError(f"expected scalar type Long but found {target.dtype.name.capitalize()}")
-    rows = views.unsqueeze(input.detach(), 0) if input.dim() == 1 else input.detach()
-    if rows.dim() != 2:
-        raise unsupported("torch.nn.functional.nll_loss on inputs of more than 2 dims")
-    classes = rows._shape[1]
-    targets = [int(t) for t in target._values()]
-    for t in targets:
-        if t != ignore_index and not 0 <= t < classes:
-            raise IndexError(f"Target {t} is out of bounds.")
-    picked = [-rows[i][t].item() if t != ignore_index else 0.0 for i, t in enumerate(targets)]
-    counted = sum(1 for t in targets if t != ignore_index)
-    losses = Tensor._from_values(picked, target._shape, input.dtype)
-    if reduction == "none":
-        out = losses
-    else:
-        out = reductions.sum(losses)
-        out = pointwise.div(out, counted) if reduction == "mean" else out
+        loss = pointwise.mul(loss, weight.detach())
+    out = _reduce(loss, reduction)
 
-    def backward(grad):  # ATen: -(grad / total_weight) at each target position
+    def backward(grad):
+        g = views.expanded(grad, input._shape)._values()
+        values = [f32(f32(gv * f32(x - t)) / max(f32(f32(1 - x) * x), 1e-12)) for gv, x, t in zip(g, xs, ts)]
+        grad_input = Tensor._from_values(values, input._shape, input.dtype)
+        if weight is not None:
+            grad_input = pointwise.mul(grad_input, weight.detach())
+        return (pointwise.div(grad_input, input.numel()) if reduction == "mean" else grad_input, None, None)
+
+    return record("BinaryCrossEntropyBackward0", out, (input, target, weight), backward, saved=(input, target))
+
+
+def binary_cross_entropy_with_logits(input, target, weight=None, reduction="mean", pos_weight=None):
+    if target._shape != input._shape:
+        raise ValueError(f"Target size ({target.shape}) must be the same as input size ({input.shape})")
+    _check_reduction(reduction)
+    if target.requires_grad or (weight is not None and weight.requires_grad) or (
+            pos_weight is not None and pos_weight.requires_grad):
+        raise unsupported("torch.nn.functional.binary_cross_entropy_with_logits with a target or weights that "
+                          "require grad")
+    x, t = input.detach(), target.detach()
+    # ATen (Loss.cpp): log_sigmoid(x) = min(x, 0) - log1p(exp(-|x|)); loss = (1 - t) * x - log_weight * log_sigmoid
+    # SLEEF's exp and log1p there are emulated by correctly rounded ones here: within 1 ULP, not always equal.
+    log_sigmoid = pointwise.elementwise(lambda v: f32(min(v, 0.0) - f32(math.log1p(f32(math.exp(-abs(v)))))), x)
+    if pos_weight is not None:
+        log_weight = pointwise.add(pointwise.mul(pointwise.sub(pos_weight.detach(), 1), t), 1)
+        log_sigmoid = pointwise.mul(log_sigmoid, log_weight)
+    loss = pointwise.sub(pointwise.mul(pointwise.rsub(t, 1), x), log_sigmoid)
+    if weight is not None:
+        loss = pointwise.mul(loss, weight.detach())
+    out = _reduce(loss, reduction)
+
+    def backward(grad):
+        if pos_weight is not None:
+            pt = pointwise.mul(pos_weight.detach(), t)
+            grad_input = pointwise.sub(pointwise.mul(pointwise.sub(pointwise.add(pt, 1), t), pointwise.sigmoid(x)), pt)
+        else:
+            grad_input = pointwise.sub(pointwise.sigmoid(x), t)
+        grad_input = pointwise.mul(grad_input, grad)
+        if weight is not None:
+            grad_input = pointwise.mul(grad_input, weight.detach())
         if reduction == "mean":
-            grad = pointwise.div(grad, counted)
-        per_row = grad._values() if reduction == "none" else [grad.item()] * len(targets)
-        full = pointwise.zeros_of(rows._shape, input.dtype)
-        for i, (t, g) in enumerate(zip(targets, per_row)):
-            if t != ignore_index:
-                full._storage[i * classes + t] = -g
-        return (views.reshape(full, input._shape),)
+            grad_input = pointwise.div(grad_input, input.numel())
+        return (grad_input, None, None, None)
 
-    return record("NllLossBackward0", out, (input,), backward)
+    return record("BinaryCrossEntropyWithLogitsBackward0", out, (input, target, weight, pos_weight), backward,
+                  saved=(input, target))
+
+
+def kl_div(input, target, reduction="mean", log_target=False):
+    _check_reduction(reduction)
+    if reduction == "mean":
+        import warnings
+        warnings.warn("reduction: 'mean' divides the total loss by both the batch size and the support size."
+                      "'batchmean' divides only by the batch size, and aligns with the KL div math definition."
+                      "'mean' will be changed to behave the same as 'batchmean' in the next major release.",
+                      UserWarning, stacklevel=3)
+    if log_target:
+        output = pointwise.mul(pointwise.exp(target), pointwise.sub(target, input))
+    else:
+        output = pointwise.sub(_xlogy(target), pointwise.mul(target, input))
+    if reduction == "batchmean":
+        reduced = reductions.sum(output)
+        return pointwise.div(reduced, input._shape[0]) if input.dim() else reduced
+    return _reduce(output, reduction)
+
+
+def _xlogy(target):
+    """xlogy(t, t): t * log(t), 0 where t is 0 (ATen's xlogy kernel, std::log)."""
+    if target.requires_grad:
+        raise unsupported("torch.nn.functional.kl_div with a target that requires grad")
+    return pointwise.elementwise(lambda t: t if t != t else 0.0 if t == 0 else f32(t * _log_f32(t)),
+                                 target.detach())
+
+
+def _cascade_sum(terms, count):
+    """ATen's nll_loss float32 cascade sum: 8 partial sums, the first moved up a level whenever the item index
+    (counting ignored ones) is a multiple of 2^level_power, then all added in order."""
+    levels = 8
+    ceil_log2 = (count - 1).bit_length() if count > 1 else 0
+    power = max(4, ceil_log2 // levels)
+    mask = (1 << power) - 1
+    partial = [0.0] * levels
+    for index, term in terms:
+        partial[0] = term(partial[0])
+        for j in range(levels - 1):
+            if index & (mask << (j * power)):
+                break
+            partial[j + 1] = f32(partial[j + 1] + partial[j])
+            partial[j] = 0.0
+    total = 0.0
+    for p in partial:
+        total = f32(total + p)
+    return total
+
+
+def nll_loss(input, target, weight=None, ignore_index=-100, reduction="mean"):
+    _check_reduction(reduction)
+    if target.dtype is not _dtype.int64:
+        raise RuntimeError(f"expected scalar type Long but found {_type_name(target.dtype)}")
+    if input.dim() < 1:
+        raise ValueError(f"Expected 1 or more dimensions (got {input.dim()})")
+    if input.dim() > 2 and input.dim() != 4:  # ATen's nll_loss_nd: through nll_loss2d on (N, C, 1, -1)
+        n, c = input._shape[:2]
+        if target._shape != (n,) + input._shape[2:]:
+            raise RuntimeError(f"Expected target size {list((n,) + input._shape[2:])}, got {list(target._shape)}")
+        flat = views.reshape(input, (n, c, 1, -1))
+        out = nll_loss(flat, views.reshape(target, (n, 1, -1)), weight, ignore_index, reduction)
+        return views.reshape(out, target._shape) if reduction == "none" else out
+    two_d = input.dim() == 4
+    if input.dim() == 2 and target._shape != input._shape[:1]:
+        raise ValueError(f"Expected input batch_size ({input._shape[0]}) to match target batch_size "
+                         f"({target._shape[0] if target.dim() else 0}).")
+    if two_d and target._shape != input._shape[:1] + input._shape[2:]:
+        raise RuntimeError("only batches of spatial targets supported (3D tensors) but got targets of size: : "
+                           f"{list(target._shape)}")
+    n, c = (1, input._shape[0]) if input.dim() == 1 else input._shape[:2]
+    spatial = math.prod(input._shape[2:])
+    if weight is not None and weight._shape != (c,):
+        raise RuntimeError(f"weight tensor should be defined either for all {c} classes or no classes but got "
+                           f"weight tensor of shape: {list(weight._shape)}")
+    x = input.detach().contiguous()._values()
+    w = weight.detach().contiguous()._values() if weight is not None else None
+    targets = [int(t) for t in target._values()]
+    positions = []  # (linear index, target, position of the picked element) for each counted item
+    for index, t in enumerate(targets):
+        if t == ignore_index:
+            continue
+        if not 0 <= t < c:
+            raise IndexError(f"Target {t} is out of bounds.")
+        b, elem = divmod(index, spatial)
+        positions.append((index, t, b * c * spatial + t * spatial + elem))
+    node = "NllLoss2DBackward0" if two_d else "NllLossBackward0"
+    if reduction == "none" and input.dim() > 1:
+        values = [0.0] * len(targets)
+        for index, t, p in positions:
+            values[index] = f32(-x[p] * w[t]) if w else -x[p]
+        out = Tensor._from_values(values, target._shape, input.dtype)
+        total_weight = None
+    else:
+        if w:
+            loss = _cascade_sum([(i, lambda acc, p=p, t=t: fma32(-x[p], w[t], acc)) for i, t, p in positions],
+                                len(targets))
+            total_weight = _cascade_sum([(i, lambda acc, t=t: f32(acc + w[t])) for i, t, p in positions],
+                                        len(targets))
+        else:
+            loss = _cascade_sum([(i, lambda acc, p=p: f32(acc - x[p])) for i, t, p in positions], len(targets))
+            total_weight = float(len(positions))
+        if input.dim() == 1 and positions:
+            loss = f32(-x[positions[0][2]] * w[positions[0][1]]) if w else -x[positions[0][2]]
+        out = Tensor._from_values([_divide(loss, total_weight) if reduction == "mean" else loss], (),
+                                  input.dtype)
+
+    def backward(grad):
+        g = grad.contiguous()._values()
+        full = [0.0] * len(x)
+        for index, t, p in positions:
+            if reduction == "none" and input.dim() > 1:
+                full[p] = f32(-(w[t] if w else 1.0) * g[index])
+            else:
+                scaled = -(_divide(g[0], total_weight) if reduction == "mean" else g[0])
+                full[p] = f32(w[t] * scaled) if w else scaled
+        return (Tensor._from_values(full, input._shape, input.dtype), None, None)
+
+    return record(node, out, (input, target, weight), backward)
+
+
+def _divide(x, y):
+    return f32(pointwise._divide(x, y))
 
 
 def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean", label_smoothing=0.0):
-    if label_smoothing or target.dtype.is_floating_point:
-        raise unsupported("torch.nn.functional.cross_entropy with probabilities or label_smoothing")
+    _check_reduction(reduction)
     class_dim = 0 if input.dim() == 1 else 1
-    return nll_loss(log_softmax(input, class_dim), target, weight, ignore_index, reduction)
+    if not 0.0 <= label_smoothing <= 1.0:
+        raise RuntimeError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}")
+    log_probs = log_softmax(input, class_dim)
+    n_classes = input._shape[class_dim]
+    if target.dtype.is_floating_point:  # class probabilities (ATen's cross_entropy_loss_prob_target)
+        if target._shape != input._shape:
+            raise RuntimeError(f"Expected target size {list(input._shape)}, got {list(target._shape)}")
+        if label_smoothing > 0:
+            target = pointwise.add(pointwise.mul(target, 1 - label_smoothing), label_smoothing / n_classes)
+        product = pointwise.mul(log_probs, target)
+        if weight is not None:
+            shape = [1] * input.dim()
+            shape[class_dim] = n_classes
+            product = pointwise.mul(product, views.view(weight, tuple(shape)))
+        if reduction == "none":
+            return pointwise.neg(reductions.sum(product, class_dim))
+        total = pointwise.neg(reductions.sum(product))
+        return pointwise.div(total, input.numel() // n_classes) if reduction == "mean" else total
+    nll = nll_loss(log_probs, target, weight, ignore_index, reduction)
+    if label_smoothing <= 0:
+        return nll
+    # ATen's cross_entropy_loss_label_smoothing
+    ignore_mask = pointwise.eq(target, ignore_index)
+    if weight is not None:
+        shape = [1] * input.dim()
+        shape[class_dim] = n_classes
+        smooth = pointwise.neg(reductions.sum(pointwise.mul(log_probs, views.view(weight, tuple(shape))), class_dim))
+    else:
+        smooth = pointwise.neg(reductions.sum(log_probs, class_dim))
+    smooth = pointwise.masked_fill(smooth, ignore_mask, 0.0)
+    if reduction == "mean":
+        if weight is not None:
+            kept = [int(t) for t, m in zip(target._values(), ignore_mask._values()) if not m]
+            picked = Tensor._from_values([weight.detach()._values()[t] for t in kept], (len(kept),), weight.dtype)
+            ret = pointwise.div(reductions.sum(smooth), reductions.sum(picked))
+        else:
+            ret = pointwise.div(reductions.sum(smooth), reductions.sum(pointwise.logical_not(ignore_mask)))
+    elif reduction == "sum":
+        ret = reductions.sum(smooth)
+    else:
+        ret = smooth
+    return pointwise.add(pointwise.mul(nll, 1 - label_smoothing), pointwise.mul(ret, label_smoothing / n_classes))

@@ -3,6 +3,10 @@ functional.py and ATen's Linear.cpp / Dropout.cpp do, so the recorded graph has 
 
 from .._ops import creation, linalg, pointwise, views
 from .._ops.nn_ops import conv2d, cross_entropy, log_softmax, max_pool2d, mse_loss, nll_loss, softmax
+from .._ops.activations import (celu, elu, gelu, glu, hardshrink, hardsigmoid, hardswish, hardtanh, leaky_relu, mish,
+                                prelu, relu6, selu, silu, softplus, softshrink, softsign, tanhshrink, threshold)
+from .._ops.nn_ops import (binary_cross_entropy, binary_cross_entropy_with_logits, huber_loss, kl_div, l1_loss,
+                           smooth_l1_loss)
 from .._unsupported import missing_attribute
 
 
@@ -57,3 +61,11 @@ def __getattr__(name):
 
 __all__ = ["conv2d", "cross_entropy", "dropout", "flatten", "linear", "log_softmax", "max_pool2d", "mse_loss",
            "nll_loss", "relu", "sigmoid", "softmax", "tanh"]
+__all__ += ["binary_cross_entropy", "binary_cross_entropy_with_logits", "celu", "elu", "gelu", "glu", "hardshrink",
+            "hardsigmoid", "hardswish", "hardtanh", "huber_loss", "kl_div", "l1_loss", "leaky_relu", "mish", "prelu",
+            "relu6", "selu", "silu", "smooth_l1_loss", "softmin", "softplus", "softshrink", "softsign", "tanhshrink",
+            "threshold"]
+
+
+def softmin(input, dim=None, dtype=None):
+    return softmax(pointwise.neg(input), dim, dtype=dtype)

@@ -1,13 +1,13 @@
+"""torch.optim.Adam and AdamW (torch/optim/adam.py's single-tensor loop, op for op, so the float32 results match;
+AdamW is Adam with decoupled_weight_decay=True, as in PyTorch 2.13)."""
+
 from .. import _dtype
 from .._ops.creation import tensor, zeros_like
 from .._unsupported import unsupported
-from ..autograd.grad_mode import no_grad
-from .optimizer import Optimizer
+from .optimizer import Optimizer, _closure_loss, _single_tensor_only
 
 
 class Adam(Optimizer):
-    """Adam (torch/optim/adam.py's single-tensor loop, op for op, so the float32 results match)."""
-
     def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, amsgrad=False, *,
                  foreach=None, maximize=False, capturable=False, differentiable=False, fused=None,
                  decoupled_weight_decay=False):
@@ -21,17 +21,17 @@ class Adam(Optimizer):
             raise ValueError(f"Invalid beta parameter at index 1: {betas[1]}")
         if not 0.0 <= weight_decay:
             raise ValueError(f"Invalid weight_decay value: {weight_decay}")
-        if capturable or differentiable or fused:
-            raise unsupported("torch.optim.Adam(capturable=True, differentiable=True or fused=True)")
+        if capturable or differentiable:
+            raise unsupported(f"torch.optim.{type(self).__name__}(capturable=True or differentiable=True)")
+        _single_tensor_only(foreach, fused, type(self).__name__)
         defaults = {"lr": lr, "betas": betas, "eps": eps, "weight_decay": weight_decay, "amsgrad": amsgrad,
                     "maximize": maximize, "foreach": foreach, "capturable": capturable,
                     "differentiable": differentiable, "fused": fused,
                     "decoupled_weight_decay": decoupled_weight_decay}
         super().__init__(params, defaults)
 
-    @no_grad()
     def step(self, closure=None):
-        loss = closure() if closure is not None else None
+        loss = _closure_loss(closure)
         for group in self.param_groups:
             lr, (beta1, beta2), eps, weight_decay = group["lr"], group["betas"], group["eps"], group["weight_decay"]
             for param in group["params"]:
@@ -67,3 +67,14 @@ class Adam(Optimizer):
                     denom = (exp_avg_sq.sqrt() / bias_correction2_sqrt).add_(eps)
                 param.addcdiv_(exp_avg, denom, value=-step_size)
         return loss
+
+
+class AdamW(Adam):
+    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=1e-2, amsgrad=False, *,
+                 maximize=False, foreach=None, capturable=False, differentiable=False, fused=None):
+        super().__init__(params, lr, betas, eps, weight_decay, amsgrad, foreach=foreach, maximize=maximize,
+                         capturable=capturable, differentiable=differentiable, fused=fused,
+                         decoupled_weight_decay=True)
+
+
+Adam.__module__, AdamW.__module__ = "torch.optim.adam", "torch.optim.adamw"

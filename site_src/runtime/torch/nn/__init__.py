@@ -3,6 +3,8 @@
 from . import functional, init
 from .modules import (Conv2d, CrossEntropyLoss, Dropout, Flatten, Identity, Linear, LogSoftmax, MaxPool2d, Module,
                       ModuleList, MSELoss, NLLLoss, ReLU, Sequential, Sigmoid, Softmax, Tanh)
+from .modules import (BatchNorm1d, BatchNorm2d, Dropout1d, Dropout2d, GroupNorm, LayerNorm, ModuleDict,  # noqa: F401
+                      Unflatten)
 from .parameter import Parameter
 from .._unsupported import missing_attribute
 

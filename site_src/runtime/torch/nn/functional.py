@@ -7,6 +7,7 @@ from .._ops.activations import (celu, elu, gelu, glu, hardshrink, hardsigmoid, h
                                 prelu, relu6, selu, silu, softplus, softshrink, softsign, tanhshrink, threshold)
 from .._ops.nn_ops import (binary_cross_entropy, binary_cross_entropy_with_logits, huber_loss, kl_div, l1_loss,
                            smooth_l1_loss)
+from .._ops.nn_layers import batch_norm, group_norm, layer_norm
 from .._unsupported import missing_attribute
 
 
@@ -51,6 +52,51 @@ def dropout(input, p=0.5, training=True, inplace=False):
     return pointwise.mul(input, noise)
 
 
+def _feature_dropout(input, p, training, inplace, batched):
+    """ATen's feature dropout: one bernoulli_(1 - p) draw per (sample, channel), in a (N, C, 1, ...) noise tensor."""
+    if p < 0.0 or p > 1.0:
+        raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+    if not batched:
+        input = views.unsqueeze(input, 0)
+    if p == 0 or not training or input.numel() == 0:
+        out = input
+    else:
+        noise = creation.zeros(input._shape[:2] + (1,) * (input.dim() - 2), dtype=input.dtype)
+        if p == 1:
+            noise.fill_(0)
+        else:
+            creation.bernoulli_(noise, 1 - p)
+            noise = pointwise.div(noise, 1 - p)
+        out = input.mul_(noise) if inplace else pointwise.mul(input, noise)
+    return views.squeeze(out, 0) if not batched else out
+
+
+def dropout1d(input, p=0.5, training=True, inplace=False):
+    if input.dim() not in (2, 3):
+        raise RuntimeError(f"dropout1d: Expected 2D or 3D input, but received a {input.dim()}D input. Note that "
+                           "dropout1d exists to provide channel-wise dropout on inputs with 1 spatial dimension, a "
+                           "channel dimension, and an optional batch dimension (i.e. 2D or 3D inputs).")
+    return _feature_dropout(input, p, training, inplace, input.dim() == 3)
+
+
+def dropout2d(input, p=0.5, training=True, inplace=False):
+    if input.dim() not in (3, 4):
+        import warnings
+        warnings.warn(f"dropout2d: Received a {input.dim()}-D input to dropout2d, which is deprecated and will "
+                      "result in an error in a future release. To retain the behavior and silence this warning, "
+                      "please use dropout instead. Note that dropout2d exists to provide channel-wise dropout on "
+                      "inputs with 2 spatial dimensions, a channel dimension, and an optional batch dimension (i.e. "
+                      "3D or 4D inputs).", stacklevel=2)
+    if input.dim() == 3:
+        import warnings
+        warnings.warn("dropout2d: Received a 3D input to dropout2d and assuming that channel-wise 1D dropout "
+                      "behavior is desired - input is interpreted as shape (N, C, L), where C is the channel dim. "
+                      "This behavior will change in a future release to interpret the input as one without a batch "
+                      "dimension, i.e. shape (C, H, W). To maintain the 1D channel-wise dropout behavior, please "
+                      "switch to using dropout1d instead.", stacklevel=2)
+    return _feature_dropout(input, p, training, inplace, True)
+
+
 def flatten(input, start_dim=0, end_dim=-1):
     return views.flatten(input, start_dim, end_dim)
 
@@ -59,7 +105,8 @@ def __getattr__(name):
     return missing_attribute("torch.nn.functional", name)
 
 
-__all__ = ["conv2d", "cross_entropy", "dropout", "flatten", "linear", "log_softmax", "max_pool2d", "mse_loss",
+__all__ = ["batch_norm", "dropout1d", "dropout2d", "group_norm", "layer_norm"]
+__all__ += ["conv2d", "cross_entropy", "dropout", "flatten", "linear", "log_softmax", "max_pool2d", "mse_loss",
            "nll_loss", "relu", "sigmoid", "softmax", "tanh"]
 __all__ += ["binary_cross_entropy", "binary_cross_entropy_with_logits", "celu", "elu", "gelu", "glu", "hardshrink",
             "hardsigmoid", "hardswish", "hardtanh", "huber_loss", "kl_div", "l1_loss", "leaky_relu", "mish", "prelu",

@@ -1,11 +1,20 @@
 """torch.autograd: the graph and its engine (graph.py), grad modes (grad_mode.py), custom Functions (function.py),
 backward() and grad() with torch/autograd/__init__.py's checks and messages."""
 
+from .._unsupported import missing_attribute, unsupported
 from . import functional, graph
 from .function import Function
-from .grad_mode import (enable_grad, inference_mode, is_grad_enabled, is_inference_mode_enabled, no_grad,
-                        set_grad_enabled)
-from .._unsupported import missing_attribute, unsupported
+from .grad_mode import (
+    enable_grad,
+    inference_mode,
+    is_grad_enabled,
+    is_inference_mode_enabled,
+    no_grad,
+    set_grad_enabled,
+)
+
+__all__ = ["Function", "backward", "enable_grad", "functional", "grad", "graph", "inference_mode",
+           "is_grad_enabled", "is_inference_mode_enabled", "no_grad", "set_grad_enabled"]
 
 
 def _as_tuple(values):
@@ -111,10 +120,10 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
     captures = graph.run_engine(roots, grads, retain_graph=retain_graph, create_graph=create_graph,
                                 targets=[e for e in edges if e is not None], accumulate=False)
     result = []
-    for e in edges:
+    for i, e in enumerate(edges):
         captured = captures.get(e) if e is not None else None
         if captured is None and not allow_unused:
-            raise RuntimeError("One of the differentiated Tensors appears to not have been used in the graph. "
+            raise RuntimeError(f"The differentiated Tensor at index {i} appears to not have been used in the graph. "
                                "Set allow_unused=True if this is the desired behavior.")
         result.append(captured)
     if materialize_grads:

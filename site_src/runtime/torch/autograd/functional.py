@@ -1,8 +1,8 @@
 """torch.autograd.functional.jacobian and hessian, reverse mode, one autograd.grad per output element, as
 torch/autograd/functional.py computes them without vectorize."""
 
-from .grad_mode import enable_grad
 from .._unsupported import missing_attribute, unsupported
+from .grad_mode import enable_grad
 
 
 def _as_tuple(value):
@@ -38,8 +38,8 @@ def _stack(tensors):
 
 
 def jacobian(func, inputs, create_graph=False, strict=False, vectorize=False, strategy="reverse-mode"):
-    from . import grad
     from .._ops.creation import zeros_like
+    from . import grad
     if strict or vectorize or strategy != "reverse-mode":
         raise unsupported("torch.autograd.functional.jacobian(strict=True, vectorize=True or forward-mode)")
     with enable_grad():
@@ -69,7 +69,7 @@ def hessian(func, inputs, create_graph=False, strict=False, vectorize=False, out
     def ensure_single_output_function(*inp):
         out = func(*inp)
         if isinstance(out, (tuple, list)):
-            raise RuntimeError("The function given to hessian should return a single Tensor")
+            raise RuntimeError("The function given to hessian should return a single Tensor")  # noqa: TRY004
         if out.numel() != 1:
             raise RuntimeError("The Tensor returned by the function given to hessian should contain a single element")
         return out.squeeze()

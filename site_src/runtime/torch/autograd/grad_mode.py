@@ -60,8 +60,8 @@ class enable_grad(_GradMode):
 
 
 class inference_mode(_GradMode):
-    """inference_mode(True) turns grad mode off (and is_inference_mode_enabled on); inference_mode(False) does
-    nothing. Tensors made inside are ordinary tensors here (PyTorch marks them as inference tensors)."""
+    """inference_mode(True) turns grad mode off and is_inference_mode_enabled on; inference_mode(False) turns
+    inference mode off. Tensors made inside are ordinary tensors here (PyTorch marks them as inference tensors)."""
 
     def __new__(cls, mode=True):
         if isinstance(mode, bool):
@@ -74,8 +74,8 @@ class inference_mode(_GradMode):
     def __enter__(self):
         global _grad_enabled, _inference_mode
         self._previous = _grad_enabled, _inference_mode
-        if self.inference:
-            _grad_enabled, _inference_mode = False, True
+        # c10::InferenceMode(enabled): grad mode off when enabled, else left as it was; inference mode = enabled
+        _grad_enabled, _inference_mode = _grad_enabled and not self.inference, self.inference
 
     def __exit__(self, *exc_info):
         global _grad_enabled, _inference_mode

@@ -10,8 +10,8 @@ the order PyTorch's engine runs them in, so gradients from several paths add up 
 import itertools
 import warnings
 
-from . import grad_mode
 from .._unsupported import missing_attribute
+from . import grad_mode
 
 _sequence_nr = itertools.count()
 
@@ -57,7 +57,7 @@ class InputMetadata:
     As in PyTorch, `shape` is a plain list of ints; the graph visualizer reads it to label nodes.
     """
 
-    __slots__ = ("shape", "dtype", "device")
+    __slots__ = ("device", "dtype", "shape")
     is_nested_tensor = is_cpp_nested_tensor = False
 
     def __init__(self, tensor):
@@ -153,7 +153,7 @@ def accumulate_into(variable, grad):
     old = variable._grad
     if old is None:
         copy = grad.detach().clone()
-        variable._grad = record("CopyBackwards", copy, (None, grad), lambda g: (None, g))
+        variable._grad = record(_COPY_BACKWARDS, copy, (None, grad), lambda g: (None, g))
     elif grad_mode.is_grad_enabled():
         variable._grad = old + grad
     else:
@@ -161,13 +161,17 @@ def accumulate_into(variable, grad):
 
 
 _node_classes = {}
+_COPY_BACKWARDS = "CopyBackwards"  # a C++ node of PyTorch's whose name() is "torch::autograd::CopyBackwards"
 
 
 def node_class(name):
     """The Node subclass called `name`, made once: type(grad_fn) prints <class 'AddmmBackward0'> as in PyTorch."""
     cls = _node_classes.get(name)
     if cls is None:
-        cls = _node_classes[name] = type(name, (Node,), {"__module__": "builtins"})
+        attributes = {"__module__": "builtins"}
+        if name == _COPY_BACKWARDS:
+            attributes["name"] = lambda self: "torch::autograd::CopyBackwards"
+        cls = _node_classes[name] = type(name, (Node,), attributes)
     return cls
 
 

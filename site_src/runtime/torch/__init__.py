@@ -6,7 +6,8 @@ Every import inside this package is relative, so tests can load it under another
 
 from . import _random
 from ._device import device
-from ._dtype import bool, dtype, float32, float64, int64
+from ._dtype import (bool, bfloat16, can_cast, complex64, complex128, dtype, finfo, float16, float32, float64,
+                     get_default_dtype, iinfo, int8, int16, int32, int64, promote_types, set_default_dtype, uint8)
 from ._size import Size
 from ._tensor import Tensor
 from ._tensor_str import set_printoptions
@@ -23,6 +24,7 @@ globals().update(_FUNCTIONS)  # every op declared with registry.op / registry.fu
 float = float32
 double = float64
 long = int64
+int, short, half, cfloat, cdouble = int32, int16, float16, complex64, complex128
 Generator = _random.Generator
 default_generator = _random.default_generator
 
@@ -60,10 +62,6 @@ def from_numpy(ndarray):
 
 
 refuse_numpy_imports()
-
-
-def get_default_dtype():
-    return float32
 
 
 def __getattr__(name):

@@ -26,10 +26,16 @@ def contiguous_strides(shape):
 
 
 def new_storage(dtype, values):
+    """A storage of `values` converted to dtype: floats rounded (float32), integers wrapped as C wraps them."""
     if dtype.typecode is None:
+        _dtype.check_supported(dtype)  # float16, bfloat16, complex: names only
         return [bool(v) for v in values]
-    if dtype.typecode == "q":
-        return array("q", map(int, values))
+    if dtype.category == 1:
+        values = values if isinstance(values, (list, tuple, array)) else list(values)
+        try:
+            return array(dtype.typecode, values)  # the common case: ints in range
+        except (TypeError, OverflowError):
+            return array(dtype.typecode, map(dtype.cast, values))
     return array(dtype.typecode, values)  # rounds each Python float to float32 for 'f'
 
 
@@ -52,19 +58,18 @@ def _leaf_only(requires_grad):
     return message
 
 
-_TYPE_NAMES = {"float32": "torch.FloatTensor", "float64": "torch.DoubleTensor", "int64": "torch.LongTensor",
-               "bool": "torch.BoolTensor"}
-
-
 class Tensor:
     # ---- construction ---------------------------------------------------------------------------------------
     def __init__(self, *args):
-        # The legacy constructor: torch.Tensor([1, 2]) copies data as float32, torch.Tensor(2, 3) allocates.
-        if len(args) == 1 and not isinstance(args[0], int):
+        # The legacy constructor: torch.Tensor([1, 2]) copies data in the default dtype, torch.Tensor(2, 3) and
+        # torch.Tensor(torch.Size([2, 3])) allocate.
+        default = _dtype.get_default_dtype()
+        if len(args) == 1 and not isinstance(args[0], (int, Size)):
             from ._ops.creation import tensor
-            source = tensor(args[0], dtype=_dtype.float32)
+            source = tensor(args[0], dtype=default)
         else:
-            source = Tensor._from_values([0.0] * Size(args).numel(), tuple(args), _dtype.float32)
+            shape = tuple(args[0]) if len(args) == 1 and isinstance(args[0], Size) else tuple(args)
+            source = Tensor._from_values([0.0] * Size(shape).numel(), shape, default)
         self._setup(source._storage, source._shape, source._stride, source._offset, source.dtype)
 
     def _setup(self, storage, shape, stride, offset, dtype, version=None):
@@ -202,9 +207,15 @@ class Tensor:
     is_meta = False
     layout = "torch.strided"
 
-    def type(self, dtype=None):
+    def type(self, dtype=None, non_blocking=False):
+        """t.type() names the legacy type (torch.FloatTensor); t.type(torch.int32) or t.type('torch.IntTensor')
+        converts."""
         if dtype is None:
-            return _TYPE_NAMES[self.dtype.name]
+            return self.dtype.legacy
+        if isinstance(dtype, str):
+            if dtype not in _dtype.BY_LEGACY_NAME:
+                raise unsupported(f"torch.Tensor.type({dtype!r})")
+            dtype = _dtype.BY_LEGACY_NAME[dtype]
         return self.to(dtype)
 
     def get_device(self):
@@ -399,6 +410,7 @@ class Tensor:
         check_device(device)
         if dtype is None or dtype is self.dtype:
             return self
+        _dtype.check_supported(dtype)
         from ._ops.pointwise import to_dtype
         return to_dtype(self, dtype)
 
@@ -419,6 +431,24 @@ class Tensor:
 
     def bool(self):
         return self.to(_dtype.bool)
+
+    def int(self):
+        return self.to(_dtype.int32)
+
+    def short(self):
+        return self.to(_dtype.int16)
+
+    def char(self):
+        return self.to(_dtype.int8)
+
+    def byte(self):
+        return self.to(_dtype.uint8)
+
+    def half(self):
+        return self.to(_dtype.float16)
+
+    def bfloat16(self):
+        return self.to(_dtype.bfloat16)
 
     def type_as(self, other):
         return self.to(other.dtype)

@@ -23,8 +23,9 @@ class _PrinterOptions:
 
 PRINT_OPTIONS = _PrinterOptions()
 
-# dtypes whose repr needs no `dtype=` suffix (PyTorch's `has_default_dtype`, with float32 the default dtype).
-_DEFAULT_DTYPES = ("float32", "int64", "bool")
+# The default dtype's name (torch.set_default_dtype sets it): its tensors, int64 and bool ones print without a
+# `dtype=` suffix (PyTorch's `has_default_dtype`).
+DEFAULT_FLOAT = ["float32"]
 _FLOATING_DTYPES = ("float16", "bfloat16", "float32", "float64")
 
 
@@ -253,13 +254,13 @@ def tensor_repr(values, shape, dtype, *, requires_grad=False, grad_fn=None, is_p
         if len(shape) != 1:
             suffixes.append("size=" + str(shape))
         # In an empty tensor, there are no elements to infer if the dtype should be int64, so it must be shown.
-        if dtype != "float32":
+        if dtype != DEFAULT_FLOAT[0]:
             suffixes.append("dtype=torch." + dtype)
         tensor_str = "[]"
     else:
         if not PRINT_OPTIONS.edgeitems:
             suffixes.append("size=" + str(shape))
-        if dtype not in _DEFAULT_DTYPES:
+        if dtype not in (DEFAULT_FLOAT[0], "int64", "bool"):
             suffixes.append("dtype=torch." + dtype)
         tensor_str = _tensor_str(values, shape, dtype, indent)
 

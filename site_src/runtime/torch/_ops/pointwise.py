@@ -44,7 +44,10 @@ def _column(value, shape, n, dtype):
     """The operand's values broadcast to `shape`: a tensor's elements, or a Python number repeated.
     A number meeting a float32 tensor is first rounded to float32, as ATen casts scalars to the op's type."""
     if isinstance(value, Tensor):
-        return value._values() if value._shape == shape else views.expanded(value, shape)._values()
+        values = value._values() if value._shape == shape else views.expanded(value, shape)._values()
+        if value.dtype.category == 1 and dtype is _dtype.float32:  # integers are cast to the op's float type first
+            values = [_to_f32(dtype.cast(v)) for v in values]
+        return values
     return repeat(_dtype_scalar(value, dtype), n)
 
 
@@ -65,8 +68,7 @@ def elementwise(fn, *operands, dtype=None, out_dtype=None):
 
 
 def _float_dtype(*operands):
-    dtype = _dtype.result_type(*operands)
-    return dtype if dtype.is_floating_point else _dtype.float32
+    return _dtype.result_type(*operands).to_float()  # integers give the default dtype
 
 
 def grad_for(operand, grad):
@@ -495,7 +497,7 @@ def write_out(out, result, name):
 
 def _type_word(dtype):
     """Float, Long, Bool: how ATen names a dtype in its casting errors."""
-    return {"float32": "Float", "float64": "Double", "int64": "Long", "bool": "Bool"}.get(dtype.name, dtype.name)
+    return dtype.word
 
 
 def to_dtype(input, dtype):
@@ -555,7 +557,7 @@ def fill_(self, value):
     if _check_in_place(self, value):
         raise unsupported("torch.Tensor.fill_ on a tensor that requires grad")
     value = value.item() if isinstance(value, Tensor) else value
-    self._write([self.dtype.cast(value)] * self.numel())
+    self._write([_dtype.checked(value, self.dtype, self.dtype.ctype)] * self.numel())
     self._version[0] += 1
     return self
 

@@ -113,8 +113,7 @@ def test_load_state_dict_resumes_identically(bt, pytorch_sqrt, name):
 
 
 def test_closure_runs_with_grad_enabled_and_returns_the_loss(bt):
-    results = []
-    for lib in (torch, bt):
+    def program(lib):
         w = lib.tensor([1.0, -2.0], requires_grad=True)
         opt = lib.optim.SGD([w], lr=0.1)
 
@@ -125,8 +124,9 @@ def test_closure_runs_with_grad_enabled_and_returns_the_loss(bt):
             return loss
 
         loss = opt.step(closure)
-        results.append((loss.item(), w.tolist(), lib.is_grad_enabled()))
-    assert results[0] == results[1]
+        return loss.item(), w.tolist(), lib.is_grad_enabled()
+
+    assert program(bt) == program(torch)
 
 
 def test_param_groups_add_param_group_and_errors(bt):

@@ -1,0 +1,164 @@
+"""The corpus that judges the in-browser runtime: learners' programs print what real PyTorch prints.
+
+tests/runtime/learner_programs/ holds small programs of the kind a learner writes after the "Neural Networks"
+tutorial; tests/runtime/beginner_examples/ holds programs that follow PyTorch's beginner examples (the polynomial
+fits, tensor and autograd basics). Each program runs three ways, in its own folder:
+
+- real PyTorch: `python FILE`;
+- the runtime in CPython: `browser-torch run FILE`;
+- the runtime inside Pyodide: one Node.js process runs every program (marked `pyodide`).
+
+A run is "identical" (both exit 0 and print the same stdout, object addresses masked), "refused" (the runtime exits
+non-zero naming an API that "is not available in the in-browser runtime") or "other". Every program must be
+identical, except those in EXPECTED_REFUSALS: APIs the runtime refuses by design (NumPy, float16, CUDA), which must be
+refused, after printing what real PyTorch printed up to there.
+
+site_src/benchmarks/corpus_report.py prints the whole table from the functions here.
+"""
+
+import re
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+HERE = Path(__file__).resolve().parent
+FOLDERS = (HERE / "learner_programs", HERE / "beginner_examples")
+PROGRAMS = tuple(sorted(path.relative_to(HERE).as_posix() for folder in FOLDERS for path in folder.glob("*.py")))
+PYTHON = Path(sys.executable)
+BROWSER_TORCH = PYTHON.with_name("browser-torch")
+TIMEOUT = 600  # seconds for one run: the 2000-step polynomial fits take tens of seconds in the runtime
+
+# Programs that use what the runtime refuses by design.
+EXPECTED_REFUSALS = {
+    "learner_programs/90_refuse_numpy.py",  # Tensor.numpy(): no NumPy in the browser
+    "learner_programs/91_refuse_from_numpy.py",  # torch.from_numpy
+    "learner_programs/92_refuse_float16.py",  # float16 tensors
+    "learner_programs/93_refuse_cuda.py",  # Tensor.cuda() (real PyTorch without CUDA fails here too)
+    "beginner_examples/tensorqs_numpy_bridge.py",
+    "beginner_examples/blitz_tensor_numpy_bridge.py",
+}
+
+ADDRESS = re.compile(r"0x[0-9a-f]+")
+REFUSAL = re.compile(r"NotImplementedError: .* is not available in the in-browser runtime")
+
+
+@dataclass(frozen=True)
+class Run:
+    """One program's run: exit status, what it printed (addresses masked), seconds of wall time."""
+
+    status: int
+    stdout: str
+    stderr: str
+    seconds: float = 0.0
+
+
+def masked(text):
+    return ADDRESS.sub("0x...", text)
+
+
+def _run(command, program):
+    path = HERE / program
+    started = time.perf_counter()
+    try:
+        done = subprocess.run(
+            [*command, path.name], cwd=path.parent, capture_output=True, text=True, timeout=TIMEOUT
+        )
+    except subprocess.TimeoutExpired as expired:
+        stdout = expired.stdout.decode() if isinstance(expired.stdout, bytes) else expired.stdout or ""
+        return Run(124, masked(stdout), f"timed out after {TIMEOUT} s", time.perf_counter() - started)
+    return Run(done.returncode, masked(done.stdout), done.stderr, time.perf_counter() - started)
+
+
+@cache
+def real_torch(program):
+    """The program run by real PyTorch (once per test session)."""
+    return _run([str(PYTHON)], program)
+
+
+@cache
+def runtime_in_cpython(program):
+    return _run([str(BROWSER_TORCH), "run"], program)
+
+
+def both_in_cpython(program):
+    """(real torch's run, the runtime's run), the two side by side on two threads."""
+    with ThreadPoolExecutor(2) as pool:
+        real, runtime = pool.submit(real_torch, program), pool.submit(runtime_in_cpython, program)
+        return real.result(), runtime.result()
+
+
+def runtime_in_pyodide(programs):
+    """{program: Run} for the programs run inside one Pyodide, each with fresh module state.
+
+    The working directory inside Pyodide is this folder (the runner takes one for all files); each program's own
+    folder is first on its sys.path, as under `python FILE`.
+    """
+    from browser_torch.runners import run_many_in_pyodide
+
+    started = time.perf_counter()
+    results = run_many_in_pyodide(programs, cwd=HERE, timeout=3600)
+    seconds = (time.perf_counter() - started) / max(len(programs), 1)  # the runner gives no per-file times
+    return {result.file: Run(result.status, masked(result.stdout), result.stderr, seconds) for result in results}
+
+
+def verdict(real, runtime):
+    """The run's class: "identical", "refused" or "other"."""
+    if runtime.status == 0 and real.status == 0 and runtime.stdout == real.stdout:
+        return "identical"
+    if runtime.status != 0 and REFUSAL.search(runtime.stderr):
+        return "refused"
+    return "other"
+
+
+def first_difference(real, runtime):
+    """One line for a run that is not identical: the runtime's error, or the first line printed differently."""
+    if runtime.status != 0:
+        lines = [line for line in runtime.stderr.strip().splitlines() if line.strip()]
+        error = lines[-1] if lines else f"exit status {runtime.status}"
+        printed = runtime.stdout.splitlines()
+        if real.stdout.splitlines()[: len(printed)] != printed:
+            return f"{error} (and before it: {first_difference(real, Run(0, runtime.stdout, ''))})"
+        return error
+    if real.status != 0:
+        return f"real torch fails: {real.stderr.strip().splitlines()[-1]}"
+    ours, theirs = runtime.stdout.splitlines(), real.stdout.splitlines()
+    for number, (our, their) in enumerate(zip(ours, theirs), 1):
+        if our != their:
+            return f"line {number}: runtime {our!r} != torch {their!r}"
+    if len(ours) != len(theirs):
+        return f"runtime prints {len(ours)} lines, torch {len(theirs)}"
+    return "identical"
+
+
+def check(program, real, runtime):
+    expected = "refused" if program in EXPECTED_REFUSALS else "identical"
+    assert verdict(real, runtime) == expected, first_difference(real, runtime)
+    if expected == "refused":  # up to the refused call, the program printed what real PyTorch printed
+        assert real.stdout.startswith(runtime.stdout), first_difference(real, Run(0, runtime.stdout, ""))
+    else:
+        assert real.status == 0, f"{program} fails with real PyTorch:\n{real.stderr}"
+
+
+program_params = pytest.mark.parametrize("program", PROGRAMS)
+
+
+@program_params
+def test_cpython_runtime_prints_what_torch_prints(program):
+    check(program, *both_in_cpython(program))
+
+
+@pytest.fixture(scope="module")
+def in_pyodide():
+    return runtime_in_pyodide(PROGRAMS)
+
+
+@pytest.mark.pyodide
+@program_params
+def test_pyodide_runtime_prints_what_torch_prints(in_pyodide, program):
+    check(program, real_torch(program), in_pyodide[program])

@@ -21,6 +21,7 @@ RUNTIME_SOURCE = Path(__file__).resolve().parents[1] / "runtime"
 REPO_ROOT = Path(__file__).resolve().parents[2]
 CACHE = REPO_ROOT / ".cache"
 NODE_RUNNER = Path(__file__).with_name("pyodide_run.mjs")
+ASSEMBLE_WASM = Path(__file__).with_name("assemble_wasm.mjs")
 BYTECODE = Path(__file__).with_name("bytecode.py")
 
 # Pyodide 314's lockfile format needs pyodide-build 0.39 and pyodide-lock 0.2 (with pkginfo, the `wheel` extra, to
@@ -42,6 +43,7 @@ def build_wheel(dest_dir) -> Path:
         # (pytest-xdist workers, the site build) must not share them.
         source = Path(tmp) / "runtime"
         shutil.copytree(RUNTIME_SOURCE, source, ignore=_not_packaged)
+        assemble_wasm(source / "torch" / "_kernels" / "kernels.wat")
         # The PEP 517 hook, called the way frontends such as pip call it (no isolation: setuptools is in the venv).
         hook = "import sys, setuptools.build_meta as backend; print(backend.build_wheel(sys.argv[1]))"
         done = subprocess.run(
@@ -56,6 +58,15 @@ def build_wheel(dest_dir) -> Path:
     wheel = dest / done.stdout.strip().splitlines()[-1]
     add_bytecode(wheel)
     return wheel
+
+
+def assemble_wasm(wat: Path) -> Path:
+    """wat's WebAssembly binary, written beside it (.wasm), by wabt from node_modules (assemble_wasm.mjs)."""
+    wasm = wat.with_suffix(".wasm")
+    done = subprocess.run([_node(), str(ASSEMBLE_WASM), str(wat), str(wasm)], capture_output=True, text=True)
+    if done.returncode != 0:
+        raise RuntimeError(f"assembling {wat.name} failed:\n{done.stderr}")
+    return wasm
 
 
 def build_site_packages(dest_dir) -> Path:
@@ -98,10 +109,14 @@ def add_bytecode(wheel: Path):
 
 def pyodide_runner_command(*arguments) -> list[str]:
     """node pyodide_run.mjs on node_modules/pyodide, with arguments (bare Pyodide unless they give --lockfile)."""
+    return [_node(), str(NODE_RUNNER), "--pyodide", str(find_pyodide_dist()), *arguments]
+
+
+def _node() -> str:
     node = shutil.which("node")
     if node is None:
         raise FileNotFoundError("node not found: Pyodide runs under Node.js")
-    return [node, str(NODE_RUNNER), "--pyodide", str(find_pyodide_dist()), *arguments]
+    return node
 
 
 def cached_site_packages() -> Path:
@@ -181,7 +196,7 @@ def _is_source(parts) -> bool:
 
 def _source_digest() -> str:
     """The runtime's sources and the code that packages them."""
-    digest = hashlib.sha256(Path(__file__).read_bytes() + BYTECODE.read_bytes())
+    digest = hashlib.sha256(Path(__file__).read_bytes() + BYTECODE.read_bytes() + ASSEMBLE_WASM.read_bytes())
     for path in sorted(RUNTIME_SOURCE.rglob("*")):
         relative = path.relative_to(RUNTIME_SOURCE)
         if path.is_file() and _is_source(relative.parts):

@@ -65,7 +65,10 @@ def cases(kernel, count=25, seed=0):
 
 def _matmul_case(rng):
     m, k, n = rng.randint(1, 20), rng.randint(1, 40), rng.randint(1, 20)
-    return (floats(rng, m * k), floats(rng, k * n), m, k, n, rng.random() < 0.5, rng.random() < 0.5)
+    # Zeros in a (as behind a ReLU) exercise the JS kernel's skip of zero terms; NaNs in b, where it must not skip.
+    a = floats(rng, m * k, zeros=rng.choice([0.0, 0.4]))
+    b = floats(rng, k * n, nans=rng.choice([0.0, 0.0, 0.05]))
+    return (a, b, m, k, n, rng.random() < 0.5, rng.random() < 0.5)
 
 
 def _add_scaled_case(rng):

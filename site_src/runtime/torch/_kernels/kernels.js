@@ -30,19 +30,51 @@
     return { start, lo, hi };
   }
 
+  // The WebAssembly SIMD kernels (kernels.wat, assembled by the wheel build), instantiated by useWasm. They work
+  // in their own memory: inputs are copied in and results out, a cost linear in the sizes.
+  let wasm = null;
+
+  function useWasm(bytes) {
+    const buffer = bytes.getBuffer("u8");
+    try {
+      wasm = new WebAssembly.Instance(new WebAssembly.Module(buffer.data)).exports;
+    } finally {
+      buffer.release();
+    }
+  }
+
+  // Byte offsets of consecutive 16-aligned blocks of the given byte sizes in wasm memory, grown to hold them.
+  // They start at 16: offset 0 means "none" to the kernels.
+  function layout(...sizes) {
+    let end = 16;
+    const offsets = sizes.map((size) => {
+      const at = end;
+      end = (end + size + 15) & ~15;
+      return at;
+    });
+    const missing = end - wasm.memory.buffer.byteLength;
+    if (missing > 0) wasm.memory.grow(Math.ceil(missing / 65536));
+    return offsets;
+  }
+
+  const wasmF32 = (offset, length) => new Float32Array(wasm.memory.buffer, offset, length);
+
   // (m, k) @ (k, n); transA: a is stored as (k, m); transB: b is stored as (n, k).
-  // out[i, j] adds a[i, p] * b[p, j] for p ascending, from 0.
+  // out[i, j] adds a[i, p] * b[p, j] for p ascending, from 0, in a double (kernels.wat's matmul; b is given to
+  // it row-major, transposed here when stored the other way).
   function matmul(out, a, b, m, k, n, transA, transB) {
     const [aI, aP] = transA ? [1, m] : [k, 1];
-    const [bJ, bP] = transB ? [k, 1] : [1, n];
     withViews([[out, "f32"], [a, "f32"], [b, "f32"]], (out, a, b) => {
-      for (let i = 0; i < m; i++) {
-        for (let j = 0; j < n; j++) {
-          let acc = 0.0;
-          for (let p = 0, ai = i * aI, bj = j * bJ; p < k; p++, ai += aP, bj += bP) acc += a[ai] * b[bj];
-          out[i * n + j] = acc;
-        }
+      const [outAt, aAt, bAt, storedAt] = layout(4 * out.length, 4 * a.length, 4 * b.length, transB ? 4 * b.length : 0);
+      wasmF32(aAt, a.length).set(a);
+      if (transB) {
+        wasmF32(storedAt, b.length).set(b);
+        wasm.transpose(bAt, storedAt, n, k);
+      } else {
+        wasmF32(bAt, b.length).set(b);
       }
+      wasm.matmul(outAt, aAt, bAt, 0, m, k, n, aI, aP);
+      out.set(wasmF32(outAt, out.length));
     });
   }
 
@@ -168,5 +200,5 @@
     });
   }
 
-  return { matmul, addScaled, conv2d, conv2dBackward, maxPool2d, maxPool2dBackward };
+  return { useWasm, matmul, addScaled, conv2d, conv2dBackward, maxPool2d, maxPool2dBackward };
 })()

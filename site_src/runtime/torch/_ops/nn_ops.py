@@ -395,9 +395,9 @@ def binary_cross_entropy(input, target, weight=None, reduction="mean"):
         grad_input = Tensor._from_values(values, input._shape, input.dtype)
         if weight is not None:
             grad_input = pointwise.mul(grad_input, weight.detach())
-        return (pointwise.div(grad_input, input.numel()) if reduction == "mean" else grad_input, None, None)
+        return (pointwise.div(grad_input, input.numel()) if reduction == "mean" else grad_input, None)
 
-    return record("BinaryCrossEntropyBackward0", out, (input, target, weight), backward, saved=(input, target))
+    return record("BinaryCrossEntropyBackward0", out, (input, target), backward, saved=(input, target))
 
 
 def binary_cross_entropy_with_logits(input, target, weight=None, reduction="mean", pos_weight=None):
@@ -431,10 +431,9 @@ def binary_cross_entropy_with_logits(input, target, weight=None, reduction="mean
             grad_input = pointwise.mul(grad_input, weight.detach())
         if reduction == "mean":
             grad_input = pointwise.div(grad_input, input.numel())
-        return (grad_input, None, None, None)
+        return (grad_input, None)
 
-    return record("BinaryCrossEntropyWithLogitsBackward0", out, (input, target, weight, pos_weight), backward,
-                  saved=(input, target))
+    return record("BinaryCrossEntropyWithLogitsBackward0", out, (input, target), backward, saved=(input, target))
 
 
 def kl_div(input, target, reduction="mean", log_target=False):
@@ -550,9 +549,9 @@ def nll_loss(input, target, weight=None, ignore_index=-100, reduction="mean"):
             else:
                 scaled = -(_divide(g[0], total_weight) if reduction == "mean" else g[0])
                 full[p] = f32(w[t] * scaled) if w else scaled
-        return (Tensor._from_values(full, input._shape, input.dtype), None, None)
+        return (Tensor._from_values(full, input._shape, input.dtype),)
 
-    return record(node, out, (input, target, weight), backward)
+    return record(node, out, (input,), backward)  # PyTorch's node has one edge: the input's
 
 
 def _divide(x, y):

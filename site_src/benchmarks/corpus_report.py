@@ -19,7 +19,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "tests" / "runtime"))
 
-import test_learner_programs as corpus  # noqa: E402  (the judge's own definitions)
+# The judge's own definitions, importable once tests/runtime is on sys.path.
+import test_learner_programs as corpus
 
 VERDICTS = ("identical", "refused", "other")
 

@@ -67,7 +67,7 @@ def _run(command, program):
     started = time.perf_counter()
     try:
         done = subprocess.run(
-            [*command, path.name], cwd=path.parent, capture_output=True, text=True, timeout=TIMEOUT
+            [*command, path.name], check=False, cwd=path.parent, capture_output=True, text=True, timeout=TIMEOUT
         )
     except subprocess.TimeoutExpired as expired:
         stdout = expired.stdout.decode() if isinstance(expired.stdout, bytes) else expired.stdout or ""

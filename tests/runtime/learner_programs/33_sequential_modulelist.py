@@ -1,6 +1,8 @@
+from collections import OrderedDict
+from itertools import pairwise
+
 import torch
 import torch.nn as nn
-from collections import OrderedDict
 
 torch.manual_seed(0)
 
@@ -12,7 +14,7 @@ print(seq.fc1, seq[2], len(seq))
 class Stack(nn.Module):
     def __init__(self, widths):
         super().__init__()
-        self.layers = nn.ModuleList(nn.Linear(a, b) for a, b in zip(widths, widths[1:]))
+        self.layers = nn.ModuleList(nn.Linear(a, b) for a, b in pairwise(widths))
 
     def forward(self, x):
         for i, layer in enumerate(self.layers):

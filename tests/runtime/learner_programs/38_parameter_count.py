@@ -25,6 +25,6 @@ total = sum(p.numel() for p in net.parameters())
 trainable = sum(p.numel() for p in net.parameters() if p.requires_grad)
 print(total, trainable)
 for name, p in net.named_parameters():
-    print(f"{name:12s} {str(list(p.shape)):18s} {p.numel()}")
+    print(f"{name:12s} {list(p.shape)!s:18} {p.numel()}")
 print(net.fc1.weight.numel(), net.fc1.weight.nelement(), net.fc1.weight.dim())
 print(len(list(net.parameters())), len(list(net.modules())), len(list(net.children())))

@@ -1,5 +1,5 @@
-import torch
 import numpy as np
+import torch
 
 torch.manual_seed(0)
 

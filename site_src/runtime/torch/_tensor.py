@@ -68,8 +68,8 @@ class Tensor:
             from ._ops.creation import tensor
             source = tensor(args[0], dtype=default)
         else:
-            shape = tuple(args[0]) if len(args) == 1 and isinstance(args[0], Size) else tuple(args)
-            source = Tensor._from_values([0.0] * Size(shape).numel(), shape, default)
+            from ._ops.creation import empty
+            source = empty(*(args or (0,)), dtype=default)
         self._setup(source._storage, source._shape, source._stride, source._offset, source.dtype)
 
     def _setup(self, storage, shape, stride, offset, dtype, version=None):
@@ -351,8 +351,9 @@ class Tensor:
 
     def tolist(self):
         values = [self.dtype.cast(v) for v in self._values()]
-        for size in reversed(self._shape[1:]):
-            values = [values[i:i + size] for i in range(0, len(values), size)]
+        for depth in range(len(self._shape) - 1, 0, -1):  # group the innermost dims first
+            size, count = self._shape[depth], Size(self._shape[:depth]).numel()
+            values = [values[i * size:(i + 1) * size] for i in range(count)]  # (a size may be 0)
         return values[0] if not self._shape else values
 
     def __len__(self):

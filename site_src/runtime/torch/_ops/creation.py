@@ -230,17 +230,22 @@ def arange(start, end=None, step=1, *, dtype=None, device=None, requires_grad=Fa
         floating = any(isinstance(v, float) for v in (start, end, step))
         dtype = _dtype.get_default_dtype() if floating else _dtype.int64
     _dtype.check_supported(dtype)
-    if dtype.category == 1:  # the accumulate type of integer dtypes is int64
+    if dtype is _dtype.bool:
+        raise NotImplementedError("\"arange_cpu\" not implemented for 'Bool'")
+    # the bounds are checked on the arguments as doubles (arange_check_bounds) ...
+    if float(step) == 0:
+        raise RuntimeError("step must be nonzero")
+    if not (math.isfinite(float(start)) and math.isfinite(float(end))):
+        raise RuntimeError(f"unsupported range: {_c_number(start)} -> {_c_number(end)}")
+    if not ((step > 0 and end >= start) or (step < 0 and end <= start)):
+        raise RuntimeError("upper bound and lower bound inconsistent with step sign")
+    if dtype.category == 1:  # ... and computed in the accumulate type: int64 for integer dtypes
         xstart, xend, xstep = (_dtype.checked(v, _dtype.int64, "int64_t") for v in (start, end, step))
     else:  # ... and double for floating ones
         xstart, xend, xstep = float(start), float(end), float(step)
-    if xstep == 0:
-        raise RuntimeError("step must be nonzero")
-    if not (math.isfinite(xstart) and math.isfinite(xend)):
-        raise RuntimeError(f"unsupported range: {_c_number(xstart)} -> {_c_number(xend)}")
-    if not ((xstep > 0 and xend >= xstart) or (xstep < 0 and xend <= xstart)):
-        raise RuntimeError("upper bound and lower bound inconsistent with step sign")
     if dtype is _dtype.int64:
+        if xstep == 0:  # a fractional step truncated to 0
+            raise ValueError("step must be nonzero")
         sign = (xstep > 0) - (xstep < 0)
         count = _c_div(xend - xstart + xstep - sign, xstep)
     else:
@@ -259,8 +264,8 @@ def _c_div(a, b):
 
 
 def _c_number(x):
-    """A double as C++'s ostream prints it (6 significant digits)."""
-    return f"{x:g}"
+    """A number as C++'s ostream prints it (6 significant digits)."""
+    return f"{x:g}" if isinstance(x, float) else str(x)
 
 
 def _arange_floats(start, step, count, dtype):

@@ -2,7 +2,6 @@
 says why), dtypes, gradients and autograd node names."""
 
 import math
-import warnings
 
 import pytest
 import torch
@@ -143,7 +142,7 @@ def test_logsumexp(bt, x, data):
     check(bt, lambda lib, a: a.logsumexp(dim, keepdim), x, rtol=1e-6, atol=1e-6, grad_rtol=1e-5, grad_atol=1e-6)
 
 
-# ---- amax, amin, aminmax, nansum, nanmean, count_nonzero ----------------------------------------------------------------
+# ---- amax, amin, aminmax, nansum, nanmean, count_nonzero ------------------------------------------------------------
 @pytest.mark.parametrize("name", ["amax", "amin"])
 @given(x=tensors(elements=st.sampled_from([-1.0, 0.5, 2.0, 3.0])), data=st.data())
 def test_amax_amin_split_gradient_among_ties(bt, name, x, data):
@@ -174,16 +173,16 @@ def test_integer_reductions(bt):
     x = torch.tensor([[1, -2, 3], [4, 5, 6]])
     ours = to_bt(bt, x)
     for fn in (lambda a: a.sum(), lambda a: a.sum(0), lambda a: a.prod(1), lambda a: a.cumsum(1),
-               lambda a: a.amax(0), lambda a: a.mean(dtype=torch.float32 if isinstance(a, torch.Tensor) else
-                                                   bt.float32), lambda a: a.nansum(), lambda a: a.cumprod(0)):
+               lambda a: a.amax(0), lambda a: a.nansum(), lambda a: a.cumprod(0)):
         assert_same(fn(ours), fn(x))
+    assert_same(ours.mean(dtype=bt.float32), x.mean(dtype=torch.float32))
     with pytest.raises(RuntimeError, match="mean\\(\\): could not infer output dtype"):
         ours.mean()
     with pytest.raises(RuntimeError, match="nanmean\\(\\): expected input to have floating point"):
         ours.nanmean()
 
 
-# ---- cumulative ops ---------------------------------------------------------------------------------------------------
+# ---- cumulative ops -------------------------------------------------------------------------------------------------
 @given(x=tensors(), data=st.data())
 def test_cumsum_accumulates_in_double(bt, x, data):
     dim = a_dim(data, x)
@@ -205,5 +204,89 @@ def test_cummax_cummin_ties_and_nans(bt, name, x, data):
     real, ours = getattr(x, name)(dim), getattr(to_bt(bt, x), name)(dim)
     assert_same(ours.values, real.values)
     assert_same(ours.indices, real.indices)
-    assume(not bool(x.isnan().any()))
-    check(bt, lambda lib, a: getattr(a, name)(dim).values, x)
+    check(bt, lambda lib, a: getattr(a, name)(dim).values, torch.nan_to_num(x, 1.5))
+
+
+# ---- sorting and selection ------------------------------------------------------------------------------------------
+TIES = st.sampled_from([-1.0, 0.0, 0.5, 2.0, 3.0])
+
+
+@given(x=tensors(elements=TIES), data=st.data())
+def test_sort_stable_and_argsort(bt, x, data):
+    dim, descending = a_dim(data, x), data.draw(st.booleans())
+    real, ours = x.sort(dim=dim, descending=descending, stable=True), to_bt(bt, x).sort(dim=dim, descending=descending,
+                                                                                         stable=True)
+    assert_same(ours.values, real.values)
+    assert_same(ours.indices, real.indices)
+    assert_same(bt.argsort(to_bt(bt, x), dim=dim, descending=descending, stable=True),
+                torch.argsort(x, dim=dim, descending=descending, stable=True))
+    assert_same(to_bt(bt, x).sort(dim, descending).values, x.sort(dim, descending).values)  # ties: values only
+    check(bt, lambda lib, a: a.sort(dim=dim, descending=descending, stable=True).values, x)
+
+
+@given(x=tensors(of_shapes=st.lists(st.integers(1, 80), min_size=1, max_size=2).map(tuple),
+                 elements=st.one_of(TIES, st.just(float("nan")))), data=st.data())
+def test_topk_reproduces_libstdcxx_selection_with_ties(bt, x, data):
+    """Indices of tied values come out as std::nth_element / std::partial_sort leave them: equal to PyTorch's."""
+    dim = a_dim(data, x)
+    k = data.draw(st.integers(0, x.shape[dim]))
+    largest, sorted_ = data.draw(st.booleans()), data.draw(st.booleans())
+    real = x.topk(k, dim, largest, sorted_)
+    ours = to_bt(bt, x).topk(k, dim, largest, sorted_)
+    assert_same(ours.values, real.values)
+    assert_same(ours.indices, real.indices)
+    if k:
+        check(bt, lambda lib, a: a.topk(k, dim, largest, sorted_).values, torch.nan_to_num(x, 1.5))
+
+
+@given(x=tensors(of_shapes=st.lists(st.integers(1, 30), min_size=1, max_size=2).map(tuple),
+                 elements=st.one_of(TIES, st.just(float("nan")))), data=st.data())
+def test_kthvalue_median_nanmedian_indices(bt, x, data):
+    dim, keepdim = a_dim(data, x), data.draw(st.booleans())
+    k = data.draw(st.integers(1, x.shape[dim]))
+    for fn in (lambda a: a.kthvalue(k, dim, keepdim), lambda a: a.median(dim, keepdim),
+               lambda a: a.nanmedian(dim, keepdim)):
+        real, ours = fn(x), fn(to_bt(bt, x))
+        assert_same(ours.values, real.values)
+        assert_same(ours.indices, real.indices)
+    assert_same(to_bt(bt, x).median(), x.median())
+    assert_same(to_bt(bt, x).nanmedian(), x.nanmedian())
+    x = torch.nan_to_num(x, 1.5)
+    check(bt, lambda lib, a: a.kthvalue(k, dim, keepdim).values, x)
+    check(bt, lambda lib, a: a.median(dim, keepdim).values, x)
+    check(bt, lambda lib, a: a.median(), x)
+
+
+@given(x=tensors(elements=TIES))
+def test_unique_and_unique_consecutive(bt, x):
+    for sorted_ in (True, False):
+        real = torch.unique(x, sorted=sorted_, return_inverse=True, return_counts=True)
+        ours = bt.unique(to_bt(bt, x), sorted=sorted_, return_inverse=True, return_counts=True)
+        for o, r in zip(ours, real):
+            assert_same(o, r)
+    for o, r in zip(bt.unique_consecutive(to_bt(bt, x), return_inverse=True, return_counts=True),
+                    torch.unique_consecutive(x, return_inverse=True, return_counts=True)):
+        assert_same(o, r)
+    assert_same(to_bt(bt, x).unique(), x.unique())
+
+
+@given(data=st.data())
+def test_bincount_and_histc(bt, data):
+    n = data.draw(st.integers(0, 30))
+    values = torch.tensor(data.draw(st.lists(st.integers(0, 9), min_size=n, max_size=n)), dtype=torch.int64)
+    weights = data.draw(tensors(shape=(n,)))
+    minlength = data.draw(st.integers(0, 12))
+    assert_same(bt.bincount(to_bt(bt, values), minlength=minlength), torch.bincount(values, minlength=minlength))
+    assert_same(bt.bincount(to_bt(bt, values), to_bt(bt, weights)), torch.bincount(values, weights))
+    x = data.draw(tensors())
+    bins = data.draw(st.integers(1, 12))
+    low, high = sorted(data.draw(st.lists(FLOAT32, min_size=2, max_size=2)))
+    assert_same(bt.histc(to_bt(bt, x), bins), torch.histc(x, bins))
+    assert_same(bt.histc(to_bt(bt, x), bins, low, high), torch.histc(x, bins, low, high))
+
+
+def test_return_types_print_like_pytorch(bt):
+    x = torch.tensor([[3.0, 1.0], [2.0, 2.0]])
+    for fn in (lambda a: a.sort(), lambda a: a.topk(1), lambda a: a.median(0), lambda a: a.kthvalue(1),
+               lambda a: a.cummax(1)):
+        assert repr(fn(to_bt(bt, x))) == repr(fn(x))

@@ -104,6 +104,13 @@ def _outer_sums(values, rows, columns, typecode):
 def _float_sums(input, dims):
     """Sums of a float tensor over dims, in PyTorch's order where the layout lets us know it (the reduced dims
     innermost or outermost in a contiguous tensor), else accumulated in a double and rounded once."""
+    if 1 in input._shape:  # TensorIterator drops size-1 dims before it picks a loop
+        axes = [d for d in range(input.dim()) if input._shape[d] != 1]
+        squeezed = input._alias(tuple(input._shape[d] for d in axes), tuple(input._stride[d] for d in axes),
+                                input._offset)
+        if not builtins.any(d in axes for d in dims):
+            return [v + 0.0 for v in squeezed._values()]  # (0 + x, as the zero-filled output adds it)
+        return _float_sums(squeezed, tuple(axes.index(d) for d in dims if d in axes))
     kept = [d for d in range(input.dim()) if d not in dims]
     row = math.prod(input._shape[d] for d in dims)
     columns = math.prod(input._shape[d] for d in kept)
@@ -112,6 +119,12 @@ def _float_sums(input, dims):
         return [_inner_sum(values[i:i + row], typecode) for i in range(0, len(values), row)]
     if input.is_contiguous() and kept == list(range(len(dims), input.dim())):
         return _outer_sums(values, row, columns, typecode)
+    if input.is_contiguous() and list(dims) == list(range(dims[0], dims[-1] + 1)):
+        # reduced dims in the middle: ATen's 2-D loop sees (reduced, trailing) blocks, one per leading index
+        lead = math.prod(input._shape[:dims[0]])
+        trailing = columns // lead
+        block = row * trailing
+        return [s for i in range(lead) for s in _outer_sums(values[i * block:(i + 1) * block], row, trailing, typecode)]
     values, row = _rows(input, dims)
     return [math.fsum(values[i:i + row]) for i in range(0, len(values), row)]
 
@@ -558,12 +571,14 @@ def _exclusive_products(input, dim):
     return _from_rows(result, input, dim)
 
 
-def _from_rows(values, input, dim, dtype=None):
-    """A tensor of input's shape from values laid out with dim innermost (the inverse of _rows for one dim)."""
-    kept = [d for d in range(input.dim()) if d != dim]
-    moved = Tensor._from_values(values, [input._shape[d] for d in kept] + [input._shape[dim]], dtype or input.dtype)
+def _from_rows(values, input, dim, dtype=None, shape=None):
+    """A tensor of input's shape (or `shape`) from values laid out with dim innermost (the inverse of _rows for one
+    dim)."""
+    shape = input._shape if shape is None else tuple(shape)
+    kept = [d for d in range(len(shape)) if d != dim]
+    moved = Tensor._from_values(values, [shape[d] for d in kept] + [shape[dim]], dtype or input.dtype)
     order = kept + [dim]
-    return pointwise.contiguous(views.permute(moved, [order.index(d) for d in range(input.dim())]))
+    return pointwise.contiguous(views.permute(moved, [order.index(d) for d in range(len(shape))]))
 
 
 # ---- norms ------------------------------------------------------------------------------------------------------
@@ -581,12 +596,12 @@ def _norm_values(values, row, p, vectorized, typecode):
             total = 0.0
             for v in chunk:
                 v = builtins.abs(v)
-                total = v if v != v or v > total else total
+                total = v if math.isnan(v) or v > total else total
         elif p == -_inf:
             total = _inf
             for v in chunk:
                 v = builtins.abs(v)
-                total = v if v != v or v < total else total
+                total = v if math.isnan(v) or v < total else total
         elif p == 0:
             total = float(builtins.sum(1 for v in chunk if v != 0))
         else:
@@ -628,7 +643,7 @@ def _two_norm_lastdim(row):
 def vector_norm(input, ord=2, dim=None, keepdim=False, *, dtype=None):
     """torch.linalg.vector_norm: ATen's linalg_vector_norm (LinalgVectorNormBackward0)."""
     if isinstance(ord, str):
-        raise RuntimeError(f"linalg.vector_norm: Expected a floating point or complex tensor as input. Got {ord}")
+        raise TypeError("linalg_vector_norm(): argument 'ord' (position 2) must be Number, not str")
     if not (dtype or input.dtype).is_floating_point:
         raise RuntimeError("linalg.vector_norm: Expected a floating point or complex tensor as input. Got "
                            + pointwise._type_word(input.dtype))
@@ -688,7 +703,7 @@ def norm(input, p="fro", dim=None, keepdim=False, dtype=None):
     if p == "fro":
         p = 2
     elif isinstance(p, str):
-        raise RuntimeError(f"norm(): unsupported norm type {p!r}")  # (PyTorch's message differs by case)
+        raise RuntimeError(f"linalg.matrix_norm: Order {p} not supported.")
     return vector_norm(input, p, dim, keepdim, dtype=dtype)
 
 
@@ -777,7 +792,8 @@ def nansum(input, dim=None, keepdim=False, *, dtype=None):
     """sum with NaNs counted as zero (ATen's cascade_sum<ignore_nan=true>: the same order as sum)."""
     source = input.detach()
     if source.dtype.is_floating_point:
-        source = Tensor._from_values([0.0 if v != v else v for v in source._values()], source._shape, source.dtype)
+        source = Tensor._from_values([0.0 if math.isnan(v) else v for v in source._values()], source._shape,
+                                     source.dtype)
     with_sum = sum(source, dim, keepdim, dtype=dtype)
     dims = _reduced_dims(input, _dims_list(dim))
     return record("NansumBackward0", with_sum.detach(), (input,),
@@ -870,7 +886,7 @@ def _cummaxmin(input, dim, better, name, result_type):
         chunk = values[i:i + row]
         best, at = (chunk[0] if chunk else 0), 0
         for j, x in enumerate(chunk):
-            if x != x or (best == best and better(x, best)):
+            if math.isnan(x) or (not math.isnan(best) and better(x, best)):
                 best, at = x, j
             best_values.append(best)
             best_indices.append(at)
@@ -884,15 +900,16 @@ def _scatter_add_along(input, dim, indices, grad):
     """zeros(input.shape).scatter_add_(dim, indices, grad): each grad added, in order along dim, at its index."""
     values, row = _rows(grad.detach(), (dim,))
     positions, _ = _rows(indices, (dim,))
+    size = input._shape[dim]
     result = []
     zero = 0.0 if grad.dtype.is_floating_point else 0
     store = _f32 if grad.dtype is _dtype.float32 else (lambda v: v)
-    for i in range(0, len(values), row):
-        slots = [zero] * row
+    for i in range(0, len(values), row or 1):
+        slots = [zero] * size
         for value, at in zip(values[i:i + row], positions[i:i + row]):
             slots[at] = store(slots[at] + value)
         result.extend(slots)
-    return _from_rows(result, grad, dim)
+    return _from_rows(result, input, dim, grad.dtype)
 
 
 @op

@@ -2,6 +2,7 @@
 
 import math
 from array import array
+from fractions import Fraction
 
 from .. import _dtype, _kernels
 from .._tensor import Tensor
@@ -100,15 +101,42 @@ def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
 SOFTMAX_VECTOR = 16
 
 
+def _fma64(a, b, c):
+    """double fma(a, b, c), rounded once (math.fma from Python 3.13; exact rationals before it)."""
+    if a - a != 0 or b - b != 0 or c - c != 0:
+        return a * b + c
+    return float(Fraction(a) * Fraction(b) + Fraction(c))
+
+
+class _Float32:
+    """The float32 kernels' arithmetic: each step rounded to float32, SLEEF's exp/log in vector code."""
+    width, tree = SOFTMAX_VECTOR, True
+    round = staticmethod(f32)
+    fma = staticmethod(fma32)
+    vector_exp, scalar_exp, log = staticmethod(sleef_exp), staticmethod(libm_exp), staticmethod(sleef_log)
+
+
+class _Float64:
+    """The double kernels: the same code on Vectorized<double> (8 lanes on AVX512, folded left to right). SLEEF's
+    double exp/log (u10) are stood in for by Python's (glibc's): emulating SLEEF's double-double steps in pure
+    Python is too slow, so a few per cent of elements differ from PyTorch's by an ULP or two."""
+    width, tree = 8, False
+    round = staticmethod(float)
+    fma = staticmethod(getattr(math, "fma", _fma64))
+    vector_exp = scalar_exp = staticmethod(pointwise._exp)
+    log = staticmethod(pointwise._log)
+
+
 def _softmax_dim(input, dim):
     if dim is None:  # PyTorch's legacy implicit choice (with a warning there)
         dim = 0 if input.dim() in (0, 1, 3) else 1
     return input._dim(dim)
 
 
-def _vec_reduce(values, combine, first=None, fold=None, width=SOFTMAX_VECTOR):
+def _vec_reduce(values, combine, first=None, fold=None, width=SOFTMAX_VECTOR, tree=True):
     """vec::reduce_all over a row of floats: `width` lane accumulators folded as a tree (lane i with i + 8, then
-    i + 4, i + 2, i + 1); a row shorter than a vector is folded left to right. `first` (default: the value itself)
+    i + 4, i + 2, i + 1; float32's AVX512 shuffles) or left to right (tree=False: the generic vec_reduce_all that
+    doubles get); a row shorter than a vector is folded left to right. `first` (default: the value itself)
     maps a lane's first value, `combine(acc, value, step)` adds each later one (step: "short" row, "main" loop or
     the partial vector of the "tail"), `fold` (default: combine) joins lanes (map2_reduce_all: products, then
     sums)."""
@@ -125,14 +153,15 @@ def _vec_reduce(values, combine, first=None, fold=None, width=SOFTMAX_VECTOR):
         step = "main" if start + width <= n else "tail"
         for k, v in enumerate(values[start:start + width]):
             lanes[k] = combine(lanes[k], v, step)
+    if not tree:
+        acc = lanes[0]
+        for lane in lanes[1:]:
+            acc = fold(acc, lane)
+        return acc
     while len(lanes) > 1:
         half = len(lanes) // 2
         lanes = [fold(lanes[i], lanes[i + half]) for i in range(half)]
     return lanes[0]
-
-
-def _add32(x, y, _=None):
-    return f32(x + y)
 
 
 def _max32(x, y, _=None):
@@ -151,97 +180,105 @@ def _lines(outer, size, inner):
             yield i, range(base, base + size * inner, inner)
 
 
-def _softmax_values(x, shape, dim, log):
+def _softmax_values(x, shape, dim, log, k=_Float32):
     outer, size, inner = _layout(shape, dim)
     out = [0.0] * len(x)
+    r = k.round
+
+    def add(a, b, _=None):
+        return r(a + b)
+
     if dim == len(shape) - 1 or not shape:  # ATen picks the kernel by the dim's position, not by inner == 1
         for start in range(0, len(x), size):
             row = x[start:start + size]
-            top = _vec_reduce(row, _max32)
-            shifted = [f32(v - top) for v in row]
-            exps = [sleef_exp(v) for v in shifted]
-            total = _vec_reduce(exps, _add32)
+            top = _vec_reduce(row, _max32, width=k.width, tree=k.tree)
+            shifted = [r(v - top) for v in row]
+            exps = [k.vector_exp(v) for v in shifted]
+            total = _vec_reduce(exps, add, width=k.width, tree=k.tree)
             if log:
-                log_total = sleef_log(total)
-                out[start:start + size] = [f32(v - log_total) for v in shifted]
+                log_total = k.log(total)
+                out[start:start + size] = [r(v - log_total) for v in shifted]
             else:
-                scale = f32(1 / total)
-                out[start:start + size] = [f32(v * scale) for v in exps]
+                scale = r(1 / total)
+                out[start:start + size] = [r(v * scale) for v in exps]
         return out
-    vector_columns = inner - inner % SOFTMAX_VECTOR
+    vector_columns = inner - inner % k.width
     for column, line in _lines(outer, size, inner):
-        exp = sleef_exp if column < vector_columns else libm_exp
+        exp = k.vector_exp if column < vector_columns else k.scalar_exp
         top = -_inf if log else x[line[0]]
         for p in line:  # log_softmax's max ignores NaNs (blendv on x > max); softmax's propagates them
             top = (x[p] if x[p] > top else top) if log else _max32(top, x[p])
-        exps = [exp(f32(x[p] - top)) for p in line]
+        exps = [exp(r(x[p] - top)) for p in line]
         total = 0.0
         for e in exps:
-            total = f32(total + e)
+            total = r(total + e)
         if log:
-            log_total = sleef_log(total)
+            log_total = k.log(total)
             for p in line:
-                out[p] = f32(f32(x[p] - top) - log_total)
+                out[p] = r(r(x[p] - top) - log_total)
         else:
             for p, e in zip(line, exps):
-                out[p] = f32(e / total)
+                out[p] = r(pointwise._divide(e, total))
     return out
 
 
-def _softmax_backward_values(g, y, shape, dim, log):
+def _softmax_backward_values(g, y, shape, dim, log, k=_Float32):
     outer, size, inner = _layout(shape, dim)
     out = [0.0] * len(g)
+    r, fma = k.round, k.fma
+
+    def add(a, b, _=None):
+        return r(a + b)
+
+    def product(pair):
+        return r(pair[0] * pair[1])
+
+    def add_product(acc, pair, step):
+        """One step of map2_reduce_all's sum of products: GCC fused the multiply and add only for the partial
+        vector at the row's end (found against torch 2.13); elsewhere the product is rounded first."""
+        return fma(pair[0], pair[1], acc) if step == "tail" else r(acc + product(pair))
+
     if dim == len(shape) - 1 or not shape:
         for start in range(0, len(g), size):
             gs, ys = g[start:start + size], y[start:start + size]
             if log:  # grad - exp(output) * sum(grad)
-                total = _vec_reduce(gs, _add32)
-                out[start:start + size] = [fma32(-sleef_exp(b), total, a) for a, b in zip(gs, ys)]
+                total = _vec_reduce(gs, add, width=k.width, tree=k.tree)
+                out[start:start + size] = [fma(-k.vector_exp(b), total, a) for a, b in zip(gs, ys)]
             else:  # (grad - sum(grad * output)) * output
-                total = _vec_reduce(list(zip(gs, ys)), _add_product, first=_product, fold=_add32)
-                out[start:start + size] = [f32(f32(a - total) * b) for a, b in zip(gs, ys)]
+                total = _vec_reduce(list(zip(gs, ys)), add_product, first=product, fold=add,
+                                    width=k.width, tree=k.tree)
+                out[start:start + size] = [r(r(a - total) * b) for a, b in zip(gs, ys)]
         return out
-    vector_columns = inner - inner % SOFTMAX_VECTOR
+    vector_columns = inner - inner % k.width
     for column, line in _lines(outer, size, inner):
         total = 0.0
         for p in line:
-            total = f32(total + g[p]) if log else fma32(g[p], y[p], total)
+            total = r(total + g[p]) if log else fma(g[p], y[p], total)
         if log:
-            exp = sleef_exp if column < vector_columns else libm_exp
+            exp = k.vector_exp if column < vector_columns else k.scalar_exp
             for p in line:
-                out[p] = fma32(-exp(y[p]), total, g[p])
+                out[p] = fma(-exp(y[p]), total, g[p])
         else:
             for p in line:
-                out[p] = f32(y[p] * f32(g[p] - total))
+                out[p] = r(y[p] * r(g[p] - total))
     return out
-
-
-def _product(pair):
-    return f32(pair[0] * pair[1])
-
-
-def _add_product(acc, pair, step):
-    """One step of map2_reduce_all's sum of products: GCC fused the multiply and add only for the partial vector
-    at the row's end (found against torch 2.13); elsewhere the product is rounded first."""
-    return fma32(pair[0], pair[1], acc) if step == "tail" else f32(acc + _product(pair))
 
 
 def _softmax_op(input, dim, dtype, log):
     dim = _softmax_dim(input, dim)
     name = "LogSoftmaxBackward0" if log else "SoftmaxBackward0"
     source = input.detach() if dtype is None else input.detach().to(dtype)
-    if source.dtype is not _dtype.float32:
-        if source.dtype is not _dtype.float64:
-            raise RuntimeError(f'"{"log_" if log else ""}softmax_lastdim_kernel_impl" not implemented for '
-                               f"'{_type_name(source.dtype)}'")
-        raise unsupported(f"torch.{'log_' if log else ''}softmax on float64 tensors")
+    if source.dtype not in (_dtype.float32, _dtype.float64):
+        raise RuntimeError(f'"{"log_" if log else ""}softmax_lastdim_kernel_impl" not implemented for '
+                           f"'{_type_name(source.dtype)}'")
+    kind = _Float32 if source.dtype is _dtype.float32 else _Float64
     shape = source._shape
-    values = _softmax_values(source._values(), shape, dim, log) if source.numel() else []
+    values = _softmax_values(source._values(), shape, dim, log, kind) if source.numel() else []
     out = Tensor._from_values(values, shape, source.dtype)
 
     def backward(grad):
         g = grad.contiguous()._values()
-        grad_input = Tensor._from_values(_softmax_backward_values(g, out._values(), shape, dim, log), shape,
+        grad_input = Tensor._from_values(_softmax_backward_values(g, out._values(), shape, dim, log, kind), shape,
                                          out.dtype)
         return (grad_input if input.dtype is out.dtype else grad_input.to(input.dtype),)
 

@@ -12,7 +12,7 @@ import warnings
 from itertools import repeat
 
 from .. import _dtype, _kernels
-from .._random import _to_f32
+from .._random import _sum_to_f32, _to_f32
 from .._tensor import Tensor
 from .._unsupported import unsupported
 from ..autograd.graph import needs_grad, record
@@ -125,6 +125,22 @@ def _sigmoid(x):
     return 1.0 / (1.0 + _exp(-x))
 
 
+def _sigmoid_f32(x):
+    """ATen's float32 sigmoid: exp(-x), 1 + it and its reciprocal, each rounded to float32."""
+    return 1.0 / _to_f32(1.0 + _to_f32(_exp(-x)))
+
+
+def fma32(a, b, c):
+    """float32 fma(a, b, c): a * b + c rounded once (a * b of two float32 values is exact in double)."""
+    p = a * b
+    s = p + c
+    if s - s != 0:  # inf or nan
+        return _to_f32(s)
+    back = s - p
+    error = (p - (s - back)) + (c - back)  # s + error == p + c exactly (TwoSum)
+    return _sum_to_f32(s, error, _to_f32(s))
+
+
 # ---- arithmetic -------------------------------------------------------------------------------------------------
 def _add_scaled(input, other, alpha, dtype):
     """input + alpha * other, as add/sub compute it: a fused multiply-add per element as ATen's vectorized loop
@@ -183,12 +199,10 @@ def mul(input, other):
                   saved=_tensors(input, other))
 
 
-@op(in_place=True, aliases=("true_divide", "divide"))
+@op(in_place=True, out=True, aliases=("true_divide", "divide"))
 def div(input, other, *, rounding_mode=None):
-    if rounding_mode == "floor":
-        return floor_divide(input, other)
     if rounding_mode is not None:
-        raise unsupported(f"torch.div(rounding_mode={rounding_mode!r})")
+        return _rounded_div(input, other, rounding_mode)
     if not isinstance(input, Tensor):  # number / tensor is reciprocal(tensor) * number in PyTorch
         return mul(reciprocal(other), input)
     out = elementwise(_divide, input, other, dtype=_float_dtype(input, other))
@@ -198,7 +212,35 @@ def div(input, other, *, rounding_mode=None):
                   saved=_tensors(input, other))
 
 
-@op
+def _rounded_div(input, other, rounding_mode):
+    """div with rounding_mode "trunc" or "floor": no gradient (DivBackward2 passes zeros)."""
+    if rounding_mode not in ("trunc", "floor"):
+        raise RuntimeError("div expected rounding_mode to be one of None, 'trunc', or 'floor' "
+                           f"but found '{rounding_mode}'")
+    if rounding_mode == "floor":
+        out = floor_divide(input, other)
+    else:
+        dtype = _dtype.result_type(input, other)
+        rounded = _to_f32 if dtype is _dtype.float32 else float
+
+        def trunc_div(x, y):  # ATen: std::trunc(a / b), the quotient first rounded to the dtype
+            if not dtype.is_floating_point:
+                if y == 0:
+                    raise RuntimeError("ZeroDivisionError")
+                q = builtins.abs(x) // builtins.abs(y)
+                return q if (x < 0) == (y < 0) else -q
+            q = rounded(_divide(x, y))
+            return q if q != q or q in (_inf, -_inf) else math.copysign(float(math.trunc(q)), q)
+
+        out = elementwise(trunc_div, input, other, dtype=dtype)
+    if not isinstance(input, Tensor):
+        return out
+    return record("DivBackward2", out, (input, other),
+                  lambda grad: tuple(grad_for(t, zeros_of(t._shape, grad.dtype)) if isinstance(t, Tensor) else None
+                                     for t in (input, other)))
+
+
+@op(in_place=True, out=True)
 def floor_divide(input, other):
     def floor_div(x, y):
         try:
@@ -211,7 +253,7 @@ def floor_divide(input, other):
     return elementwise(floor_div, input, other)
 
 
-@op
+@op(in_place=True, out=True)
 def remainder(input, other):
     def mod(x, y):
         try:
@@ -221,16 +263,24 @@ def remainder(input, other):
                 raise RuntimeError("ZeroDivisionError") from None
             return _nan
 
-    return elementwise(mod, input, other)
+    out = elementwise(mod, input, other)
+    if not isinstance(input, Tensor):
+        return out
+    if not isinstance(other, Tensor):
+        return record("RemainderBackward0", out, (input,), lambda grad: (grad,))
+    return record("RemainderBackward1", out, (input, other),
+                  lambda grad: (grad_for(input, grad),
+                                grad_for(other, mul(neg(grad), div(input, other, rounding_mode="floor")))),
+                  saved=(input, other))
 
 
-@op
+@op(in_place=True, out=True)
 def reciprocal(input):
     out = elementwise(lambda x: _divide(1.0, x), input, dtype=_float_dtype(input))
     return record("ReciprocalBackward0", out, (input,), lambda grad: (mul(neg(grad), mul(out, out)),), saved=(out,))
 
 
-@op(in_place=True)
+@op(in_place=True, out=True)
 def pow(input, exponent):
     if not isinstance(input, Tensor):  # number ** tensor
         out = elementwise(_power, input, exponent, dtype=_float_dtype(exponent))
@@ -257,7 +307,7 @@ def pow(input, exponent):
     return record("PowBackward0", out, (input,), backward, saved=(input,))
 
 
-@op(in_place=True)
+@op(in_place=True, out=True)
 def neg(input):
     if input.dtype is _dtype.bool:
         raise RuntimeError("Negation, the `-` operator, on a bool tensor is not supported. If you are trying to "
@@ -265,55 +315,57 @@ def neg(input):
     return record("NegBackward0", elementwise(operator.neg, input), (input,), lambda grad: (neg(grad),))
 
 
-@op(in_place=True)
+@op(in_place=True, out=True)
 def abs(input):
     out = elementwise(operator.abs, input)
     return record("AbsBackward0", out, (input,), lambda grad: (mul(grad, sign(input)),), saved=(input,))
 
 
-@op
+@op(in_place=True, out=True)
 def sign(input):
-    return elementwise(lambda x: (x > 0) - (x < 0) if x == x else x, input)
+    out = elementwise(lambda x: (x > 0) - (x < 0), input)  # nan -> 0, as ATen's (0 < x) - (x < 0)
+    return record("SignBackward0", out, (input,), lambda grad: (zeros_of(grad._shape, grad.dtype),))
 
 
-@op
+@op(in_place=True, out=True)
 def square(input):
     return pow(input, 2)
 
 
-@op(in_place=True)
+@op(in_place=True, out=True)
 def exp(input):
     out = elementwise(_exp, input, dtype=_float_dtype(input))
     return record("ExpBackward0", out, (input,), lambda grad: (mul(grad, out),), saved=(out,))
 
 
-@op
+@op(in_place=True, out=True)
 def log(input):
     out = elementwise(_log, input, dtype=_float_dtype(input))
     return record("LogBackward0", out, (input,), lambda grad: (div(grad, input),), saved=(input,))
 
 
-@op(in_place=True)
+@op(in_place=True, out=True)
 def sqrt(input):
     out = elementwise(_sqrt, input, dtype=_float_dtype(input))
     return record("SqrtBackward0", out, (input,), lambda grad: (div(grad, mul(out, 2)),), saved=(out,))
 
 
-@op
+@op(in_place=True, out=True)
 def rsqrt(input):
     out = elementwise(lambda x: _divide(1.0, _sqrt(x)), input, dtype=_float_dtype(input))
     return record("RsqrtBackward0", out, (input,),
                   lambda grad: (mul(mul(grad, pow(out, 3)), -0.5),), saved=(out,))
 
 
-@op
+@op(in_place=True, out=True)
 def sigmoid(input):
-    out = elementwise(_sigmoid, input, dtype=_float_dtype(input))
+    dtype = _float_dtype(input)
+    out = elementwise(_sigmoid_f32 if dtype is _dtype.float32 else _sigmoid, input, dtype=dtype)
     return record("SigmoidBackward0", out, (input,), lambda grad: (mul(mul(grad, rsub(out, 1)), out),),
                   saved=(out,))
 
 
-@op
+@op(in_place=True, out=True)
 def tanh(input):
     out = elementwise(math.tanh, input, dtype=_float_dtype(input))
     return record("TanhBackward0", out, (input,), lambda grad: (mul(grad, rsub(mul(out, out), 1)),),
@@ -327,48 +379,114 @@ def relu(input):
                   lambda grad: (elementwise(lambda g, y: g if y > 0 else 0.0, grad, out),), saved=(out,))
 
 
-@op(in_place=True, aliases=("clip",))
+@op(in_place=True, out=True, aliases=("clip",))
 def clamp(input, min=None, max=None):
+    if min is None and max is None:
+        raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
+    if isinstance(min, Tensor) != isinstance(max, Tensor) and min is not None and max is not None:
+        # a number with a tensor: PyTorch picks clamp(Scalar, Scalar), which takes a 0-dim tensor as a number
+        min, max = (b.item() if isinstance(b, Tensor) and not b.dim() else b for b in (min, max))
+    if isinstance(min, Tensor) or isinstance(max, Tensor):
+        return _clamp_tensors(input, min, max)
+    dtype = _dtype.result_type(input, *(b for b in (min, max) if b is not None))
+    low, high = (None if b is None else _dtype_scalar(b, dtype) for b in (min, max))
+
     def clip(x):
         if x != x:
             return x
-        if min is not None and x < min:
-            x = min
-        return max if max is not None and x > max else x
+        if low is not None and x < low:
+            x = low
+        return high if high is not None and x > high else x
 
-    out = elementwise(clip, input)
-    inside = elementwise(lambda x: (min is None or x >= min) and (max is None or x <= max), input,
+    out = elementwise(clip, input, dtype=dtype)
+    inside = elementwise(lambda x: (low is None or x >= low) and (high is None or x <= high), input,
                          out_dtype=_dtype.bool)
     return record("ClampBackward1", out, (input,), lambda grad: (mul(grad, inside),))
 
 
-@op(in_place=True)
+def _clamp_tensors(input, min, max):
+    """clamp with tensor bounds: ATen's min(max(x, min), max), nan where a bound is nan; gradients as
+    FunctionsManual.cpp clamp_backward and clamp_backward_min_max."""
+    bounds = [b for b in (min, max) if b is not None]
+
+    def clip(x, *limits):
+        low, high = (limits[0], None) if max is None else (None, limits[0]) if min is None else limits
+        if any(b != b for b in limits) or x != x:
+            return _nan if any(b != b for b in limits) else x
+        if low is not None and x < low:
+            x = low
+        return high if high is not None and x > high else x
+
+    out = elementwise(clip, input, *bounds)
+    zero = 0.0
+
+    def backward(grad):
+        if min is not None and max is not None:
+            within = logical_and(ge(input, min), le(input, max))
+            below = logical_and(lt(input, min), lt(min, max))
+            above = logical_or(gt(input, max), lt(max, min))
+        else:
+            within = ge(input, min) if min is not None else le(input, max)
+            below = lt(input, min) if min is not None else None
+            above = gt(input, max) if max is not None else None
+        return (grad_for(input, where(within, grad, zero)),
+                None if min is None else grad_for(min, where(below, grad, zero)),
+                None if max is None else grad_for(max, where(above, grad, zero)))
+
+    return record("ClampBackward0", out, (input, min, max), backward, saved=(input, *bounds))
+
+
+@op(in_place=True, out=True)
 def lerp(input, end, weight):
     """input + weight * (end - input) as ATen's vectorized lerp: one fused multiply-add, from the far end when
-    weight >= 0.5."""
-    if needs_grad(input, end):
-        raise unsupported("torch.lerp with autograd")
-    weight = _to_f32(weight)
-    if builtins.abs(weight) < 0.5:
-        return elementwise(lambda x, y: x + weight * _to_f32(y - x), input, end)
-    rest = _to_f32(1 - weight)
-    return elementwise(lambda x, y: y - _to_f32(y - x) * rest, input, end)
+    |weight| >= 0.5."""
+    def fused(x, y, w):
+        if builtins.abs(w) < 0.5:
+            return x + w * _to_f32(y - x)
+        return y - _to_f32(y - x) * _to_f32(1 - w)
+
+    if isinstance(weight, Tensor):
+        out = elementwise(fused, input, end, weight)
+        return record("LerpBackward1", out, (input, end, weight),
+                      lambda grad: (grad_for(input, mul(grad, rsub(weight, 1))), grad_for(end, mul(grad, weight)),
+                                    grad_for(weight, mul(grad, sub(end, input)))),
+                      saved=(input, end, weight))
+    w = _to_f32(weight)
+    out = elementwise(lambda x, y: fused(x, y, w), input, end)
+    return record("LerpBackward0", out, (input, end),
+                  lambda grad: (grad_for(input, mul(grad, 1 - weight)), grad_for(end, mul(grad, weight))))
 
 
-@op(in_place=True)
+def _detached(value):
+    return value.detach() if isinstance(value, Tensor) else value
+
+
+@op(in_place=True, out=True)
 def addcmul(input, tensor1, tensor2, *, value=1):
-    """input + value * tensor1 * tensor2, multiplied left to right as ATen does."""
-    if needs_grad(input, tensor1, tensor2):
-        raise unsupported("torch.addcmul with autograd")
-    return add(input, mul(mul(tensor1, value), tensor2))
+    """input + value * tensor1 * tensor2: for float32 ATen's fma(value * tensor1, tensor2, input)."""
+    dtype = _dtype.result_type(input, tensor1, tensor2)
+    if dtype is _dtype.float32:
+        v = _to_f32(value)
+        out = elementwise(lambda s, x, y: fma32(_to_f32(v * x), y, s), input, tensor1, tensor2, dtype=dtype)
+    else:
+        out = add(_detached(input), mul(mul(_detached(tensor1), value), _detached(tensor2)))
+    return record("AddcmulBackward0", out, (input, tensor1, tensor2),
+                  lambda grad: (grad_for(input, grad), grad_for(tensor1, mul(grad, mul(tensor2, value))),
+                                grad_for(tensor2, mul(grad, mul(tensor1, value)))),
+                  saved=(tensor1, tensor2))
 
 
-@op(in_place=True)
+@op(in_place=True, out=True)
 def addcdiv(input, tensor1, tensor2, *, value=1):
     """input + value * tensor1 / tensor2, evaluated left to right as ATen does."""
-    if needs_grad(input, tensor1, tensor2):
-        raise unsupported("torch.addcdiv with autograd")
-    return add(input, div(mul(tensor1, value), tensor2))
+    out = add(_detached(input), div(mul(_detached(tensor1), value), _detached(tensor2)))
+
+    def backward(grad):
+        value_over = div(Tensor._from_values([value] * tensor2.numel(), tensor2._shape, tensor2.dtype), tensor2)
+        return (grad_for(input, grad), grad_for(tensor1, mul(grad, value_over)),
+                grad_for(tensor2, mul(neg(grad), div(mul(tensor1, value), mul(tensor2, tensor2)))))
+
+    return record("AddcdivBackward0", out, (input, tensor1, tensor2), backward, saved=(tensor1, tensor2))
 
 
 def reflected(op):
@@ -390,26 +508,26 @@ def _comparison(compare):
     return compare_op
 
 
-eq, ne, lt, le, gt, ge = (op(_comparison(c)) for c in
+eq, ne, lt, le, gt, ge = (op(_comparison(c), in_place=True, out=True) for c in
                           (operator.eq, operator.ne, operator.lt, operator.le, operator.gt, operator.ge))
 
 
-@op
+@op(in_place=True, out=True)
 def logical_not(input):
     return elementwise(operator.not_, input, out_dtype=_dtype.bool)
 
 
-@op
+@op(in_place=True, out=True)
 def logical_and(input, other):
     return elementwise(lambda x, y: bool(x) and bool(y), input, other, out_dtype=_dtype.bool)
 
 
-@op
+@op(in_place=True, out=True)
 def logical_or(input, other):
     return elementwise(lambda x, y: bool(x) or bool(y), input, other, out_dtype=_dtype.bool)
 
 
-@op
+@op(in_place=True, out=True)
 def logical_xor(input, other):
     return elementwise(lambda x, y: bool(x) != bool(y), input, other, out_dtype=_dtype.bool)
 
@@ -424,7 +542,7 @@ def isfinite(input):
     return elementwise(lambda x: x == x and x not in (_inf, -_inf), input, out_dtype=_dtype.bool)
 
 
-@op
+@op(out=True)
 def where(condition, input, other):
     dtype = _dtype.result_type(input, other)
     out = elementwise(lambda c, x, y: x if c else y, condition, input, other, dtype=dtype)
@@ -576,7 +694,7 @@ def copy_(self, src, non_blocking=False):
     return self
 
 
-@op
+@op(out=True)
 def maximum(input, other):
     out = elementwise(lambda x, y: x if x > y or x != x else y, input, other)
     return record("MaximumBackward0", out, (input, other),
@@ -584,7 +702,7 @@ def maximum(input, other):
                                 grad_for(other, mul(grad, lt(input, other)))))
 
 
-@op
+@op(out=True)
 def minimum(input, other):
     out = elementwise(lambda x, y: x if x < y or x != x else y, input, other)
     return record("MinimumBackward0", out, (input, other),

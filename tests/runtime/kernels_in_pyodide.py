@@ -5,14 +5,15 @@ Prints one JSON object: for each kernel, the numbers of the cases whose results 
 
 import json
 
-from kernel_cases import KERNELS, as_bytes, cases
+from kernel_cases import KERNELS, as_bytes, cases, nonfinite_cases
 from torch._kernels import javascript, reference
 
 mismatches = {}
 for kernel in KERNELS:
-    mismatches[kernel] = [
-        number
-        for number, args in enumerate(cases(kernel))
-        if as_bytes(getattr(javascript, kernel)(*args)) != as_bytes(getattr(reference, kernel)(*args))
-    ]
+    for name, kernel_cases in ((kernel, cases(kernel)), (f"{kernel} (NaN, inf)", nonfinite_cases(kernel))):
+        mismatches[name] = [
+            number
+            for number, args in enumerate(kernel_cases)
+            if as_bytes(getattr(javascript, kernel)(*args)) != as_bytes(getattr(reference, kernel)(*args))
+        ]
 print(json.dumps(mismatches))

@@ -36,7 +36,7 @@ def pyodide_mismatches():
 
 
 @pytest.mark.pyodide
-@pytest.mark.parametrize("kernel", KERNELS)
+@pytest.mark.parametrize("kernel", KERNELS + [f"{kernel} (NaN, inf)" for kernel in KERNELS])
 def test_javascript_matches_reference_bit_for_bit(pyodide_mismatches, kernel):
     assert pyodide_mismatches[kernel] == [], f"cases whose {kernel} results differ"
 

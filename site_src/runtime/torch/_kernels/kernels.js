@@ -85,75 +85,196 @@
     });
   }
 
-  // x (N, C, H, W) cross-correlated with w (O, C, KH, KW); out (N, O, OH, OW).
-  // Each output adds x * w over c, kh, kw ascending from 0, then adds bias[o].
-  function conv2d(out, x, w, bias, N, C, H, W, O, KH, KW, sh, sw, ph, pw) {
-    const OH = outSize(H, KH, sh, ph), OW = outSize(W, KW, sw, pw);
-    const rows = windows(OH, sh, ph, KH, H), cols = windows(OW, sw, pw, KW, W);
-    withViews([[out, "f32"], [x, "f32"], [w, "f32"], [bias, "f32"]], (out, x, w, bias) => {
-      let pos = 0;
-      for (let n = 0; n < N; n++) {
-        for (let o = 0; o < O; o++) {
-          const b = bias !== undefined ? bias[o] : 0.0;
-          for (let oh = 0; oh < OH; oh++) {
-            const ih0 = rows.start[oh], khLo = rows.lo[oh], khHi = rows.hi[oh];
-            for (let ow = 0; ow < OW; ow++) {
-              const iw0 = cols.start[ow], kwLo = cols.lo[ow], kwHi = cols.hi[ow];
-              let acc = 0.0;
-              for (let c = 0; c < C; c++) {
-                const xPlane = (n * C + c) * H, wPlane = (o * C + c) * KH;
-                for (let kh = khLo; kh < khHi; kh++) {
-                  const xRow = (xPlane + ih0 + kh) * W + iw0, wRow = (wPlane + kh) * KW;
-                  for (let kw = kwLo; kw < kwHi; kw++) acc += x[xRow + kw] * w[wRow + kw];
-                }
-              }
-              out[pos++] = acc + b;
+  function allFinite(values) {
+    for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i])) return false;
+    return true;
+  }
+
+  // Writes image n's patches of x into wasm memory at `at` as the matrix (C * KH * KW, OH * OW): row (c, kh, kw),
+  // column (oh, ow) holds x[n, c, oh * sh - ph + kh, ow * sw - pw + kw], or 0 where that lies in the padding.
+  // (With transposed, the matrix (OH * OW, C * KH * KW) instead.)
+  function im2col(at, x, n, C, H, W, KH, KW, OH, OW, sh, sw, ph, pw, transposed) {
+    const col = wasmF32(at, C * KH * KW * OH * OW);
+    const P = OH * OW, R = C * KH * KW;
+    let r = 0;
+    for (let c = 0; c < C; c++) {
+      const plane = (n * C + c) * H * W;
+      for (let kh = 0; kh < KH; kh++) {
+        for (let kw = 0; kw < KW; kw++, r++) {
+          for (let oh = 0, pos = 0; oh < OH; oh++) {
+            const ih = oh * sh - ph + kh;
+            const inRows = ih >= 0 && ih < H;
+            for (let ow = 0; ow < OW; ow++, pos++) {
+              const iw = ow * sw - pw + kw;
+              const value = inRows && iw >= 0 && iw < W ? x[plane + ih * W + iw] : 0;
+              col[transposed ? pos * R + r : r * P + pos] = value;
             }
           }
         }
+      }
+    }
+  }
+
+  // x (N, C, H, W) cross-correlated with w (O, C, KH, KW); out (N, O, OH, OW).
+  // Each output adds x * w over c, kh, kw ascending from 0, then adds bias[o]: per image, the matrix product of w
+  // (O, C * KH * KW) and x's patches (im2col), whose row order is that (c, kh, kw) order. Where the window covers
+  // padding the patch holds 0, and w * 0 adds +-0, which changes no sum, unless w holds an inf or NaN: then the
+  // loops below, which leave padding out as reference.py does.
+  function conv2d(out, x, w, bias, N, C, H, W, O, KH, KW, sh, sw, ph, pw) {
+    const OH = outSize(H, KH, sh, ph), OW = outSize(W, KW, sw, pw);
+    withViews([[out, "f32"], [x, "f32"], [w, "f32"], [bias, "f32"]], (out, x, w, bias) => {
+      if ((ph || pw) && !allFinite(w)) {
+        conv2dLoops(out, x, w, bias, N, C, H, W, O, KH, KW, sh, sw, ph, pw);
+        return;
+      }
+      const P = OH * OW, R = C * KH * KW;
+      const [outAt, wAt, colAt, biasAt] = layout(4 * O * P, 4 * O * R, 4 * R * P, bias ? 4 * O : 0);
+      wasmF32(wAt, O * R).set(w);
+      if (bias) wasmF32(biasAt, O).set(bias);
+      for (let n = 0; n < N; n++) {
+        im2col(colAt, x, n, C, H, W, KH, KW, OH, OW, sh, sw, ph, pw, false);
+        wasm.matmul(outAt, wAt, colAt, bias ? biasAt : 0, O, R, P, R, 1);
+        out.set(wasmF32(outAt, O * P), n * O * P);
       }
     });
   }
 
-  // Gradients of conv2d into gx (like x), gw (like w), gb (O); each may be undefined (not wanted).
-  // Output positions are visited n, o, oh, ow ascending; each scatters its contributions over c, kh, kw;
-  // zero gradients are skipped as in reference.py. Sums are kept in doubles and rounded once at the end.
-  function conv2dBackward(gx, gw, gb, gradOut, x, w, N, C, H, W, O, KH, KW, sh, sw, ph, pw) {
+  function conv2dLoops(out, x, w, bias, N, C, H, W, O, KH, KW, sh, sw, ph, pw) {
     const OH = outSize(H, KH, sh, ph), OW = outSize(W, KW, sw, pw);
     const rows = windows(OH, sh, ph, KH, H), cols = windows(OW, sw, pw, KW, W);
+    let pos = 0;
+    for (let n = 0; n < N; n++) {
+      for (let o = 0; o < O; o++) {
+        const b = bias !== undefined ? bias[o] : 0.0;
+        for (let oh = 0; oh < OH; oh++) {
+          const ih0 = rows.start[oh], khLo = rows.lo[oh], khHi = rows.hi[oh];
+          for (let ow = 0; ow < OW; ow++) {
+            const iw0 = cols.start[ow], kwLo = cols.lo[ow], kwHi = cols.hi[ow];
+            let acc = 0.0;
+            for (let c = 0; c < C; c++) {
+              const xPlane = (n * C + c) * H, wPlane = (o * C + c) * KH;
+              for (let kh = khLo; kh < khHi; kh++) {
+                const xRow = (xPlane + ih0 + kh) * W + iw0, wRow = (wPlane + kh) * KW;
+                for (let kw = kwLo; kw < kwHi; kw++) acc += x[xRow + kw] * w[wRow + kw];
+              }
+            }
+            out[pos++] = acc + b;
+          }
+        }
+      }
+    }
+  }
+
+  // Gradients of conv2d into gx (like x), gw (like w), gb (O); each may be undefined (not wanted).
+  // reference.py's order: output positions visited n, o, oh, ow ascending, each scattering its contributions over
+  // c, kh, kw; zero gradients skipped; sums in doubles rounded once. So gw[o, c, kh, kw] adds its terms in
+  // position order (n, oh, ow): the product of the gradient as (O, N * OH * OW) and x's patches as
+  // (N * OH * OW, C * KH * KW). With stride 1, gx[n, c, ih, iw] adds its terms in the order (o, oh, ow), that is
+  // (o, KH-1-kh, KW-1-kw): the product of w flipped, as (C, O * KH * KW), and the gradient's patches. The terms the
+  // loops leave out (zero gradients, padding) add +-0 there, which changes no sum as long as the other factor is
+  // finite; otherwise, and for other strides, the loops below compute them.
+  function conv2dBackward(gx, gw, gb, gradOut, x, w, N, C, H, W, O, KH, KW, sh, sw, ph, pw) {
+    const OH = outSize(H, KH, sh, ph), OW = outSize(W, KW, sw, pw);
     const views = [[gx, "f32"], [gw, "f32"], [gb, "f32"], [gradOut, "f32"], [x, "f32"], [w, "f32"]];
-    withViews(views, (gx32, gw32, gb32, gradOut, x, w) => {
-      const gx = gx32 && new Float64Array(gx32.length);
-      const gw = gw32 && new Float64Array(gw32.length);
-      const gb = gb32 && new Float64Array(gb32.length);
-      let pos = 0;
-      for (let n = 0; n < N; n++) {
-        for (let o = 0; o < O; o++) {
-          for (let oh = 0; oh < OH; oh++) {
-            const ih0 = rows.start[oh], khLo = rows.lo[oh], khHi = rows.hi[oh];
-            for (let ow = 0; ow < OW; ow++) {
-              const iw0 = cols.start[ow], kwLo = cols.lo[ow], kwHi = cols.hi[ow];
-              const g = gradOut[pos++];
-              if (g === 0) continue;
-              if (gb) gb[o] += g;
-              for (let c = 0; c < C; c++) {
-                const xPlane = (n * C + c) * H, wPlane = (o * C + c) * KH;
-                for (let kh = khLo; kh < khHi; kh++) {
-                  const xRow = (xPlane + ih0 + kh) * W + iw0, wRow = (wPlane + kh) * KW;
-                  for (let kw = kwLo; kw < kwHi; kw++) {
-                    if (gx) gx[xRow + kw] += g * w[wRow + kw];
-                    if (gw) gw[wRow + kw] += g * x[xRow + kw];
-                  }
+    withViews(views, (gx, gw, gb, gradOut, x, w) => {
+      const gradFinite = allFinite(gradOut);
+      const viaMatmul = {
+        gx: gx && sh === 1 && sw === 1 && allFinite(w),
+        gw: gw && gradFinite && allFinite(x),
+      };
+      if (viaMatmul.gx) inputGradient(gx, gradOut, w, N, C, H, W, O, KH, KW, ph, pw);
+      if (viaMatmul.gw) weightGradient(gw, gradOut, x, N, C, H, W, O, KH, KW, sh, sw, ph, pw);
+      if (gb) {
+        const P = OH * OW, sums = new Float64Array(O);
+        for (let n = 0; n < N; n++) {
+          for (let o = 0; o < O; o++) for (let pos = 0, g = (n * O + o) * P; pos < P; pos++) sums[o] += gradOut[g + pos];
+        }
+        gb.set(sums);
+      }
+      const rest = [viaMatmul.gx ? undefined : gx, viaMatmul.gw ? undefined : gw];
+      if (rest[0] || rest[1]) conv2dBackwardLoops(rest[0], rest[1], gradOut, x, w, N, C, H, W, O, KH, KW, sh, sw, ph, pw);
+    });
+  }
+
+  function weightGradient(gw, gradOut, x, N, C, H, W, O, KH, KW, sh, sw, ph, pw) {
+    const OH = outSize(H, KH, sh, ph), OW = outSize(W, KW, sw, pw);
+    const P = OH * OW, R = C * KH * KW;
+    const [gwAt, gAt, colAt] = layout(4 * O * R, 4 * O * N * P, 4 * N * P * R);
+    const g = wasmF32(gAt, O * N * P);
+    for (let n = 0; n < N; n++) {
+      for (let o = 0; o < O; o++) g.set(gradOut.subarray((n * O + o) * P, (n * O + o + 1) * P), (o * N + n) * P);
+      im2col(colAt + 4 * n * P * R, x, n, C, H, W, KH, KW, OH, OW, sh, sw, ph, pw, true);
+    }
+    wasm.matmul(gwAt, gAt, colAt, 0, O, N * P, R, N * P, 1);
+    gw.set(wasmF32(gwAt, O * R));
+  }
+
+  function inputGradient(gx, gradOut, w, N, C, H, W, O, KH, KW, ph, pw) {
+    const OH = outSize(H, KH, 1, ph), OW = outSize(W, KW, 1, pw);
+    const R = O * KH * KW;
+    const [gxAt, wAt, colAt] = layout(4 * C * H * W, 4 * C * R, 4 * R * H * W);
+    const flipped = wasmF32(wAt, C * R);
+    for (let c = 0; c < C; c++) {
+      for (let o = 0, r = c * R; o < O; o++) {
+        for (let kh = KH - 1; kh >= 0; kh--) {
+          for (let kw = KW - 1; kw >= 0; kw--, r++) flipped[r] = w[((o * C + c) * KH + kh) * KW + kw];
+        }
+      }
+    }
+    for (let n = 0; n < N; n++) {
+      // The gradient's patches: row (o, kh', kw'), column (ih, iw) holds gradOut[n, o, oh, ow] for
+      // oh = ih + ph - (KH - 1 - kh'), ow likewise, or 0 outside the output.
+      const col = wasmF32(colAt, R * H * W);
+      for (let o = 0, r = 0; o < O; o++) {
+        const plane = (n * O + o) * OH * OW;
+        for (let kh = KH - 1; kh >= 0; kh--) {
+          for (let kw = KW - 1; kw >= 0; kw--, r++) {
+            for (let ih = 0, pos = r * H * W; ih < H; ih++) {
+              const oh = ih + ph - kh;
+              const inRows = oh >= 0 && oh < OH;
+              for (let iw = 0; iw < W; iw++, pos++) {
+                const ow = iw + pw - kw;
+                col[pos] = inRows && ow >= 0 && ow < OW ? gradOut[plane + oh * OW + ow] : 0;
+              }
+            }
+          }
+        }
+      }
+      wasm.matmul(gxAt, wAt, colAt, 0, C, R, H * W, R, 1);
+      gx.set(wasmF32(gxAt, C * H * W), n * C * H * W);
+    }
+  }
+
+  function conv2dBackwardLoops(gx32, gw32, gradOut, x, w, N, C, H, W, O, KH, KW, sh, sw, ph, pw) {
+    const OH = outSize(H, KH, sh, ph), OW = outSize(W, KW, sw, pw);
+    const rows = windows(OH, sh, ph, KH, H), cols = windows(OW, sw, pw, KW, W);
+    const gx = gx32 && new Float64Array(gx32.length);
+    const gw = gw32 && new Float64Array(gw32.length);
+    let pos = 0;
+    for (let n = 0; n < N; n++) {
+      for (let o = 0; o < O; o++) {
+        for (let oh = 0; oh < OH; oh++) {
+          const ih0 = rows.start[oh], khLo = rows.lo[oh], khHi = rows.hi[oh];
+          for (let ow = 0; ow < OW; ow++) {
+            const iw0 = cols.start[ow], kwLo = cols.lo[ow], kwHi = cols.hi[ow];
+            const g = gradOut[pos++];
+            if (g === 0) continue;
+            for (let c = 0; c < C; c++) {
+              const xPlane = (n * C + c) * H, wPlane = (o * C + c) * KH;
+              for (let kh = khLo; kh < khHi; kh++) {
+                const xRow = (xPlane + ih0 + kh) * W + iw0, wRow = (wPlane + kh) * KW;
+                for (let kw = kwLo; kw < kwHi; kw++) {
+                  if (gx) gx[xRow + kw] += g * w[wRow + kw];
+                  if (gw) gw[wRow + kw] += g * x[xRow + kw];
                 }
               }
             }
           }
         }
       }
-      if (gx) gx32.set(gx);
-      if (gw) gw32.set(gw);
-      if (gb) gb32.set(gb);
-    });
+    }
+    if (gx) gx32.set(gx);
+    if (gw) gw32.set(gw);
   }
 
   // Max over each (KH, KW) window of x (N, C, H, W); padding counts as -inf. A value replaces the max when

@@ -1,8 +1,7 @@
 """Shape ops. The views (view, t, transpose, permute, squeeze, unsqueeze, expand, select, slicing) share the
 input's storage; each records a node whose backward maps the gradient back to the input's shape."""
 
-from .._tensor import Tensor, contiguous_strides
-from .._unsupported import unsupported
+from .._tensor import contiguous_strides
 from ..autograd.graph import record
 from . import pointwise
 from .registry import method, op
@@ -73,10 +72,15 @@ def view_as(input, other):
 
 @op
 def reshape(input, *shape):
-    """A view when the layout allows one; otherwise a contiguous copy viewed (clone + _unsafe_view in ATen)."""
+    """A view when the layout allows one (view, or _reshape_alias for a non-contiguous input, as ATen names them);
+    otherwise a contiguous copy viewed (clone + _unsafe_view in ATen)."""
     shape = infer_size(_shape_arg(shape), input.numel())
-    if _view_strides(input._shape, input._stride, shape) is not None:
-        return view(input, shape)
+    strides = _view_strides(input._shape, input._stride, shape)
+    if strides is not None:
+        if input.is_contiguous():
+            return view(input, shape)
+        out = input._alias(shape, strides, input._offset)  # ATen's _reshape_alias
+        return record("ReshapeAliasBackward0", out, (input,), lambda grad: (reshape(grad, input._shape),))
     copy = pointwise.clone(input)
     out = copy._alias(shape, contiguous_strides(shape), 0)
     return record("UnsafeViewBackward0", out, (copy,), lambda grad: (reshape(grad, copy._shape),))
@@ -194,7 +198,10 @@ def expand_as(input, other):
 
 @op
 def select(input, dim, index):
-    dim = input._dim(dim)
+    return _select(input, input._dim(dim), index, "SelectBackward0")
+
+
+def _select(input, dim, index, name):
     size = input._shape[dim]
     if not -size <= index < size:
         raise IndexError(f"index {index} is out of bounds for dimension {dim} with size {size}")
@@ -207,7 +214,7 @@ def select(input, dim, index):
         select(full, dim, index)._write(grad._values())
         return (full,)
 
-    return record("SelectBackward0", out, (input,), backward)
+    return record(name, out, (input,), backward)
 
 
 def _slice(input, dim, start, stop, step):
@@ -237,52 +244,5 @@ def narrow(input, dim, start, length):
 
 @op
 def unbind(input, dim=0):
-    return tuple(select(input, dim, i) for i in range(input._shape[input._dim(dim)]))
-
-
-@method
-def __getitem__(input, index):
-    """Basic indexing: ints, slices, None and Ellipsis (advanced indexing by tensors or lists is not here)."""
-    items = index if isinstance(index, tuple) else (index,)
-    for item in items:
-        if not (item is None or item is Ellipsis or isinstance(item, (int, slice))):
-            if isinstance(item, Tensor) and item.dim() == 0 and not item.dtype.is_floating_point \
-                    and item.dtype.name != "bool":
-                continue
-            raise unsupported("torch.Tensor indexing with a tensor, list or boolean mask (advanced indexing)")
-    consumed = sum(1 for item in items if item is not None and item is not Ellipsis)
-    if consumed > input.dim():
-        raise IndexError(f"too many indices for tensor of dimension {input.dim()}")
-    if Ellipsis in items:
-        at = items.index(Ellipsis)
-        items = items[:at] + (slice(None),) * (input.dim() - consumed) + items[at + 1:]
-    out, dim = input, 0
-    for item in items:
-        if item is None:
-            out = unsqueeze(out, dim)
-            dim += 1
-        elif isinstance(item, slice):
-            # A full slice is no op at all in PyTorch (no SliceBackward0 node).
-            if item != slice(None) and item.indices(out._shape[dim]) != (0, out._shape[dim], 1):
-                out = _slice(out, dim, item.start, item.stop, 1 if item.step is None else item.step)
-            dim += 1
-        else:
-            out = select(out, dim, int(item))
-    if out is input:
-        out = _alias_all(input)
-    return out
-
-
-def _alias_all(input):
-    """x[...] and x[:] give a new view of the whole tensor, recorded as AliasBackward0."""
-    out = input._alias(input._shape, input._stride, input._offset)
-    return record("AliasBackward0", out, (input,), lambda grad: (grad,))
-
-
-@method
-def __setitem__(input, index, value):
-    target = __getitem__(input, index)
-    if isinstance(value, Tensor):
-        pointwise.copy_(target, value)
-    else:
-        pointwise.fill_(target, value)
+    dim = input._dim(dim)
+    return tuple(_select(input, dim, i, "UnbindBackward0") for i in range(input._shape[dim]))

@@ -298,3 +298,22 @@ def test_indexing_op_errors_match_pytorch(bt, case):
         OP_ERRORS[case](bt, bt.zeros(3, 4))
     assert type(ours.value) is type(real.value)
     assert str(ours.value) == str(real.value)
+
+
+def test_setitem_on_a_view_of_a_tensor_in_the_graph_records_copy_slices(bt):
+    def fn(lib, a, v):
+        y = a * 2
+        y[:, 1] = v
+        y[0, [0, 2, 0]] = lib.tensor([7.0, 8, 9])
+        y[1:, 0] = 0.5
+        return y
+
+    compare(bt, fn, torch.randn(3, 3), torch.randn(3))
+
+    def into_plain_tensor(lib, v):
+        w = lib.zeros(2, 3)
+        w[1] = v
+        w[0, ::2] = v[0]
+        return w
+
+    compare(bt, into_plain_tensor, torch.randn(3))

@@ -16,7 +16,8 @@ import warnings
 from .. import _dtype
 from .._tensor import Tensor
 from .._unsupported import unsupported
-from ..autograd.graph import record
+from ..autograd.grad_mode import no_grad
+from ..autograd.graph import Node, edge, needs_grad, record
 from . import creation, pointwise, reduction, views
 from .registry import method, op
 from .shape import offsets, wrap_dim
@@ -237,7 +238,18 @@ def __setitem__(input, index, value):
     items = tuple(_normalize(item) for item in _items(index))
     if len(items) == 1 and items[0] is False:
         return
-    target, tensors = _slicing(input, items, single=False)
+    if target_in_graph := (needs_grad(input, value) and input._base is None
+                           and not (input.is_leaf and input.requires_grad)):
+        with no_grad():  # the view is taken without a node: CopySlices below stands for the whole write
+            target, tensors = _slicing(input, items, single=False)
+    else:
+        target, tensors = _slicing(input, items, single=False)
+    if target_in_graph and target is not input:
+        return _copy_slices(input, target, tensors, value)
+    _set(input, target, tensors, value)
+
+
+def _set(input, target, tensors, value):
     if not isinstance(value, Tensor):
         if not tensors:
             pointwise.fill_(target, value)
@@ -253,6 +265,47 @@ def __setitem__(input, index, value):
         pointwise.copy_(target, value)
         return
     target.index_put_(tensors, _strip_leading_ones(value))
+
+
+class CopySlices(Node):
+    """The node PyTorch puts on a tensor when part of it (a view) is written in place: its backward gives the
+    written region's gradient to the value, the rest to the tensor's previous history."""
+
+    def name(self):
+        return "torch::autograd::CopySlices"
+
+
+CopySlices.__module__ = "builtins"
+
+
+def _copy_slices(input, target, tensors, value):
+    """input[view] = value (view given by `target`, then by index `tensors` if any) on a tensor in the graph."""
+    with no_grad():
+        _set(input, target.detach(), tensors, value.detach() if isinstance(value, Tensor) else value)
+    where = {p: i for i, p in enumerate(input._positions())}
+    region = [where[p] for p in target._positions()]
+    shape = target._shape
+
+    def backward(grad):
+        values = list(grad._values())
+        part = Tensor._from_values([values[i] for i in region], shape, grad.dtype)
+        grad_value = None
+        if tensors:  # index_put_ on the view: its own backward, inside the region
+            if isinstance(value, Tensor) and value.requires_grad:
+                grad_value = reduction.sum_to(advanced_index(part, tensors), value._shape)
+            part = index_put(part, tensors, pointwise.zeros_of((), grad.dtype))
+        else:
+            if isinstance(value, Tensor) and value.requires_grad:
+                grad_value = reduction.sum_to(part, value._shape)
+            part = pointwise.zeros_of(shape, grad.dtype)
+        for i, v in zip(region, part._values()):
+            values[i] = v
+        if grad_value is not None and grad_value.dtype is not value.dtype:
+            grad_value = pointwise.to_dtype(grad_value, value.dtype)
+        return Tensor._from_values(values, grad._shape, grad.dtype), grad_value
+
+    node = CopySlices((edge(input), edge(value)), backward, outputs=(input,))
+    input._set_grad_fn(node)
 
 
 # ---- ops along a dim --------------------------------------------------------------------------------------------

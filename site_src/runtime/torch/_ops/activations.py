@@ -144,14 +144,20 @@ def libm_log(x):
 from .._tensor import Tensor  # noqa: E402
 from ..autograd.graph import record  # noqa: E402
 from . import pointwise  # noqa: E402
+from .registry import op  # noqa: E402
+from .._unsupported import unsupported  # noqa: E402
 
 
-def _unary(name, input, forward, backward, in_place=False):
-    """An elementwise activation: forward(x) per element; backward(x, y, g) gives each input gradient."""
+def _unary(name, input, forward, backward, in_place=False, result_backward=None):
+    """An elementwise activation: forward(x) per element; backward(x, y, g) gives each input gradient (in place,
+    PyTorch's "...Backward1" nodes compute it from the result y alone: result_backward, when that differs)."""
     if not input.dtype.is_floating_point:
         raise NotImplementedError(f'"{name}" not implemented for \'{input.dtype.name}\'')
-    xs = input.contiguous()._values()
+    xs = list(input.contiguous()._values())  # a copy: in place, the input's storage is overwritten below
     values = [forward(x) for x in xs]
+    if in_place and name in _RESULT_NODES:
+        name = name[:-1] + "1"
+        backward = result_backward or backward
     out = Tensor._from_values(values, input._shape, input.dtype)
 
     def grad_fn(grad):
@@ -159,8 +165,13 @@ def _unary(name, input, forward, backward, in_place=False):
         return (Tensor._from_values([backward(x, y, g) for x, y, g in zip(xs, values, gs)], input._shape,
                                     input.dtype),)
 
-    record(name, out, (input,), grad_fn, saved=(input,))
+    # in place, the input is overwritten: its values are kept in xs above, not saved for a version check
+    record(name, out, (input,), grad_fn, saved=() if in_place else (input,))
     return pointwise._write_result(input, out) if in_place else out
+
+
+# The in-place forms whose PyTorch node is the "...Backward1" that reads the result rather than the input
+_RESULT_NODES = {"EluBackward0", "CeluBackward0", "LeakyReluBackward0", "ThresholdBackward0", "RreluWithNoiseBackward0"}
 
 
 def _check_in_place(input, inplace):
@@ -182,10 +193,33 @@ def relu6(input, inplace=False):
     return hardtanh(input, 0.0, 6.0, inplace)
 
 
-def leaky_relu(input, negative_slope=0.01, inplace=False):
+def leaky_relu(input, negative_slope=0.01, inplace=False, name="LeakyReluBackward0"):
     slope = f32(negative_slope)
-    return _unary("LeakyReluBackward0", input, lambda x: x if x > 0 else f32(x * slope),
+    return _unary(name, input, lambda x: x if x > 0 else f32(x * slope),
                   lambda x, y, g: g if x > 0 else f32(g * slope), _check_in_place(input, inplace))
+
+
+def rrelu(input, lower=1.0 / 8, upper=1.0 / 3, training=False, inplace=False):
+    """Out of training, ATen's rrelu_with_noise is leaky_relu with the mean slope (lower + upper) / 2."""
+    if lower > upper:
+        raise RuntimeError("Lower bound should be less than or equal to the upper bound")
+    if training:
+        raise unsupported("torch.nn.functional.rrelu(training=True) (random slopes)")
+    return leaky_relu(input, (lower + upper) / 2, inplace, name="RreluWithNoiseBackward0")
+
+
+def logsigmoid(input):
+    """ATen's log_sigmoid kernel: min(x, 0) - log1p(exp(-|x|)), in float32 steps. Its vector code's SLEEF
+    exp/log1p are stood in for by glibc's expf (emulated) and a correctly rounded log1p: within an ULP or two."""
+    def forward(x):
+        return f32(min(x, 0.0) - f32(math.log1p(libm_exp(-abs(x)))))
+
+    def backward(x, y, g):  # (max_deriv - sign * z / (1 + z)) * grad
+        z = libm_exp(-abs(x))
+        negative = x < 0
+        return f32(f32((1.0 if negative else 0.0) - (1.0 if negative else -1.0) * f32(z / f32(1 + z))) * g)
+
+    return _unary("LogSigmoidBackward0", input, forward, backward)
 
 
 def _elu(input, alpha, scale, input_scale, inplace, name="EluBackward0"):
@@ -199,7 +233,10 @@ def _elu(input, alpha, scale, input_scale, inplace, name="EluBackward0"):
             return f32(f32(f32(g * negiptcoef) * negcoef) * libm_exp(f32(x * negiptcoef)))
         return f32(g * poscoef)
 
-    return _unary(name, input, forward, backward, _check_in_place(input, inplace))
+    def result_backward(x, y, g):  # ATen's elu_backward with is_result: grad * negiptcoef * (result + negcoef)
+        return f32(f32(g * negiptcoef) * f32(y + negcoef)) if y <= 0 else f32(g * poscoef)
+
+    return _unary(name, input, forward, backward, _check_in_place(input, inplace), result_backward)
 
 
 def elu(input, alpha=1.0, inplace=False):
@@ -379,5 +416,35 @@ def glu(input, dim=-1):
     size = input._shape[input._dim(dim)]
     if size % 2:
         raise RuntimeError(f"Halving dimension must be even, but dimension {input._dim(dim)} is size {size}")
-    a, b = views.narrow(input, dim, 0, size // 2), views.narrow(input, dim, size // 2, size // 2)
-    return pointwise.mul(a, pointwise.sigmoid(b))
+    half = size // 2
+    a, b = (views.narrow(input.detach(), dim, start, half) for start in (0, half))
+    sig = pointwise.sigmoid(b)  # ATen's glu kernel: a * (1 / (1 + exp(-b))), its own node (GluBackward0)
+    out = pointwise.mul(a, sig)
+
+    def backward(grad):  # glu_backward: [sig * grad, a * sig * (1 - sig) * grad]
+        from . import shape
+        grad_b = pointwise.mul(pointwise.mul(pointwise.mul(a, sig), pointwise.rsub(sig, 1)), grad)
+        return (shape.cat([pointwise.mul(sig, grad), grad_b], dim),)
+
+    return record("GluBackward0", out, (input,), backward, saved=(input,))
+
+
+# ---- torch.* and Tensor.* forms PyTorch has of these (torch.selu, torch.threshold_, Tensor.hardshrink, ...) ------
+def _declare(name, fn, **options):
+    fn.__name__ = name
+    return op(**options)(fn)
+
+
+_declare("selu", lambda input: selu(input), method=False)
+_declare("selu_", lambda input: selu(input, inplace=True), method=False)
+_declare("celu", lambda input, alpha=1.0: celu(input, alpha), method=False)
+_declare("celu_", lambda input, alpha=1.0: celu(input, alpha, inplace=True), method=False)
+_threshold = threshold  # (the lambdas' argument is called threshold, as torch.threshold's is)
+_declare("threshold", lambda input, threshold, value: _threshold(input, threshold, value), method=False, out=True)
+_declare("threshold_", lambda input, threshold, value: _threshold(input, threshold, value, True), method=False)
+_declare("rrelu", lambda input, lower=1.0 / 8, upper=1.0 / 3, training=False, generator=None:
+         rrelu(input, lower, upper, training), method=False)
+_declare("rrelu_", lambda input, lower=1.0 / 8, upper=1.0 / 3, training=False, generator=None:
+         rrelu(input, lower, upper, training, True), method=False)
+op(hardshrink)
+op(prelu)

@@ -1,6 +1,7 @@
 """Neural-network ops: convolution and max pooling (through the hot kernels), softmax, and the losses."""
 
 import math
+import warnings
 from array import array
 from fractions import Fraction
 
@@ -127,9 +128,9 @@ class _Float64:
     log = staticmethod(pointwise._log)
 
 
-def _softmax_dim(input, dim):
-    if dim is None:  # PyTorch's legacy implicit choice (with a warning there)
-        dim = 0 if input.dim() in (0, 1, 3) else 1
+def _softmax_dim(input, dim, name):
+    if dim is None:  # torch.softmax and Tensor.softmax need a dim; only torch.nn.functional's picks one
+        raise TypeError(f'{name}() missing 1 required positional arguments: "dim"')
     return input._dim(dim)
 
 
@@ -265,7 +266,7 @@ def _softmax_backward_values(g, y, shape, dim, log, k=_Float32):
 
 
 def _softmax_op(input, dim, dtype, log):
-    dim = _softmax_dim(input, dim)
+    dim = _softmax_dim(input, dim, "log_softmax" if log else "softmax")
     name = "LogSoftmaxBackward0" if log else "SoftmaxBackward0"
     source = input.detach() if dtype is None else input.detach().to(dtype)
     if source.dtype not in (_dtype.float32, _dtype.float64):
@@ -299,6 +300,32 @@ def log_softmax(input, dim=None, dtype=None):
     return _softmax_op(input, dim, dtype, log=True)
 
 
+# torch.nn.functional's forms (functional.py exports them under the plain names): an implicit dim is chosen, with
+# PyTorch's deprecation warning, pointing `_stacklevel` frames up as torch/nn/functional.py's _get_softmax_dim does.
+def _get_softmax_dim(name, ndim, stacklevel):
+    warnings.warn(f"Implicit dimension choice for {name} has been deprecated. Change the call to include dim=X as an "
+                  "argument.", stacklevel=stacklevel)
+    return 0 if ndim in (0, 1, 3) else 1
+
+
+def functional_softmax(input, dim=None, _stacklevel=3, dtype=None):
+    if dim is None:
+        dim = _get_softmax_dim("softmax", input.dim(), _stacklevel)
+    return softmax(input, dim, dtype=dtype)
+
+
+def functional_softmin(input, dim=None, _stacklevel=3, dtype=None):
+    if dim is None:
+        dim = _get_softmax_dim("softmin", input.dim(), _stacklevel)
+    return softmax(pointwise.neg(input), dim, dtype=dtype)
+
+
+def functional_log_softmax(input, dim=None, _stacklevel=3, dtype=None):
+    if dim is None:
+        dim = _get_softmax_dim("log_softmax", input.dim(), _stacklevel)
+    return log_softmax(input, dim, dtype=dtype)
+
+
 # ---- losses -----------------------------------------------------------------------------------------------------
 _REDUCTIONS = ("none", "mean", "sum")
 
@@ -311,8 +338,38 @@ def _reduce(loss, reduction_name):
     return reductions.sum(loss) if reduction_name == "sum" else loss
 
 
-def mse_loss(input, target, reduction="mean"):
+def _legacy_reduction(size_average, reduce, reduction):
+    """torch/nn/_reduction.py's legacy_get_string: the deprecated size_average and reduce arguments, when given,
+    decide the reduction (with PyTorch's warning)."""
+    if size_average is None and reduce is None:
+        return reduction
+    size_average = True if size_average is None else size_average
+    reduce = True if reduce is None else reduce
+    result = "mean" if size_average and reduce else "sum" if reduce else "none"
+    warnings.warn(f"size_average and reduce args will be deprecated, please use reduction='{result}' instead.",
+                  stacklevel=3)
+    return result
+
+
+def _weighted(name, loss_fn, input, target, weight, reduction, mean_by_weight):
+    """functional.py's weighted l1/mse/huber: the unreduced loss times weight, then reduced (the mean of l1 and mse
+    divides by the weights' sum)."""
+    if weight._shape != input._shape:
+        raise ValueError("Weights and input must have the same size.")
+    if reduction not in _REDUCTIONS:
+        raise ValueError(f"Invalid reduction mode: {reduction}. Expected one of 'none', 'mean', 'sum'.")
+    loss = pointwise.mul(loss_fn(), weight)
+    if reduction == "mean":
+        return pointwise.div(reductions.sum(loss), reductions.sum(weight)) if mean_by_weight else reductions.mean(loss)
+    return reductions.sum(loss) if reduction == "sum" else loss
+
+
+def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
     _size_warning(input, target)
+    reduction = _legacy_reduction(size_average, reduce, reduction)
+    if weight is not None:
+        diff = pointwise.sub(input, target)
+        return _weighted("mse_loss", lambda: pointwise.pow(diff, 2), input, target, weight, reduction, True)
     diff = pointwise.sub(input.detach(), target.detach())
     out = _reduce(pointwise.mul(diff, diff), reduction)
     norm = 2.0 / diff.numel() if reduction == "mean" else 2.0
@@ -338,8 +395,12 @@ def _size_warning(input, target):
                       "same size.", UserWarning, stacklevel=4)
 
 
-def l1_loss(input, target, reduction="mean"):
+def l1_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
     _size_warning(input, target)
+    reduction = _legacy_reduction(size_average, reduce, reduction)
+    if weight is not None:
+        return _weighted("l1_loss", lambda: pointwise.abs(pointwise.sub(input, target)), input, target, weight,
+                         reduction, True)
     _check_reduction(reduction)
     return _reduce(pointwise.abs(pointwise.sub(input, target)), reduction)  # composite in ATen: Sub, Abs, Mean
 
@@ -362,9 +423,10 @@ def _pointwise_loss(name, input, target, reduction, forward, backward_at):
     return record(name, out, (input, target), backward, saved=(input, target))
 
 
-def smooth_l1_loss(input, target, reduction="mean", beta=1.0):
+def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mean", beta=1.0):
+    reduction = _legacy_reduction(size_average, reduce, reduction)
     if beta == 0.0:
-        return l1_loss(input, target, reduction)
+        return l1_loss(input, target, reduction=reduction)
     if beta < 0:
         raise RuntimeError("smooth_l1_loss does not support negative values for beta.")
     beta = f32(beta)
@@ -382,7 +444,12 @@ def smooth_l1_loss(input, target, reduction="mean", beta=1.0):
     return _pointwise_loss("SmoothL1LossBackward0", input, target, reduction, forward, backward_at)
 
 
-def huber_loss(input, target, reduction="mean", delta=1.0):
+def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
+    if delta <= 0:
+        raise RuntimeError("huber_loss does not support non-positive values for delta.")
+    if weight is not None:
+        return _weighted("huber_loss", lambda: huber_loss(input, target, "none", delta), input, target, weight,
+                         reduction, False)
     delta = f32(delta)
 
     def forward(z):  # ATen's huber kernel: 0.5 * z * z below delta, else delta * (z - 0.5 * delta)
@@ -402,7 +469,8 @@ def _log_f32(x):
     return f32(math.log(x)) if x > 0 else (-_inf if x == 0 else float("nan"))
 
 
-def binary_cross_entropy(input, target, weight=None, reduction="mean"):
+def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=None, reduction="mean"):
+    reduction = _legacy_reduction(size_average, reduce, reduction)
     if target._shape != input._shape:
         raise ValueError(f"Using a target size ({target.shape}) that is different to the input size "
                          f"({input.shape}) is deprecated. Please ensure they have the same size.")
@@ -437,7 +505,9 @@ def binary_cross_entropy(input, target, weight=None, reduction="mean"):
     return record("BinaryCrossEntropyBackward0", out, (input, target), backward, saved=(input, target))
 
 
-def binary_cross_entropy_with_logits(input, target, weight=None, reduction="mean", pos_weight=None):
+def binary_cross_entropy_with_logits(input, target, weight=None, size_average=None, reduce=None, reduction="mean",
+                                     pos_weight=None):
+    reduction = _legacy_reduction(size_average, reduce, reduction)
     if target._shape != input._shape:
         raise ValueError(f"Target size ({target.shape}) must be the same as input size ({input.shape})")
     _check_reduction(reduction)
@@ -473,7 +543,8 @@ def binary_cross_entropy_with_logits(input, target, weight=None, reduction="mean
     return record("BinaryCrossEntropyWithLogitsBackward0", out, (input, target), backward, saved=(input, target))
 
 
-def kl_div(input, target, reduction="mean", log_target=False):
+def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_target=False):
+    reduction = _legacy_reduction(size_average, reduce, reduction)
     _check_reduction(reduction)
     if reduction == "mean":
         import warnings
@@ -520,7 +591,8 @@ def _cascade_sum(terms, count):
     return total
 
 
-def nll_loss(input, target, weight=None, ignore_index=-100, reduction="mean"):
+def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None, reduction="mean"):
+    reduction = _legacy_reduction(size_average, reduce, reduction)
     _check_reduction(reduction)
     if target.dtype is not _dtype.int64:
         raise RuntimeError(f"expected scalar type Long but found {_type_name(target.dtype)}")
@@ -531,7 +603,8 @@ def nll_loss(input, target, weight=None, ignore_index=-100, reduction="mean"):
         if target._shape != (n,) + input._shape[2:]:
             raise RuntimeError(f"Expected target size {list((n,) + input._shape[2:])}, got {list(target._shape)}")
         flat = views.reshape(input, (n, c, 1, -1))
-        out = nll_loss(flat, views.reshape(target, (n, 1, -1)), weight, ignore_index, reduction)
+        out = nll_loss(flat, views.reshape(target, (n, 1, -1)), weight, ignore_index=ignore_index,
+                       reduction=reduction)
         return views.reshape(out, target._shape) if reduction == "none" else out
     two_d = input.dim() == 4
     if input.dim() == 2 and target._shape != input._shape[:1]:
@@ -595,7 +668,9 @@ def _divide(x, y):
     return f32(pointwise._divide(x, y))
 
 
-def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean", label_smoothing=0.0):
+def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None, reduction="mean",
+                  label_smoothing=0.0):
+    reduction = _legacy_reduction(size_average, reduce, reduction)
     _check_reduction(reduction)
     class_dim = 0 if input.dim() == 1 else 1
     if not 0.0 <= label_smoothing <= 1.0:
@@ -616,7 +691,7 @@ def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean
             return pointwise.neg(reductions.sum(product, class_dim))
         total = pointwise.neg(reductions.sum(product))
         return pointwise.div(total, input.numel() // n_classes) if reduction == "mean" else total
-    nll = nll_loss(log_probs, target, weight, ignore_index, reduction)
+    nll = nll_loss(log_probs, target, weight, ignore_index=ignore_index, reduction=reduction)
     if label_smoothing <= 0:
         return nll
     # ATen's cross_entropy_loss_label_smoothing
@@ -639,4 +714,201 @@ def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean
         ret = reductions.sum(smooth)
     else:
         ret = smooth
-    return pointwise.add(pointwise.mul(nll, 1 - label_smoothing), pointwise.mul(ret, label_smoothing / n_classes))
+    return pointwise.add(_scalar_mul(nll, 1 - label_smoothing), _scalar_mul(ret, label_smoothing / n_classes))
+
+
+def _scalar_mul(input, value):
+    """at::mul(tensor, scalar) from ATen's C++ (MulBackward1: one edge)."""
+    out = pointwise.mul(input.detach(), value)
+    return record("MulBackward1", out, (input,), lambda grad: (pointwise.mul(grad, value),))
+
+
+# ---- margin and embedding losses (ATen's composites in Loss.cpp, so the graph has their nodes) ------------------
+def _enum_reduction(size_average, reduce, reduction):
+    """The reduction of a loss whose functional.py form passes an enum on (an unknown name is refused there)."""
+    reduction = _legacy_reduction(size_average, reduce, reduction)
+    _check_reduction(reduction)
+    return reduction
+
+
+def _scalar_add(input, value, name="AddBackward1"):
+    """at::add(tensor, scalar) as ATen's C++ composites call it: one edge (AddBackward1, SubBackward1 for
+    sub), where Python's `x + 1` wraps the number in a tensor (AddBackward0, two edges)."""
+    out = pointwise.add(input.detach(), value if name == "AddBackward1" else -value)
+    return record(name, out, (input,), lambda grad: (grad,))
+
+
+def _scalar_rsub(value, input):
+    """`margin - x` in ATen's C++: the number wrapped as a tensor (SubBackward0, its edge None)."""
+    out = pointwise.rsub(input.detach(), value)
+    return record("SubBackward0", out, (value, input), lambda grad: (None, pointwise.neg(grad)))
+
+
+def margin_ranking_loss(input1, input2, target, margin=0, size_average=None, reduce=None, reduction="mean"):
+    reduction = _enum_reduction(size_average, reduce, reduction)
+    if input1.dim() != input2.dim() or input1.dim() != target.dim():
+        raise RuntimeError(f"margin_ranking_loss : All input tensors should have same dimension but got sizes: "
+                           f"input1: {input1.size()}, input2: {input2.size()}, target: {target.size()} ")
+    if not input1._shape == input2._shape == target._shape:
+        raise RuntimeError(f"margin_ranking_loss: all input tensors should have same size but got sizes: input1: "
+                           f"{list(input1._shape)}, input2: {list(input2._shape)}, target: {list(target._shape)}")
+    output = _scalar_add(pointwise.mul(pointwise.neg(target), pointwise.sub(input1, input2)), margin)
+    return _reduce(output.clamp_min(0), reduction)
+
+
+def hinge_embedding_loss(input, target, margin=1.0, size_average=None, reduce=None, reduction="mean"):
+    reduction = _enum_reduction(size_average, reduce, reduction)
+    zeros = Tensor._from_values([0.0] * input.numel(), input._shape, input.dtype)
+    margin_clamp = _scalar_rsub(margin, input).clamp_min(0)
+    output_margin = pointwise.where(pointwise.ne(target, 1), margin_clamp, zeros)
+    output_self = pointwise.where(pointwise.ne(target, -1), input, zeros)
+    return _reduce(pointwise.add(output_margin, output_self), reduction)
+
+
+def cosine_embedding_loss(input1, input2, target, margin=0, size_average=None, reduce=None, reduction="mean"):
+    reduction = _enum_reduction(size_average, reduce, reduction)
+    dim = target.dim()
+    if dim not in (0, 1):
+        raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
+    if input1.dim() != dim + 1:
+        raise RuntimeError(f"{dim}D target tensor expects {dim + 1}D input tensors, but found inputs with sizes "
+                           f"{list(input1._shape)} and {list(input2._shape)}.")
+    epsilon = f32(1e-12)  # Loss.cpp's `constexpr float EPSILON`
+
+    def magnitude_square(x):
+        return _scalar_add(reductions.sum(pointwise.mul(x, x), dim), epsilon)
+
+    prod_sum = reductions.sum(pointwise.mul(input1, input2), dim)
+    denom = pointwise.sqrt(pointwise.mul(magnitude_square(input1), magnitude_square(input2)))
+    cos = pointwise.div(prod_sum, denom)
+    zeros = Tensor._from_values([0.0] * cos.numel(), cos._shape, cos.dtype)
+    pos = _scalar_rsub(1, cos)
+    neg = _scalar_add(cos, margin, "SubBackward1").clamp_min(0)
+    output_pos = pointwise.where(pointwise.eq(target, 1), pos, zeros)
+    output_neg = pointwise.where(pointwise.eq(target, -1), neg, zeros)
+    return _reduce(pointwise.add(output_pos, output_neg), reduction)
+
+
+def soft_margin_loss(input, target, size_average=None, reduce=None, reduction="mean"):
+    """ATen's soft_margin_loss: log(1 + exp(-input * target)) in place, step by step; its own backward node.
+    exp and log are the runtime's (correctly rounded) where ATen's vector code uses SLEEF's: within an ULP."""
+    reduction = _enum_reduction(size_average, reduce, reduction)
+    x, t = input.detach(), target.detach()
+    loss = pointwise.log(pointwise.add(pointwise.exp(pointwise.mul(pointwise.neg(x), t)), 1.0))
+    out = _reduce(loss, reduction)
+
+    def backward(grad):  # grad_input = target * z * -norm / (1 + z) * grad, z = exp(-target * input)
+        norm = 1.0 / input.numel() if reduction == "mean" else 1.0
+        z = pointwise.exp(pointwise.mul(pointwise.neg(t), x))
+        grad_input = pointwise.mul(pointwise.mul(t, z), -norm)
+        grad_input = pointwise.mul(pointwise.div(grad_input, pointwise.add(z, 1)), grad)
+        return (grad_input,)
+
+    return record("SoftMarginLossBackward0", out, (input,), backward, saved=(input, target))  # one edge, as there
+
+
+def poisson_nll_loss(input, target, log_input=True, full=False, size_average=None, eps=1e-8, reduce=None,
+                     reduction="mean"):
+    reduction = _legacy_reduction(size_average, reduce, reduction)
+    if reduction not in _REDUCTIONS:
+        raise ValueError(reduction + " is not a valid value for reduction")
+    if log_input:
+        loss = pointwise.sub(pointwise.exp(input), pointwise.mul(target, input))
+    else:
+        loss = pointwise.sub(input, pointwise.mul(target, pointwise.log(_scalar_add(input, eps))))
+    if full:
+        stirling = pointwise.add(pointwise.sub(pointwise.mul(target, pointwise.log(target)), target),
+                                 pointwise.mul(pointwise.log(pointwise.mul(target, 2 * math.pi)), 0.5))
+        loss = pointwise.add(loss, pointwise.masked_fill(stirling, pointwise.le(target, 1), 0))
+    return _reduce(loss, reduction)
+
+
+def gaussian_nll_loss(input, target, var, full=False, eps=1e-6, reduction="mean"):
+    """torch/nn/functional.py's gaussian_nll_loss, step for step."""
+    if isinstance(var, float):
+        if var < 0:
+            raise ValueError("var has negative entry/entries")
+        var = pointwise.mul(var, Tensor._from_values([1.0] * input.numel(), input._shape, input.dtype))
+    elif any(v < 0 for v in var.detach()._values()):
+        raise ValueError("var has negative entry/entries")
+    if var._shape != input._shape:
+        if input._shape[:-1] == var._shape:
+            var = views.unsqueeze(var, -1)
+        elif not (input.dim() == var.dim() and sum(y for x, y in zip(input._shape, var._shape) if x != y) == 1):
+            raise ValueError("var is of incorrect size")
+    if reduction not in _REDUCTIONS:
+        raise ValueError(reduction + " is not valid")
+    var = pointwise.clone(var)
+    from ..autograd.grad_mode import no_grad
+    with no_grad():
+        var.clamp_(min=eps)
+    loss = pointwise.mul(pointwise.add(pointwise.log(var),
+                                       pointwise.div(pointwise.pow(pointwise.sub(input, target), 2), var)), 0.5)
+    if full:
+        loss = pointwise.add(loss, 0.5 * math.log(2 * math.pi))
+    if reduction == "mean":
+        return reductions.mean(loss)
+    return reductions.sum(loss) if reduction == "sum" else loss
+
+
+# ---- one_hot, normalize and distances -----------------------------------------------------------------------------
+def one_hot(tensor, num_classes=-1):
+    if tensor.dtype is not _dtype.int64:
+        raise RuntimeError("one_hot is only applicable to index tensor of type LongTensor.")
+    values = [int(v) for v in tensor.contiguous()._values()]
+    if num_classes == -1:
+        if not values:
+            raise RuntimeError("Can not infer total number of classes from empty tensor.")
+        num_classes = max(values) + 1
+    if values and min(values) < 0:
+        raise RuntimeError("Class values must be non-negative.")
+    if values and max(values) >= num_classes:
+        raise RuntimeError("Class values must be smaller than num_classes.")
+    out = [0] * (len(values) * num_classes)
+    for i, v in enumerate(values):
+        out[i * num_classes + v] = 1
+    return Tensor._from_values(out, tensor._shape + (num_classes,), _dtype.int64)
+
+
+def normalize(input, p=2.0, dim=1, eps=1e-12, out=None):
+    """functional.py: input / norm(p, dim, keepdim).clamp_min(eps).expand_as(input)."""
+    denom = reductions.norm(input, p, dim, keepdim=True).clamp_min(eps)
+    denom = views.expand(denom, input._shape)
+    if out is not None:
+        from .pointwise import write_out
+        return write_out(out, pointwise.div(input, denom), "div")
+    return pointwise.div(input, denom)
+
+
+@op(method=False)
+def cosine_similarity(x1, x2, dim=1, eps=1e-8):
+    """ATen's cosine_similarity (Distance.cpp): each input divided by its 2-norm clamped to eps, then the sum of
+    their products."""
+    dtype = _dtype.result_type(x1, x2)
+    if not dtype.is_floating_point:
+        raise RuntimeError(f"expected common dtype to be floating point, yet common dtype is {_type_name(dtype)}")
+    x1, x2 = (x if x.dtype.is_floating_point else x.to(dtype) for x in (x1, x2))
+    shape = pointwise.broadcast_shapes(x1._shape, x2._shape)
+    x1, x2 = (x if x._shape == shape else views.expand(x, shape) for x in (x1, x2))
+    from ..autograd.grad_mode import no_grad
+    norms = []
+    for x in (x1, x2):
+        norm = pointwise.clone(reductions.vector_norm(x, 2, dim, keepdim=True))
+        with no_grad():
+            norm.clamp_min_(eps)
+        norms.append(norm)
+    return reductions.sum(pointwise.mul(pointwise.div(x1, norms[0]), pointwise.div(x2, norms[1])), dim)
+
+
+@op(method=False)
+def pairwise_distance(x1, x2, p=2.0, eps=1e-6, keepdim=False):
+    """ATen's pairwise_distance: norm(x1 - x2 + eps, p, last dim), recorded as at::norm's NormBackward1."""
+    dim = max(x1.dim(), x2.dim()) - 1
+    diff = _scalar_add(pointwise.sub(x1, x2), eps)
+    if not diff.dtype.is_floating_point:
+        raise RuntimeError(f"linalg.vector_norm: Expected a floating point or complex tensor as input. Got "
+                           f"{_type_name(diff.dtype)}")
+    out = reductions.vector_norm(diff.detach(), p, dim, keepdim)
+    return record("NormBackward1", out, (diff,),
+                  lambda grad: (reductions._norm_backward(grad, diff, float(p), out, [diff._dim(dim)], keepdim),),
+                  saved=(diff, out))

@@ -5,6 +5,8 @@ from .modules import (Conv2d, CrossEntropyLoss, Dropout, Flatten, Identity, Line
                       ModuleList, MSELoss, NLLLoss, ReLU, Sequential, Sigmoid, Softmax, Tanh)
 from .modules import (BatchNorm1d, BatchNorm2d, Dropout1d, Dropout2d, GroupNorm, LayerNorm, ModuleDict,  # noqa: F401
                       Unflatten)
+from .modules import (AdaptiveAvgPool1d, AdaptiveAvgPool2d, AdaptiveMaxPool1d, AdaptiveMaxPool2d, AvgPool1d,  # noqa: F401
+                      AvgPool2d, Conv1d, Embedding, MaxPool1d, ParameterDict, ParameterList, Upsample)
 from .parameter import Parameter
 from .._unsupported import missing_attribute
 

@@ -2,12 +2,14 @@
 functional.py and ATen's Linear.cpp / Dropout.cpp do, so the recorded graph has PyTorch's nodes."""
 
 from .._ops import creation, linalg, pointwise, views
-from .._ops.nn_ops import conv2d, cross_entropy, log_softmax, max_pool2d, mse_loss, nll_loss, softmax
+from .._ops.nn_ops import conv2d, cross_entropy, log_softmax, mse_loss, nll_loss, softmax
 from .._ops.activations import (celu, elu, gelu, glu, hardshrink, hardsigmoid, hardswish, hardtanh, leaky_relu, mish,
                                 prelu, relu6, selu, silu, softplus, softshrink, softsign, tanhshrink, threshold)
 from .._ops.nn_ops import (binary_cross_entropy, binary_cross_entropy_with_logits, huber_loss, kl_div, l1_loss,
                            smooth_l1_loss)
 from .._ops.nn_layers import batch_norm, group_norm, layer_norm
+from .._ops.nn_layers import (adaptive_avg_pool1d, adaptive_avg_pool2d, adaptive_max_pool1d, adaptive_max_pool2d,
+                              avg_pool1d, avg_pool2d, conv1d, embedding, interpolate, max_pool1d, max_pool2d, pad)
 from .._unsupported import missing_attribute
 
 
@@ -106,6 +108,8 @@ def __getattr__(name):
 
 
 __all__ = ["batch_norm", "dropout1d", "dropout2d", "group_norm", "layer_norm"]
+__all__ += ["adaptive_avg_pool1d", "adaptive_avg_pool2d", "adaptive_max_pool1d", "adaptive_max_pool2d",
+            "avg_pool1d", "avg_pool2d", "conv1d", "embedding", "interpolate", "max_pool1d", "pad"]
 __all__ += ["conv2d", "cross_entropy", "dropout", "flatten", "linear", "log_softmax", "max_pool2d", "mse_loss",
            "nll_loss", "relu", "sigmoid", "softmax", "tanh"]
 __all__ += ["binary_cross_entropy", "binary_cross_entropy_with_logits", "celu", "elu", "gelu", "glu", "hardshrink",

@@ -1,0 +1,325 @@
+"""torch.nn layers of the runtime against real PyTorch (second part): embedding, average / adaptive / dilated and
+ceil-mode pooling, 1-d pooling, conv1d, pad, nearest interpolation, ParameterList / ParameterDict, nn.init and
+nn.utils. Values and gradients bit for bit unless a comment says otherwise."""
+
+import pytest
+import torch
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from runtime_helpers import assert_same, to_bt, to_real
+
+settings.register_profile("nn_layers2", max_examples=25, deadline=None,
+                          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+PROFILE = settings.get_profile("nn_layers2")
+F = torch.nn.functional
+
+
+def compare(bt, name, x, *args, grad=True, extra=(), **kwargs):
+    """F.name(x, *args, **kwargs) in both libraries: output(s), node name, and x's gradient for a random
+    upstream gradient."""
+    xr = x.clone().requires_grad_(grad)
+    xb = to_bt(bt, xr)
+    real = getattr(F, name)(xr, *args, **kwargs)
+    ours = getattr(bt.nn.functional, name)(xb, *args, **kwargs)
+    reals, ourss = (real, ours) if isinstance(real, tuple) else ((real,), (ours,))
+    for r, o in zip(reals, ourss):
+        assert_same(o, r)
+    if grad:
+        assert ourss[0].grad_fn.name() == reals[0].grad_fn.name()
+        g = torch.randn_like(reals[0])
+        reals[0].backward(g)
+        ourss[0].backward(to_bt(bt, g))
+        assert_same(xb.grad, xr.grad)
+    return reals, ourss
+
+
+def error_of(fn):
+    try:
+        fn()
+    except Exception as error:  # noqa: BLE001 - the type and message are what is compared
+        return type(error).__name__, str(error)
+    return None
+
+
+def same_error(bt, fn):
+    assert error_of(lambda: fn(bt)) == error_of(lambda: fn(torch))
+
+
+# ---- embedding --------------------------------------------------------------------------------------------------
+@settings(PROFILE)
+@given(seed=st.integers(0, 2**16), rows=st.integers(1, 9), width=st.integers(1, 10), shape=st.sampled_from([
+    (5,), (3, 4), (2, 3, 2), ()]), padding=st.sampled_from([None, 0, -1, 2]), freq=st.booleans())
+def test_embedding(bt, seed, rows, width, shape, padding, freq):
+    torch.manual_seed(seed)
+    if padding is not None and not -rows <= padding < rows:
+        padding = None
+    idx = torch.randint(0, rows, shape)
+    w = torch.randn(rows, width)
+    wr, wb = w.clone().requires_grad_(), to_bt(bt, w).requires_grad_()
+    real = F.embedding(idx, wr, padding_idx=padding, scale_grad_by_freq=freq)
+    ours = bt.nn.functional.embedding(to_bt(bt, idx), wb, padding_idx=padding, scale_grad_by_freq=freq)
+    assert_same(ours, real)
+    assert ours.grad_fn.name() == real.grad_fn.name() == "EmbeddingBackward0"
+    g = torch.randn_like(real) * 3
+    real.backward(g)
+    ours.backward(to_bt(bt, g))
+    assert_same(wb.grad, wr.grad)  # duplicate indices add up in index order, float32 step by step
+
+
+def test_embedding_module(bt):
+    outs = []
+    for lib in (torch, bt):
+        lib.manual_seed(3)
+        e = lib.nn.Embedding(10, 4, padding_idx=-2)
+        pre = lib.nn.Embedding.from_pretrained(lib.ones(3, 2))
+        thawed = lib.nn.Embedding.from_pretrained(lib.ones(3, 2), freeze=False, padding_idx=1)
+        y = e(lib.tensor([[8, 1, 8], [2, 8, 9]]))
+        (y * y).sum().backward()
+        outs.append((repr(e), repr(pre), repr(thawed), pre.weight.requires_grad, thawed.weight.requires_grad,
+                     e.padding_idx, repr(e.weight), repr(e.weight.grad), repr(y)))
+        outs.append(repr(lib.nn.Embedding(5, 2, max_norm=1.0, norm_type=1.0, scale_grad_by_freq=True)))
+    assert outs[0] == outs[2] and outs[1] == outs[3]
+
+
+def test_embedding_errors(bt):
+    w = torch.randn(5, 3)
+    for fn in (lambda lib: lib.nn.functional.embedding(lib.tensor([7]), lib.randn(5, 3)),
+               lambda lib: lib.nn.functional.embedding(lib.tensor([-1]), lib.randn(5, 3)),
+               lambda lib: lib.nn.functional.embedding(lib.tensor([1.0]), lib.randn(5, 3)),
+               lambda lib: lib.nn.functional.embedding(lib.tensor([1]), lib.randn(5)),
+               lambda lib: lib.nn.Embedding(10, 3, padding_idx=10),
+               lambda lib: lib.nn.Embedding(10, 3, padding_idx=-11),
+               lambda lib: lib.nn.Embedding.from_pretrained(lib.ones(3))):
+        same_error(bt, fn)
+    with pytest.raises(NotImplementedError, match="max_norm"):
+        bt.nn.Embedding(5, 3, max_norm=1.0)(bt.tensor([1]))
+    assert w is not None
+
+
+def test_embedding_double_backward(bt):
+    grads = []
+    for lib in (torch, bt):
+        w = (lib.arange(12.0).reshape(4, 3) / 7).requires_grad_()
+        idx = lib.tensor([1, 3, 1, 0])
+        y = lib.nn.functional.embedding(idx, w, padding_idx=0)
+        g = lib.linspace(-1, 1, 12).reshape(4, 3).requires_grad_()
+        (gw,) = lib.autograd.grad(y, w, g, create_graph=True)
+        (gw * gw).sum().backward()
+        grads.append((gw, g.grad, gw.grad_fn.name()))
+    assert grads[0][2] == grads[1][2]
+    assert_same(grads[1][0], grads[0][0])
+    assert_same(grads[1][1], grads[0][1])
+
+
+# ---- pooling ----------------------------------------------------------------------------------------------------
+pool_shapes = st.sampled_from([(2, 3, 7, 6), (1, 2, 5, 5), (3, 4, 4), (1, 1, 9, 2), (2, 2, 3, 8)])
+
+
+@settings(PROFILE)
+@given(seed=st.integers(0, 2**16), shape=pool_shapes, k=st.sampled_from([1, 2, 3, (2, 3), (3, 1)]),
+       s=st.sampled_from([None, 1, 2, (1, 2)]), p=st.sampled_from([0, 1, (0, 1)]), ceil=st.booleans(),
+       include=st.booleans(), divisor=st.sampled_from([None, 3]))
+def test_avg_pool2d(bt, seed, shape, k, s, p, ceil, include, divisor):
+    torch.manual_seed(seed)
+    x = torch.randn(*shape) * 5
+    args = (k, s, p, ceil, include, divisor)
+    if error_of(lambda: F.avg_pool2d(x, *args)):
+        same_error(bt, lambda lib: lib.nn.functional.avg_pool2d(to_bt(bt, x) if lib is bt else x, *args))
+        return
+    compare(bt, "avg_pool2d", x, *args)
+
+
+@settings(PROFILE)
+@given(seed=st.integers(0, 2**16), shape=pool_shapes,
+       size=st.sampled_from([1, 2, 3, (2, None), (None, 3), (5, 4), (1, 1), (4, 1), 7]))
+def test_adaptive_pools(bt, seed, shape, size):
+    torch.manual_seed(seed)
+    x = torch.randn(*shape)
+    compare(bt, "adaptive_avg_pool2d", x, size)  # (1, 1): a mean over the last two dims, as ATen does
+    compare(bt, "adaptive_max_pool2d", x, size, return_indices=True)
+
+
+@settings(PROFILE)
+@given(seed=st.integers(0, 2**16), shape=pool_shapes, k=st.sampled_from([1, 2, 3, (2, 3)]),
+       s=st.sampled_from([None, 1, 2, (2, 1)]), p=st.sampled_from([0, 1]), d=st.sampled_from([1, 2, (1, 2)]),
+       ceil=st.booleans())
+def test_max_pool2d_dilation_ceil(bt, seed, shape, k, s, p, d, ceil):
+    torch.manual_seed(seed)
+    x = torch.randn(*shape)
+    x[..., 0, 0] = float("nan") if seed % 5 == 0 else x[..., 0, 0]
+    args = (k, s, p, d, ceil, True)
+    if error_of(lambda: F.max_pool2d(x, *args)):
+        same_error(bt, lambda lib: lib.nn.functional.max_pool2d(to_bt(bt, x) if lib is bt else x, *args))
+        return
+    compare(bt, "max_pool2d", x, *args)
+
+
+@settings(PROFILE)
+@given(seed=st.integers(0, 2**16), shape=st.sampled_from([(2, 3, 11), (3, 8), (1, 2, 4)]),
+       k=st.integers(1, 4), s=st.sampled_from([None, 1, 2]), p=st.integers(0, 2), ceil=st.booleans(),
+       size=st.integers(1, 5))
+def test_1d_pools(bt, seed, shape, k, s, p, ceil, size):
+    torch.manual_seed(seed)
+    x = torch.randn(*shape)
+    if p * 2 <= k and not error_of(lambda: F.avg_pool1d(x, k, s, p, ceil)):
+        compare(bt, "avg_pool1d", x, k, s, p, ceil, seed % 2 == 0)
+        compare(bt, "max_pool1d", x, k, s, p, 1, ceil, True)
+    compare(bt, "adaptive_avg_pool1d", x, size)
+    compare(bt, "adaptive_max_pool1d", x, size, True)
+
+
+def test_pooling_errors(bt):
+    def x(lib, *shape):
+        return lib.ones(*shape)
+    for fn in (lambda lib: lib.nn.functional.avg_pool2d(x(lib, 1, 2, 4, 4), 2, padding=2),
+               lambda lib: lib.nn.functional.avg_pool2d(x(lib, 1, 2, 4, 4), 5),
+               lambda lib: lib.nn.functional.avg_pool2d(x(lib, 1, 2, 4, 4), 2, divisor_override=0),
+               lambda lib: lib.nn.functional.max_pool2d(x(lib, 1, 2, 4, 4), 3, dilation=2),
+               lambda lib: lib.nn.functional.max_pool1d(x(lib, 4), 2),
+               lambda lib: lib.nn.functional.avg_pool1d(x(lib, 4), 2),
+               lambda lib: lib.nn.functional.adaptive_avg_pool2d(x(lib, 4), 2),
+               lambda lib: lib.nn.functional.adaptive_max_pool2d(x(lib, 4), 2),
+               lambda lib: lib.nn.functional.adaptive_avg_pool1d(x(lib, 4), 2),
+               lambda lib: lib.nn.functional.adaptive_avg_pool2d(x(lib, 1, 2, 4, 4), (2, 3, 4))):
+        same_error(bt, fn)
+
+
+def test_pool_double_backward(bt):
+    """The backward of each pooling records a node of its own (linear in the gradient): grads of grads match."""
+    results = []
+    for lib in (torch, bt):
+        lib.manual_seed(0)
+        x = (lib.randn(2, 2, 5, 5) * 3).requires_grad_()
+        out = []
+        for fn in (lambda t: lib.nn.functional.avg_pool2d(t, 3, 2, 1, True, False),
+                   lambda t: lib.nn.functional.adaptive_avg_pool2d(t, (2, 3)),
+                   lambda t: lib.nn.functional.adaptive_max_pool2d(t, 3),
+                   lambda t: lib.nn.functional.max_pool2d(t, 2, dilation=2, ceil_mode=True),
+                   lambda t: lib.nn.functional.pad(t, (1, 2, 2, 1), mode="reflect"),
+                   lambda t: lib.nn.functional.interpolate(t, scale_factor=1.5)):
+            y = fn(x)
+            g = (lib.arange(float(y.numel())).reshape(y.shape) / 10).requires_grad_()
+            (gx,) = lib.autograd.grad(y, x, g, create_graph=True)
+            (gg,) = lib.autograd.grad((gx * gx).sum(), g)
+            out.append((gx.grad_fn.name(), gx, gg))
+        results.append(out)
+    for (rn, rx, rg), (on, ox, og) in zip(*results):
+        assert rn == on
+        assert_same(ox, rx)
+        assert_same(og, rg)
+
+
+def test_pooling_modules_repr_and_forward(bt):
+    outs = []
+    for lib in (torch, bt):
+        nn = lib.nn
+        lib.manual_seed(0)
+        model = nn.Sequential(nn.AvgPool2d(2), nn.AvgPool2d((2, 3), 1, 1, True, False, 2), nn.AdaptiveAvgPool2d((2, None)),
+                              nn.AdaptiveMaxPool2d(3), nn.MaxPool2d(2, ceil_mode=True, dilation=2), nn.Upsample(scale_factor=2),
+                              nn.Upsample(size=(3, 4)))
+        one_d = nn.Sequential(nn.MaxPool1d(3), nn.AvgPool1d(3), nn.AdaptiveAvgPool1d(3), nn.AdaptiveMaxPool1d(3),
+                              nn.Conv1d(3, 4, 3), nn.Conv1d(3, 4, 3, padding=1, bias=False, stride=2))
+        x = lib.randn(2, 3, 12, 13)
+        outs.append((repr(model), repr(one_d), repr(nn.AdaptiveMaxPool2d(3, True)(x)[1]), repr(model(x))))
+    assert outs[0] == outs[1]
+
+
+# ---- conv1d -----------------------------------------------------------------------------------------------------
+@settings(PROFILE)
+@given(seed=st.integers(0, 2**16), n=st.integers(1, 3), c=st.integers(1, 3), o=st.integers(1, 4),
+       length=st.integers(3, 12), k=st.integers(1, 3), stride=st.integers(1, 3), padding=st.integers(0, 2),
+       bias=st.booleans(), batched=st.booleans())
+def test_conv1d(bt, seed, n, c, o, length, k, stride, padding, bias, batched):
+    """conv1d is the runtime's conv2d on a height of 1 (ATen views it so too): bit for bit that conv2d, and as
+    close to torch's float32 conv1d as the runtime's conv2d is to torch's (double accumulation, one rounding)."""
+    torch.manual_seed(seed)
+    x = torch.randn(n, c, length) if batched else torch.randn(c, length)
+    w, b = torch.randn(o, c, k), torch.randn(o) if bias else None
+    tensors = [t.clone().requires_grad_() if t is not None else None for t in (x, w, b)]
+    ours_in = [to_bt(bt, t) if t is not None else None for t in tensors]
+    real = F.conv1d(*tensors, stride=stride, padding=padding)
+    ours = bt.nn.functional.conv1d(*ours_in, stride=stride, padding=padding)
+    assert ours.grad_fn.name() == real.grad_fn.name()
+    x4 = to_bt(bt, x.unsqueeze(-2) if batched else x.unsqueeze(0).unsqueeze(2))
+    via_2d = bt.nn.functional.conv2d(x4, to_bt(bt, w.unsqueeze(2)), ours_in[2].detach() if bias else None,
+                                     (1, stride), (0, padding))
+    assert_same(ours.detach(), to_real(bt.reshape(via_2d, ours.shape)))
+    assert_same(ours, real, rtol=1e-5, atol=1e-5)
+    g = torch.randn_like(real)
+    real.backward(g)
+    ours.backward(to_bt(bt, g))
+    for r, t in zip(tensors, ours_in):
+        if r is not None:
+            assert_same(t.grad, r.grad, rtol=1e-5, atol=1e-5)
+
+
+# ---- pad and interpolate ----------------------------------------------------------------------------------------
+@settings(PROFILE)
+@given(seed=st.integers(0, 2**16), shape=st.sampled_from([(2, 3, 5, 4), (3, 6), (1, 2, 3), (2, 1, 2, 3, 4)]),
+       mode=st.sampled_from(["constant", "reflect", "replicate"]), pads=st.lists(st.integers(-1, 3), min_size=2,
+                                                                               max_size=6), value=st.floats(-3, 3))
+def test_pad(bt, seed, shape, mode, pads, value):
+    torch.manual_seed(seed)
+    x = torch.randn(*shape)
+    pads = pads[:len(pads) // 2 * 2]
+    kwargs = {"value": value} if mode == "constant" else {}
+    if error_of(lambda: F.pad(x, pads, mode, **kwargs)):
+        same_error(bt, lambda lib: lib.nn.functional.pad(to_bt(bt, x) if lib is bt else x, pads, mode, **kwargs))
+        return
+    compare(bt, "pad", x, pads, mode, **kwargs)
+
+
+@settings(PROFILE)
+@given(seed=st.integers(0, 2**16), shape=st.sampled_from([(2, 3, 5, 4), (1, 2, 3), (1, 1, 2, 3, 4), (1, 1, 7, 9)]),
+       scale=st.sampled_from([None, 2, 1.5, 0.5, 3.3, 1, 2.0001, 0.7]), size=st.integers(1, 11),
+       recompute=st.sampled_from([None, True]))
+def test_interpolate_nearest(bt, seed, shape, scale, size, recompute):
+    torch.manual_seed(seed)
+    x = torch.randn(*shape)
+    if scale is None:
+        kwargs = {"size": size}
+    else:
+        kwargs = {"scale_factor": scale, "recompute_scale_factor": recompute}
+    if error_of(lambda: F.interpolate(x, **kwargs)):
+        same_error(bt, lambda lib: lib.nn.functional.interpolate(to_bt(bt, x) if lib is bt else x, **kwargs))
+        return
+    compare(bt, "interpolate", x, **kwargs)
+
+
+def test_pad_and_interpolate_errors(bt):
+    for fn in (lambda lib: lib.nn.functional.pad(lib.ones(1, 2, 3), (3, 3), mode="reflect"),
+               lambda lib: lib.nn.functional.pad(lib.ones(1, 2, 3), (1, 1), mode="foo"),
+               lambda lib: lib.nn.functional.pad(lib.ones(1, 2, 3), (1, 1, 1)),
+               lambda lib: lib.nn.functional.pad(lib.ones(1, 2, 3), (1, 1), mode="reflect", value=2),
+               lambda lib: lib.nn.functional.pad(lib.ones(2, 2, 3, 3), (1, 1), mode="reflect"),
+               lambda lib: lib.nn.functional.pad(lib.ones(2, 3), (1, 1, 1, 1, 1, 1)),
+               lambda lib: lib.nn.functional.interpolate(lib.ones(1, 2, 3), size=2, scale_factor=2),
+               lambda lib: lib.nn.functional.interpolate(lib.ones(1, 2, 3), size=(2, 2)),
+               lambda lib: lib.nn.functional.interpolate(lib.ones(1, 2, 3), scale_factor=2, align_corners=True)):
+        same_error(bt, fn)
+    assert repr(bt.nn.functional.pad(bt.tensor([[1, 2]]), (1, 1), value=2.7)) == "tensor([[2, 1, 2, 2]])"
+    with pytest.raises(NotImplementedError, match="in-browser"):
+        bt.nn.functional.interpolate(bt.ones(1, 2, 3), scale_factor=2, mode="linear")
+    with pytest.raises(NotImplementedError, match="in-browser"):
+        bt.nn.functional.pad(bt.ones(1, 2, 3), (1, 1), mode="circular")
+
+
+# ---- ParameterList / ParameterDict ------------------------------------------------------------------------------
+def test_parameter_containers(bt):
+    outs = []
+    for lib in (torch, bt):
+        nn = lib.nn
+        pl = nn.ParameterList([nn.Parameter(lib.ones(2, 3)), lib.zeros(3), "x"])
+        pl.append(lib.ones(1))
+        pl[1] = lib.full((2,), 3.0)
+        pd = nn.ParameterDict({"b": nn.Parameter(lib.ones(2)), "a": lib.zeros(3, dtype=lib.float64)})
+        pd["c"] = lib.ones(1, 1)
+        pd.update([("d", lib.ones(2))])
+        popped = pd.pop("b")
+        holder = nn.Module()
+        holder.pl, holder.pd = pl, pd
+        outs.append((repr(pl), repr(pd), repr(holder), len(pl), list(pd), list(pd.keys()), repr(popped),
+                     [n for n, _ in holder.named_parameters()], repr(pl[1:]), "c" in pd, repr(pd.get("zz", 5)),
+                     list(holder.state_dict().keys()), error_of(lambda: pl(1)), error_of(lambda: pd[1]),
+                     error_of(lambda: pl[7])))
+    assert outs[0] == outs[1]

@@ -7,6 +7,12 @@ from .modules import (BatchNorm1d, BatchNorm2d, Dropout1d, Dropout2d, GroupNorm,
                       Unflatten)
 from .modules import (AdaptiveAvgPool1d, AdaptiveAvgPool2d, AdaptiveMaxPool1d, AdaptiveMaxPool2d, AvgPool1d,  # noqa: F401
                       AvgPool2d, Conv1d, Embedding, MaxPool1d, ParameterDict, ParameterList, Upsample)
+from .modules import (CELU, ELU, GELU, GLU, SELU, Hardshrink, Hardsigmoid, Hardswish, Hardtanh,  # noqa: F401
+                      LeakyReLU, LogSigmoid, Mish, PReLU, ReLU6, RReLU, SiLU, Softmax2d, Softmin, Softplus, Softshrink,
+                      Softsign, Tanhshrink, Threshold)
+from .modules import (BCELoss, BCEWithLogitsLoss, CosineEmbeddingLoss, GaussianNLLLoss,  # noqa: F401
+                      HingeEmbeddingLoss, HuberLoss, KLDivLoss, L1Loss, MarginRankingLoss, PoissonNLLLoss,
+                      SmoothL1Loss, SoftMarginLoss)
 from .parameter import Parameter
 from .._unsupported import missing_attribute
 

@@ -2,9 +2,14 @@
 functional.py and ATen's Linear.cpp / Dropout.cpp do, so the recorded graph has PyTorch's nodes."""
 
 from .._ops import creation, linalg, pointwise, views
-from .._ops.nn_ops import conv2d, cross_entropy, log_softmax, mse_loss, nll_loss, softmax
+from .._ops.nn_ops import conv2d, cross_entropy, mse_loss, nll_loss
+from .._ops.nn_ops import (cosine_embedding_loss, cosine_similarity, functional_log_softmax as log_softmax,
+                           functional_softmax as softmax, functional_softmin as softmin, gaussian_nll_loss,
+                           hinge_embedding_loss, margin_ranking_loss, normalize, one_hot, pairwise_distance,
+                           poisson_nll_loss, soft_margin_loss)
 from .._ops.activations import (celu, elu, gelu, glu, hardshrink, hardsigmoid, hardswish, hardtanh, leaky_relu, mish,
                                 prelu, relu6, selu, silu, softplus, softshrink, softsign, tanhshrink, threshold)
+from .._ops.activations import logsigmoid, rrelu
 from .._ops.nn_ops import (binary_cross_entropy, binary_cross_entropy_with_logits, huber_loss, kl_div, l1_loss,
                            smooth_l1_loss)
 from .._ops.nn_layers import batch_norm, group_norm, layer_norm
@@ -117,6 +122,6 @@ __all__ += ["binary_cross_entropy", "binary_cross_entropy_with_logits", "celu", 
             "relu6", "selu", "silu", "smooth_l1_loss", "softmin", "softplus", "softshrink", "softsign", "tanhshrink",
             "threshold"]
 
-
-def softmin(input, dim=None, dtype=None):
-    return softmax(pointwise.neg(input), dim, dtype=dtype)
+__all__ += ["cosine_embedding_loss", "cosine_similarity", "gaussian_nll_loss", "hinge_embedding_loss",
+            "logsigmoid", "margin_ranking_loss", "normalize", "one_hot", "pairwise_distance", "poisson_nll_loss", "rrelu",
+            "soft_margin_loss"]

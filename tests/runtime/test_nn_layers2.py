@@ -24,7 +24,7 @@ def compare(bt, name, x, *args, grad=True, extra=(), **kwargs):
     reals, ourss = (real, ours) if isinstance(real, tuple) else ((real,), (ours,))
     for r, o in zip(reals, ourss):
         assert_same(o, r)
-    if grad:
+    if grad and reals[0].numel():
         assert ourss[0].grad_fn.name() == reals[0].grad_fn.name()
         g = torch.randn_like(reals[0])
         reals[0].backward(g)
@@ -323,3 +323,99 @@ def test_parameter_containers(bt):
                      list(holder.state_dict().keys()), error_of(lambda: pl(1)), error_of(lambda: pd[1]),
                      error_of(lambda: pl[7])))
     assert outs[0] == outs[1]
+
+
+# ---- nn.init ----------------------------------------------------------------------------------------------------
+INITS = [("uniform_", (-2, 3)), ("normal_", (1, 3)), ("constant_", (2.5,)), ("ones_", ()), ("zeros_", ()),
+         ("xavier_uniform_", ()), ("xavier_normal_", (2.0,)), ("kaiming_uniform_", ()),
+         ("kaiming_uniform_", (0.2, "fan_out", "leaky_relu")), ("kaiming_normal_", (0.1, "fan_out", "relu")),
+         ("kaiming_normal_", (0, "fan_in", "tanh")), ("trunc_normal_", ()), ("trunc_normal_", (0.0, 0.02)),
+         ("trunc_normal_", (0.0, 1.0, -0.1, 0.1)), ("trunc_normal_", (1.0, 2.0, 0.5, 0.7)),
+         ("trunc_normal_", (0.0, 1.0, 1.0, 3.0))]
+
+
+@settings(PROFILE)
+@given(seed=st.integers(0, 2**16), init=st.sampled_from(INITS),
+       shape=st.sampled_from([(5, 7), (3, 4, 2, 2), (40, 3), (17, 1), (2, 9, 5)]))
+def test_init_draws(bt, seed, init, shape):
+    """Each init draws the same numbers in the same order as PyTorch's (the generator's state after it too)."""
+    name, args = init
+    outs = []
+    for lib in (torch, bt):
+        lib.manual_seed(seed)
+        t = lib.zeros(*shape)
+        assert getattr(lib.nn.init, name)(t, *args) is t
+        outs.append((t, lib.rand(3)))
+    assert_same(outs[1][0], outs[0][0])
+    assert_same(outs[1][1], outs[0][1])
+
+
+def test_init_structured_and_errors(bt):
+    for shape, fn in [((3, 5), lambda lib, t: lib.nn.init.eye_(t)), ((4, 3, 3, 3), lambda lib, t: lib.nn.init.dirac_(t, 2)),
+                      ((2, 3, 5), lambda lib, t: lib.nn.init.dirac_(t)),
+                      ((2, 2, 3, 3, 3), lambda lib, t: lib.nn.init.dirac_(t))]:
+        real, ours = torch.ones(*shape), bt.ones(*shape)
+        fn(torch, real)
+        fn(bt, ours)
+        assert_same(ours, real)
+    for fn in (lambda lib: lib.nn.init.eye_(lib.ones(3)), lambda lib: lib.nn.init.dirac_(lib.ones(3, 3)),
+               lambda lib: lib.nn.init.dirac_(lib.ones(3, 2, 2), 2),
+               lambda lib: lib.nn.init.xavier_uniform_(lib.ones(3)),
+               lambda lib: lib.nn.init.kaiming_normal_(lib.ones(3, 3), mode="fan"),
+               lambda lib: lib.nn.init.calculate_gain("foo"), lambda lib: lib.nn.init.calculate_gain("leaky_relu", True)):
+        same_error(bt, fn)
+    for args in [("linear",), ("conv_transpose2d",), ("sigmoid",), ("tanh",), ("relu",), ("leaky_relu",),
+                 ("leaky_relu", 0.2), ("leaky_relu", 3), ("selu",)]:
+        assert bt.nn.init.calculate_gain(*args) == torch.nn.init.calculate_gain(*args)
+    t = bt.ones(5, 0)
+    with pytest.warns(UserWarning, match="zero-element"):
+        bt.nn.init.kaiming_uniform_(t)
+    with pytest.warns(FutureWarning, match="nn.init.uniform_"):
+        bt.nn.init.uniform(bt.ones(2))
+    with pytest.raises(NotImplementedError, match="orthogonal_"):
+        bt.nn.init.orthogonal_(bt.ones(3, 3))
+    assert bt.nn.init._calculate_fan_in_and_fan_out(bt.ones(4, 3, 2, 5)) == (30, 40)
+
+
+# ---- nn.utils ---------------------------------------------------------------------------------------------------
+@settings(PROFILE)
+@given(seed=st.integers(0, 2**16), norm_type=st.sampled_from([2, 2.0, float("inf"), 1, 3.5, 0.5]),
+       max_norm=st.sampled_from([0.1, 1.0, 5.0, 1e4]), scale=st.sampled_from([1e-3, 1.0, 30.0]))
+def test_clip_grad_norm(bt, seed, norm_type, max_norm, scale):
+    torch.manual_seed(seed)
+    grads = [torch.randn(19, 7) * scale, torch.randn(19), torch.randn(3, 19) * scale * 5, torch.randn(3), None]
+    real = [torch.zeros(3, requires_grad=True) if g is None else torch.zeros_like(g, requires_grad=True) for g in grads]
+    ours = [to_bt(bt, p) for p in real]
+    for p, q, g in zip(real, ours, grads):
+        if g is not None:
+            p.grad, q.grad = g.clone(), to_bt(bt, g)
+    total_real = torch.nn.utils.clip_grad_norm_(real, max_norm, norm_type)
+    total_ours = bt.nn.utils.clip_grad_norm_(ours, max_norm, norm_type)
+    assert_same(total_ours, total_real)
+    for p, q in zip(real, ours):
+        if p.grad is not None:
+            assert_same(q.grad, p.grad)
+
+
+def test_clip_grad_value_and_vectors(bt):
+    outs = []
+    for lib in (torch, bt):
+        lib.manual_seed(0)
+        w, b = lib.randn(4, 3).requires_grad_(), lib.randn(3).requires_grad_()
+        w.grad, b.grad = lib.randn(4, 3), lib.randn(3) * 0.1
+        lib.nn.utils.clip_grad_value_([w, b], 0.8)
+        one = lib.randn(2).requires_grad_()
+        one.grad = lib.tensor([3.0, -0.1])
+        lib.nn.utils.clip_grad_value_(one, 1)
+        v = lib.nn.utils.parameters_to_vector([w, b])
+        lib.nn.utils.vector_to_parameters(v * 2, [w, b])
+        empty = lib.nn.utils.clip_grad_norm_([], 1.0)
+        outs.append((w.grad, b.grad, one.grad, v, w, b, empty, v.grad_fn.name(),
+                     error_of(lambda: lib.nn.utils.vector_to_parameters([1.0], [w])),
+                     error_of(lambda: lib.nn.utils.clip_grad_norm_([one], 1.0, error_if_nonfinite=True)
+                              if one.grad.fill_(float("inf")) is not None else None)))
+    for o, r in zip(outs[1][:7], outs[0][:7]):
+        assert_same(o, r)
+    assert outs[1][7:] == outs[0][7:]
+    with pytest.raises(NotImplementedError, match="torch.nn.utils.parametrize.register_parametrization"):
+        bt.nn.utils.parametrize.register_parametrization

@@ -41,7 +41,8 @@ MissingAttributeError.__name__ = MissingAttributeError.__qualname__ = "NotImplem
 MISSING_SUBMODULES = {"torch": {"linalg", "fft", "special", "distributions", "utils", "jit", "onnx", "sparse",
                                 "backends", "distributed", "amp", "compiler", "export", "fx", "hub", "masked",
                                 "mps", "multiprocessing", "nested", "profiler", "quantization", "testing"},
-                      "torch.nn": {"utils", "parallel", "attention", "qat", "quantized"}}
+                      "torch.nn": {"parallel", "attention", "qat", "quantized"},
+                      "torch.nn.utils": {"parametrize", "parametrizations", "rnn", "prune", "stateless", "fusion"}}
 
 
 class MissingModule:

@@ -880,9 +880,8 @@ def _constant_pad(input, pad, value):
     for k in range(len(pad) // 2):
         dim = input.dim() - 1 - k
         size, before, after = input._shape[dim], pad[2 * k], pad[2 * k + 1]
-        if size + before + after < 0:
-            raise RuntimeError(f"The input size {size}, plus negative padding {before} and {after} resulted in a "
-                               f"negative output size, which is invalid. Check dimension {dim} of your input.")
+        if size + min(before, 0) < 0 or size + min(before, 0) + min(after, 0) < 0:
+            raise RuntimeError("narrow(): length must be non-negative.")  # ATen crops negative pads by narrow()
         maps.insert(0, [j - before if 0 <= j - before < size else None for j in range(size + before + after)])
     offsets = _remap_offsets(input._shape, maps)
     src = input.detach().contiguous()._values()
@@ -935,8 +934,9 @@ def pad(input, pad, mode="constant", value=None):
 
 def _nearest_source(out_size, in_size, scale, shortcuts=False):
     """The source index of each output: floorf(dst * scale) in float32 with scale = (float)(1 / scale_factor), or
-    (float)in / out when no scale factor is passed on. The backward kernel (nearest_idx) first takes shortcuts for
-    equal and doubled sizes, which the forward kernel does not: with a scale factor they can disagree."""
+    (float)in / out when no scale factor is passed on. ATen's nearest_idx first takes shortcuts for equal and
+    doubled sizes: its backward kernels and its 2-d forward kernel use it, the 1-d and 3-d forward kernels do not
+    (with a scale factor near 2 they disagree)."""
     if shortcuts and out_size == in_size:
         return list(range(out_size))
     if shortcuts and out_size == 2 * in_size:
@@ -1000,6 +1000,6 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
         raise RuntimeError(f"Input and output sizes should be greater than 0, but got input ({dim}D): "
                            f"{tuple(input._shape[2:])} output ({dim}D): {tuple(output_size)}")
     sizes = list(zip(output_size, input._shape[2:], scales))
-    return _gather(input, [_nearest_source(*s) for s in sizes], f"UpsampleNearest{dim}DBackward0",
+    return _gather(input, [_nearest_source(*s, shortcuts=dim == 2) for s in sizes], f"UpsampleNearest{dim}DBackward0",
                    lambda gg: interpolate(gg, size, scale_factor, mode, align_corners, recompute_scale_factor),
                    [_nearest_source(*s, shortcuts=True) for s in sizes])

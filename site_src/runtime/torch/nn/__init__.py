@@ -1,6 +1,6 @@
 """torch.nn: Module, Parameter and the layers of the subset (one module file per kind, as in torch/nn/modules)."""
 
-from . import functional, init
+from . import functional, init, utils  # noqa: F401
 from .modules import (Conv2d, CrossEntropyLoss, Dropout, Flatten, Identity, Linear, LogSoftmax, MaxPool2d, Module,
                       ModuleList, MSELoss, NLLLoss, ReLU, Sequential, Sigmoid, Softmax, Tanh)
 from .modules import (BatchNorm1d, BatchNorm2d, Dropout1d, Dropout2d, GroupNorm, LayerNorm, ModuleDict,  # noqa: F401

@@ -419,3 +419,58 @@ def test_clip_grad_value_and_vectors(bt):
     assert outs[1][7:] == outs[0][7:]
     with pytest.raises(NotImplementedError, match="torch.nn.utils.parametrize.register_parametrization"):
         bt.nn.utils.parametrize.register_parametrization
+
+
+# ---- conv_transpose2d -------------------------------------------------------------------------------------------
+@settings(PROFILE)
+@given(seed=st.integers(0, 2**16), n=st.integers(1, 2), ci=st.integers(1, 3), co=st.integers(1, 3),
+       hw=st.tuples(st.integers(1, 5), st.integers(1, 5)), k=st.sampled_from([1, 2, 3, (2, 3)]),
+       stride=st.sampled_from([1, 2, (1, 2)]), padding=st.sampled_from([0, 1]), output_padding=st.sampled_from([0, 1]),
+       bias=st.booleans(), batched=st.booleans())
+def test_conv_transpose2d(bt, seed, n, ci, co, hw, k, stride, padding, output_padding, bias, batched):
+    """The gradient of the runtime's conv2d (double sums rounded once) against ATen's mkldnn deconvolution (float32
+    partial sums): close, not bit for bit (rtol 1e-5, atol 1e-5 on values of order 1-10)."""
+    torch.manual_seed(seed)
+    kernel = (k, k) if isinstance(k, int) else k
+    x = torch.randn(n, ci, *hw) if batched else torch.randn(ci, *hw)
+    tensors = [x, torch.randn(ci, co, *kernel), torch.randn(co) if bias else None]
+    real_in = [t.clone().requires_grad_() if t is not None else None for t in tensors]
+    ours_in = [to_bt(bt, t) if t is not None else None for t in real_in]
+    args = (stride, padding, output_padding)
+    if error_of(lambda: F.conv_transpose2d(*real_in, *args)):
+        same_error(bt, lambda lib: lib.nn.functional.conv_transpose2d(*(real_in if lib is torch else ours_in), *args))
+        return
+    real = F.conv_transpose2d(*real_in, *args)
+    ours = bt.nn.functional.conv_transpose2d(*ours_in, *args)
+    assert ours.grad_fn.name() == real.grad_fn.name()
+    assert_same(ours, real, rtol=1e-5, atol=1e-5)
+    if not real.numel():
+        return
+    g = torch.randn_like(real)
+    real.backward(g)
+    ours.backward(to_bt(bt, g))
+    for r, o in zip(real_in, ours_in):
+        if r is not None:
+            assert_same(o.grad, r.grad, rtol=1e-5, atol=2e-5)
+
+
+def test_conv_transpose2d_module(bt):
+    outs = []
+    for lib in (torch, bt):
+        lib.manual_seed(0)
+        m = lib.nn.ConvTranspose2d(3, 4, 3, stride=2, padding=1, output_padding=1)
+        plain = lib.nn.ConvTranspose2d(2, 5, (2, 3), bias=False)
+        x = lib.randn(1, 3, 4, 4)
+        outs.append((repr(m), repr(plain), repr(m.weight), repr(m.bias), tuple(m(x, output_size=(8, 8)).shape),
+                     tuple(m(x, output_size=[1, 4, 7, 7]).shape), error_of(lambda: m(x, output_size=(9, 9))),
+                     error_of(lambda: lib.nn.ConvTranspose2d(2, 2, 2, padding_mode="reflect"))))
+    assert outs[0] == outs[1]
+
+
+def test_parameter(bt):
+    for fn in (lambda lib: lib.nn.Parameter(lib.tensor([1, 2])),
+               lambda lib: repr(lib.nn.Parameter(lib.tensor([1, 2]), requires_grad=False)),
+               lambda lib: repr(lib.nn.Parameter()), lambda lib: type(lib.nn.Parameter(lib.ones(2)) * 2).__name__):
+        assert error_of(lambda: fn(bt)) == error_of(lambda: fn(torch))
+        if error_of(lambda: fn(torch)) is None:
+            assert fn(bt) == fn(torch)

@@ -1003,3 +1003,67 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
     return _gather(input, [_nearest_source(*s, shortcuts=dim == 2) for s in sizes], f"UpsampleNearest{dim}DBackward0",
                    lambda gg: interpolate(gg, size, scale_factor, mode, align_corners, recompute_scale_factor),
                    [_nearest_source(*s, shortcuts=True) for s in sizes])
+
+
+# ---- transposed 2-d convolution ---------------------------------------------------------------------------------
+def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1):
+    """torch.nn.functional.conv_transpose2d: the gradient of conv2d with respect to its input, computed by the 2-d
+    kernel's backward (a double sum rounded once). ATen runs mkldnn's deconvolution instead, with float32 partial
+    sums in its own order: results agree to about 1e-6 relative, not bit for bit."""
+    if input.dim() == 3:
+        return views.squeeze(conv_transpose2d(views.unsqueeze(input, 0), weight, bias, stride, padding,
+                                              output_padding, groups, dilation), 0)
+    if input.dim() != 4:
+        raise RuntimeError(f"Expected 3D (unbatched) or 4D (batched) input to conv_transpose2d, but got input of "
+                           f"size: {list(input._shape)}")
+    if groups != 1 or _pool_arg(dilation, "dilation", "conv_transpose2d") != (1, 1):
+        raise unsupported("torch.nn.functional.conv_transpose2d with groups or dilation")
+    stride, padding = _pool_arg(stride, "stride", "conv_transpose2d"), _pool_arg(padding, "padding", "conv_transpose2d")
+    output_padding = _pool_arg(output_padding, "output_padding", "conv_transpose2d")
+    if weight.dim() != 4 or input._shape[1] != weight._shape[0]:
+        raise RuntimeError(f"Given transposed=1, weight of size {list(weight._shape)}, expected input"
+                           f"{list(input._shape)} to have {weight._shape[0]} channels, but got {input._shape[1]} "
+                           "channels instead")
+    if any(op >= s for op, s in zip(output_padding, stride)):
+        raise RuntimeError("output padding must be smaller than either stride or dilation, but got "
+                           f"output_padding_height: {output_padding[0]} output_padding_width: {output_padding[1]} "
+                           f"stride_height: {stride[0]} stride_width: {stride[1]} dilation_height: 1 "
+                           "dilation_width: 1")
+    n, _, height, width = input._shape
+    out_shape = (n, weight._shape[1]) + tuple((size - 1) * s - 2 * p + k + op for size, s, p, k, op in zip(
+        (height, width), stride, padding, weight._shape[2:], output_padding))
+    if min(out_shape[2:]) < 0:
+        raise RuntimeError(f"Given input size per channel: ({height} x {width}). Calculated output size per channel: "
+                           f"({out_shape[2]} x {out_shape[3]}). Output size is too small")
+    from ..autograd.grad_mode import enable_grad, is_grad_enabled
+    from . import creation, pointwise, reduction
+    from .nn_ops import conv2d
+
+    def conv(x, w, want):
+        """conv2d(x, w) of detached tensors, with its node; want: which of (x, w) get gradients."""
+        x, w = x.detach(), w.detach()
+        x.requires_grad_(want[0])
+        w.requires_grad_(want[1])
+        with enable_grad():
+            out = conv2d(x, w, None, stride, padding)
+        return out.detach(), out.grad_fn
+
+    if 0 in out_shape:  # PyTorch returns the empty result; every gradient is zero
+        return record("ConvolutionBackward0", creation.zeros(out_shape), (input, weight, bias),
+                      lambda grad: tuple(creation.zeros_like(t) if t is not None else None
+                                         for t in (input, weight, bias)))
+    _, node = conv(creation.zeros(out_shape), weight, (True, False))
+    out = node._apply(input.detach().contiguous())[0]
+    if bias is not None:
+        out = pointwise.add(out, views.view(bias.detach(), (1, -1, 1, 1)))
+    if not (is_grad_enabled() and any(t is not None and t.requires_grad for t in (input, weight, bias))):
+        return out
+
+    def backward(grad):
+        want_w = weight.requires_grad
+        grad_input, grad_node = conv(grad.contiguous(), weight, (False, want_w))
+        grad_weight = grad_node._apply(input.detach().contiguous())[1] if want_w else None
+        grad_bias = reduction.sum(grad, (0, 2, 3)) if bias is not None and bias.requires_grad else None
+        return (grad_input if input.requires_grad else None, grad_weight, grad_bias)
+
+    return record("ConvolutionBackward0", out, (input, weight, bias), backward)

@@ -6,7 +6,8 @@ from .modules import (Conv2d, CrossEntropyLoss, Dropout, Flatten, Identity, Line
 from .modules import (BatchNorm1d, BatchNorm2d, Dropout1d, Dropout2d, GroupNorm, LayerNorm, ModuleDict,  # noqa: F401
                       Unflatten)
 from .modules import (AdaptiveAvgPool1d, AdaptiveAvgPool2d, AdaptiveMaxPool1d, AdaptiveMaxPool2d, AvgPool1d,  # noqa: F401
-                      AvgPool2d, Conv1d, Embedding, MaxPool1d, ParameterDict, ParameterList, Upsample)
+                      AvgPool2d, Conv1d, ConvTranspose2d, Embedding, MaxPool1d, ParameterDict, ParameterList,
+                      Upsample)
 from .modules import (CELU, ELU, GELU, GLU, SELU, Hardshrink, Hardsigmoid, Hardswish, Hardtanh,  # noqa: F401
                       LeakyReLU, LogSigmoid, Mish, PReLU, ReLU6, RReLU, SiLU, Softmax2d, Softmin, Softplus, Softshrink,
                       Softsign, Tanhshrink, Threshold)

@@ -14,7 +14,8 @@ from .._ops.nn_ops import (binary_cross_entropy, binary_cross_entropy_with_logit
                            smooth_l1_loss)
 from .._ops.nn_layers import batch_norm, group_norm, layer_norm
 from .._ops.nn_layers import (adaptive_avg_pool1d, adaptive_avg_pool2d, adaptive_max_pool1d, adaptive_max_pool2d,
-                              avg_pool1d, avg_pool2d, conv1d, embedding, interpolate, max_pool1d, max_pool2d, pad)
+                              avg_pool1d, avg_pool2d, conv1d, conv_transpose2d, embedding, interpolate, max_pool1d,
+                              max_pool2d, pad)
 from .._unsupported import missing_attribute
 
 
@@ -114,7 +115,7 @@ def __getattr__(name):
 
 __all__ = ["batch_norm", "dropout1d", "dropout2d", "group_norm", "layer_norm"]
 __all__ += ["adaptive_avg_pool1d", "adaptive_avg_pool2d", "adaptive_max_pool1d", "adaptive_max_pool2d",
-            "avg_pool1d", "avg_pool2d", "conv1d", "embedding", "interpolate", "max_pool1d", "pad"]
+            "avg_pool1d", "avg_pool2d", "conv1d", "conv_transpose2d", "embedding", "interpolate", "max_pool1d", "pad"]
 __all__ += ["conv2d", "cross_entropy", "dropout", "flatten", "linear", "log_softmax", "max_pool2d", "mse_loss",
            "nll_loss", "relu", "sigmoid", "softmax", "tanh"]
 __all__ += ["binary_cross_entropy", "binary_cross_entropy_with_logits", "celu", "elu", "gelu", "glu", "hardshrink",

@@ -9,6 +9,8 @@ class Parameter(Tensor):
     def __new__(cls, data=None, requires_grad=True):
         if data is None:
             data = Tensor._from_values((), (0,), float32)
+        if requires_grad and not data.dtype.is_floating_point:  # Tensor._make_subclass's message (capitalised)
+            raise RuntimeError("Only Tensors of floating point and complex dtype can require gradients")
         param = cls._make(data._storage, data._shape, data._stride, data._offset, data.dtype, data._version)
         param.requires_grad = requires_grad
         return param

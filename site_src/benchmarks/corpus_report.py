@@ -41,7 +41,7 @@ def main():
     width = max(map(len, programs), default=10)
     print(f"{'program':{width}}  {'cpython':9}  {'pyodide':9}  {'torch s':>7}  {'cpython s':>9}")
     counts = Counter()
-    notes = []
+    notes = {}  # {(program, line): [runtimes]}
     for program in programs:
         real, cpython = runs[program]
         folder = program.split("/")[0]
@@ -52,7 +52,8 @@ def main():
             counts[folder, runtime, result] += 1
             if result != "identical":
                 run = cpython if runtime == "cpython" else in_pyodide[program]
-                notes.append(f"{program} [{runtime}]: {corpus.first_difference(real, run)}")
+                expected = " (expected)" if program in corpus.EXPECTED_REFUSALS and result == "refused" else ""
+                notes.setdefault((program + expected, corpus.first_difference(real, run)), []).append(runtime)
         print(f"{program:{width}}  {row['cpython']:9}  {row.get('pyodide', '-'):9}  "
               f"{real.seconds:7.2f}  {cpython.seconds:9.2f}")
 
@@ -63,7 +64,8 @@ def main():
             print(f"{folder:20} {runtime:8} " + " ".join(f"{counts[folder, runtime, v]:9}" for v in VERDICTS))
     if notes:
         print()
-        print("\n".join(notes))
+        for (program, line), runtimes in notes.items():
+            print(f"{program} [{', '.join(runtimes)}]: {line}")
 
 
 if __name__ == "__main__":

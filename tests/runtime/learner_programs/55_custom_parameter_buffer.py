@@ -22,7 +22,8 @@ class Scale(nn.Module):
 m = Scale(3)
 print(m)
 print(list(m.named_parameters()))
-print(list(m.named_buffers()), m.state_dict())
+# dict(): an OrderedDict prints differently in Python 3.11 (real torch here) and 3.14 (Pyodide)
+print(list(m.named_buffers()), dict(m.state_dict()))
 x = torch.randn(4, 3)
 optimizer = torch.optim.SGD(m.parameters(), lr=0.1)
 for _ in range(3):

@@ -156,8 +156,11 @@ def test_cpython_runtime_prints_what_torch_prints(program):
 
 
 @pytest.fixture(scope="module")
-def in_pyodide():
-    return runtime_in_pyodide(PROGRAMS)
+def in_pyodide(request):
+    """The Pyodide runs of the programs whose Pyodide test this session runs (all, unless -k narrows it)."""
+    selected = [item.callspec.params["program"] for item in request.session.items
+                if getattr(item, "originalname", None) == "test_pyodide_runtime_prints_what_torch_prints"]
+    return runtime_in_pyodide(selected or PROGRAMS)
 
 
 @pytest.mark.pyodide

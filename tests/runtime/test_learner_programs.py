@@ -132,10 +132,17 @@ def first_difference(real, runtime):
     ours, theirs = runtime.stdout.splitlines(), real.stdout.splitlines()
     for number, (our, their) in enumerate(zip(ours, theirs), 1):
         if our != their:
-            return f"line {number}: runtime {our!r} != torch {their!r}"
+            return f"line {number}: runtime {_around(our, their)!r} != torch {_around(their, our)!r}"
     if len(ours) != len(theirs):
         return f"runtime prints {len(ours)} lines, torch {len(theirs)}"
     return "identical"
+
+
+def _around(line, other, before=40, after=60):
+    """line cut to the part around its first difference with other."""
+    at = next((i for i, (a, b) in enumerate(zip(line, other)) if a != b), min(len(line), len(other)))
+    start, end = max(0, at - before), at + after
+    return ("..." if start else "") + line[start:end] + ("..." if end < len(line) else "")
 
 
 def check(program, real, runtime):

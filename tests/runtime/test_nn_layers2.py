@@ -474,3 +474,20 @@ def test_parameter(bt):
         assert error_of(lambda: fn(bt)) == error_of(lambda: fn(torch))
         if error_of(lambda: fn(torch)) is None:
             assert fn(bt) == fn(torch)
+
+
+def test_padding_modules(bt):
+    outs = []
+    for lib in (torch, bt):
+        nn = lib.nn
+        lib.manual_seed(0)
+        layers = [nn.ZeroPad1d(2), nn.ZeroPad2d((1, 0, 2, 1)), nn.ZeroPad3d(1), nn.ConstantPad1d((1, 2), 3.5),
+                  nn.ConstantPad2d(1, -1.0), nn.ConstantPad3d((1, 0, 0, 1, 1, 0), 2.0), nn.ReflectionPad1d(2),
+                  nn.ReflectionPad2d((1, 2, 0, 1)), nn.ReflectionPad3d(1), nn.ReplicationPad1d((3, 1)),
+                  nn.ReplicationPad2d(2), nn.ReplicationPad3d((1, 2, 0, 1, 2, 0))]
+        x = lib.randn(1, 2, 3, 4, 5)
+        outs.append([repr(m) for m in layers] + [m(x if "3d" in type(m).__name__ else x[0] if "2d" in type(m).__name__
+                                                   else x[0, 0]) for m in layers])
+    assert outs[0][:12] == outs[1][:12]
+    for real, ours in zip(outs[0][12:], outs[1][12:]):
+        assert_same(ours, real)

@@ -8,6 +8,9 @@ from .modules import (BatchNorm1d, BatchNorm2d, Dropout1d, Dropout2d, GroupNorm,
 from .modules import (AdaptiveAvgPool1d, AdaptiveAvgPool2d, AdaptiveMaxPool1d, AdaptiveMaxPool2d, AvgPool1d,  # noqa: F401
                       AvgPool2d, Conv1d, ConvTranspose2d, Embedding, MaxPool1d, ParameterDict, ParameterList,
                       Upsample)
+from .modules import (ConstantPad1d, ConstantPad2d, ConstantPad3d, ReflectionPad1d, ReflectionPad2d,  # noqa: F401
+                      ReflectionPad3d, ReplicationPad1d, ReplicationPad2d, ReplicationPad3d, ZeroPad1d, ZeroPad2d,
+                      ZeroPad3d)
 from .modules import (CELU, ELU, GELU, GLU, SELU, Hardshrink, Hardsigmoid, Hardswish, Hardtanh,  # noqa: F401
                       LeakyReLU, LogSigmoid, Mish, PReLU, ReLU6, RReLU, SiLU, Softmax2d, Softmin, Softplus, Softshrink,
                       Softsign, Tanhshrink, Threshold)

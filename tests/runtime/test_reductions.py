@@ -118,7 +118,7 @@ def test_prod_with_zeros_and_integers(bt):
 def test_norm(bt, p, x, data):
     dim = data.draw(st.one_of(st.none(), st.integers(-x.dim(), x.dim() - 1)))
     keepdim = data.draw(st.booleans())
-    assume(bool((x != 0).all()))
+    x = torch.where(x == 0, 0.5, x)  # (the gradient of |x|^p at 0 is a choice)
     fn = (lambda lib, a: a.norm(p)) if dim is None else (lambda lib, a: a.norm(p, dim, keepdim))
     # p=3 and 0.5 go through pow, whose float32 values PyTorch takes from its own pow kernel: within rounding
     close = p in (3, 0.5)

@@ -15,7 +15,7 @@ from ._unsupported import NO_NUMPY, missing_attribute, refuse_numpy_imports, uns
 from .autograd import (enable_grad, inference_mode, is_grad_enabled, is_inference_mode_enabled, no_grad,
                        set_grad_enabled)
 from ._ops.registry import FUNCTIONS as _FUNCTIONS
-from . import autograd, cuda, accelerator, nn, optim  # noqa: E402  (submodules, after the names they use)
+from . import autograd, cuda, accelerator, linalg, nn, optim  # noqa: E402  (submodules, after the names they use)
 
 __version__ = "2.13.0"
 

@@ -84,49 +84,71 @@ def _inner_sum(row, typecode):
     return total[0]
 
 
-def _outer_sums(values, rows, columns, typecode):
-    """Column sums of a contiguous (rows, columns) block, as ATen's vectorized_outer_sum / scalar_outer_sum add
-    them: columns in the leading full blocks get a plain cascaded sum, the rest row_sum's interleaved one."""
+def _outer_sums(values, rows, columns, typecode, vectorized=True):
+    """Column sums of a (rows, columns) block given row-major, as ATen's vectorized_outer_sum (vectorized: columns
+    contiguous, at least a vector of them) or scalar_outer_sum add them: columns in the leading full blocks get a
+    plain cascaded sum, the rest row_sum's interleaved one."""
     width = _VECTOR_WIDTH if typecode == "f" else _VECTOR_WIDTH // 2
-    block = 4 * width if columns >= width else 4
+    block = 4 * width if vectorized and columns >= width else 4
     cascaded = columns // block * block
     zero1 = array(typecode, (0,))
     sums = []
     for j in range(columns):
         column = _scalars(values[j::columns], typecode)
         if j < cascaded:
-            sums.append(_multi_row_sum(lambda i, k: column[i], 1, rows, zero1)[0][0])
+            sums.append(_multi_row_sum(lambda i, k, column=column: column[i], 1, rows, zero1)[0][0])
         else:
             sums.append(_row_sum(column, zero1)[0])
     return sums
 
 
 def _float_sums(input, dims):
-    """Sums of a float tensor over dims, in PyTorch's order where the layout lets us know it (the reduced dims
-    innermost or outermost in a contiguous tensor), else accumulated in a double and rounded once."""
-    if 1 in input._shape:  # TensorIterator drops size-1 dims before it picks a loop
-        axes = [d for d in range(input.dim()) if input._shape[d] != 1]
-        squeezed = input._alias(tuple(input._shape[d] for d in axes), tuple(input._stride[d] for d in axes),
-                                input._offset)
-        if not builtins.any(d in axes for d in dims):
-            return [v + 0.0 for v in squeezed._values()]  # (0 + x, as the zero-filled output adds it)
-        return _float_sums(squeezed, tuple(axes.index(d) for d in dims if d in axes))
+    """Sums of a float tensor over dims (a list in row-major order of the kept dims), in the order ATen's
+    cascade_sum adds them, for any layout: TensorIterator drops size-1 dims, puts the reduced dims innermost
+    (smallest stride first) and the kept ones after (in the output's order), coalesces neighbours that are one
+    run of memory, and runs one 2-D loop over the two innermost dims -- rows summed as vectorized_inner_sum or
+    row_sum, or columns as the outer sums -- adding each result into the float32 output, for every position of
+    the outer dims (the first one fastest). Serial, as ATen runs it below its grain size (32768 elements)."""
+    shape, strides = input._shape, input._stride
+    typecode = input.dtype.typecode
+    width = _VECTOR_WIDTH if typecode == "f" else _VECTOR_WIDTH // 2
+    rounded = _f32 if typecode == "f" else float
     kept = [d for d in range(input.dim()) if d not in dims]
-    row = math.prod(input._shape[d] for d in dims)
-    columns = math.prod(input._shape[d] for d in kept)
-    values, typecode = input._values(), input.dtype.typecode
-    if input.is_contiguous() and (columns == 1 or kept == list(range(len(kept)))):
-        return [_inner_sum(values[i:i + row], typecode) for i in range(0, len(values), row)]
-    if input.is_contiguous() and kept == list(range(len(dims), input.dim())):
-        return _outer_sums(values, row, columns, typecode)
-    if input.is_contiguous() and list(dims) == list(range(dims[0], dims[-1] + 1)):
-        # reduced dims in the middle: ATen's 2-D loop sees (reduced, trailing) blocks, one per leading index
-        lead = math.prod(input._shape[:dims[0]])
-        trailing = columns // lead
-        block = row * trailing
-        return [s for i in range(lead) for s in _outer_sums(values[i * block:(i + 1) * block], row, trailing, typecode)]
-    values, row = _rows(input, dims)
-    return [math.fsum(values[i:i + row]) for i in range(0, len(values), row)]
+    out_strides = dict(zip(kept, views.contiguous_strides([shape[d] for d in kept])))
+    order = sorted((d for d in dims if shape[d] != 1), key=lambda d: strides[d]) + \
+        [d for d in reversed(kept) if shape[d] != 1]
+    groups = []  # [size, input stride, output stride, reduced], innermost first
+    for d in order:
+        size, stride, out_stride, reduced = shape[d], strides[d], out_strides.get(d, 0), d in dims
+        last = groups[-1] if groups else None
+        if last and last[3] == reduced and last[1] * last[0] == stride and last[2] * last[0] == out_stride:
+            last[0] *= size
+        else:
+            groups.append([size, stride, out_stride, reduced])
+    if not groups or not groups[0][3]:  # the reduced dims all have size 1: each element added to a zero output
+        return [rounded(0.0 + value) for value in input._values()]
+    out = [0.0] * math.prod(shape[d] for d in kept)
+    (size0, s0, _, _), (size1, s1, o1, _) = (groups + [[1, 0, 0, True]])[:2]
+    positions = [(input._offset, 0)]  # (storage offset, output offset) of each outer position, the first fastest
+    for size, stride, out_stride, _ in groups[2:]:
+        positions = [(start + i * stride, o + i * out_stride) for i in range(size) for start, o in positions]
+    storage = input._storage
+    for start, o in positions:
+        rows = [storage[start + j * s1:start + j * s1 + (size0 - 1) * s0 + 1:s0] if s0 else  # (rows along dim 0)
+                [storage[start + j * s1]] * size0 for j in range(size1)]
+        if s0 == 1 and size0 >= width:  # vectorized_inner_sum
+            sums = [_inner_sum(row, typecode) for row in rows]
+        elif s1 == 1 and size1 >= width:  # vectorized_outer_sum
+            sums = _outer_sums([row[i] for i in range(size0) for row in rows], size0, size1, typecode)
+        elif s0 < s1:  # scalar_inner_sum
+            sums = [_row_sum(_scalars(row, typecode), array(typecode, (0,)))[0] for row in rows]
+        else:  # scalar_outer_sum
+            sums = _outer_sums([row[i] for i in range(size0) for row in rows], size0, size1, typecode,
+                               vectorized=False)
+        for j, value in enumerate(sums):
+            at = o + j * o1
+            out[at] = rounded(out[at] + value)
+    return out
 
 
 # ---- reducing over dims -----------------------------------------------------------------------------------------

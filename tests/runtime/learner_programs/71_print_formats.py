@@ -1,0 +1,20 @@
+import torch
+
+torch.manual_seed(0)
+
+print(torch.tensor([1e-5, 1.0, 1e5]))
+print(torch.tensor([0.1, 0.25, 100.0]), torch.tensor([1.0, 2.0, 3.0]), torch.tensor([-1, 0, 12345]))
+print(torch.tensor([1e10, -1e-10]), torch.tensor([float("inf"), float("-inf"), float("nan"), 1.5]))
+print(torch.tensor([True, False]), torch.tensor(2.5), torch.tensor(7), torch.zeros(0, 3))
+print(torch.randn(2, 3, 2))
+print(torch.arange(2000.0))
+print(torch.randn(3, 3, dtype=torch.float64))
+torch.set_printoptions(precision=2)
+print(torch.randn(4))
+torch.set_printoptions(sci_mode=True)
+print(torch.tensor([0.5, 2.0]))
+torch.set_printoptions(profile="default")
+print(torch.linspace(0, 1, 3, requires_grad=True) * 2)
+x = torch.randn(2)
+print(f"{x.sum().item():.3f}", str(x), repr(x.shape), x.tolist())
+print(torch.tensor([[1, 2], [3, 4]], dtype=torch.int32), torch.ones(2, dtype=torch.int64).dtype)

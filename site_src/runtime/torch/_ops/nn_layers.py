@@ -1032,7 +1032,7 @@ def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_paddi
     n, _, height, width = input._shape
     out_shape = (n, weight._shape[1]) + tuple((size - 1) * s - 2 * p + k + op for size, s, p, k, op in zip(
         (height, width), stride, padding, weight._shape[2:], output_padding))
-    if min(out_shape[2:]) < 0:
+    if min(out_shape[2:]) < (1 if n == 1 else 0):  # ATen's batch-of-one path (slow_conv_transpose2d) refuses 0 too
         raise RuntimeError(f"Given input size per channel: ({height} x {width}). Calculated output size per channel: "
                            f"({out_shape[2]} x {out_shape[3]}). Output size is too small")
     from ..autograd.grad_mode import enable_grad, is_grad_enabled

@@ -8,7 +8,8 @@ import math
 import random
 from array import array
 
-KERNELS = ["matmul", "add_scaled", "conv2d", "conv2d_backward", "max_pool2d", "max_pool2d_backward"]
+KERNELS = ["matmul", "add_scaled", "conv2d", "conv2d_backward", "max_pool2d", "max_pool2d_backward", "sum_rows",
+           "sum_columns"]
 
 
 def floats(rng, n, zeros=0.0, ties=False, nans=0.0):
@@ -111,6 +112,22 @@ def nonfinite_cases(kernel, count=25, seed=0):
         yield tuple(args)
 
 
+def _sum_values(rng, n, typecode):
+    # Magnitudes far apart, so the order of the additions shows in the result.
+    return array(typecode, [v * 2.0 ** rng.randint(-12, 12) for v in floats(rng, n)])
+
+
+def _sum_rows_case(rng):
+    # Row lengths around the vector width (8 floats, 4 doubles) and the cascade's level steps (16, 256).
+    length, rows, typecode = rng.choice([1, 3, 7, 8, 9, 31, 33, 64, 100, 257, 1000]), rng.randint(1, 4), rng.choice("ffd")
+    return (_sum_values(rng, length * rows, typecode), length, typecode, rng.random() < 0.8)
+
+
+def _sum_columns_case(rng):
+    rows, columns, typecode = rng.choice([1, 2, 5, 16, 17, 64, 300]), rng.randint(1, 40), rng.choice("ffd")
+    return (_sum_values(rng, rows * columns, typecode), rows, columns, typecode, rng.random() < 0.8)
+
+
 def _max_pool2d_case(rng):
     x_shape, kernel, stride, padding = pool_geometry(rng)
     # Small integers make ties, where the first maximum must win; a NaN is the maximum of its window.
@@ -137,6 +154,8 @@ def as_bytes(result):
     """A kernel's result with every buffer as its raw bytes, for bit-for-bit comparison. Every NaN counts as one:
     WebAssembly leaves the sign of a NaN that arithmetic makes nondeterministic (its engine may swap the operands
     of an add), and no output of PyTorch's shows a NaN's sign or payload."""
+    if isinstance(result, list):  # sums, as Python floats
+        result = array("d", result)
     if isinstance(result, array):
         if result.typecode in "fd":
             result = array(result.typecode, (math.nan if value != value else value for value in result))

@@ -123,3 +123,23 @@ def test_max_pool2d_backward_matches_torch(reference, args):
     F.max_pool2d(x_t, kernel, stride, padding).backward(grad_out.double())
     got = reference.max_pool2d_backward(array("f", grad_out.reshape(-1).tolist()), indices, x_shape, out_shape)
     assert_close(got, x_t.grad)
+
+
+@pytest.mark.parametrize("args", list(cases("sum_rows", count=60)))
+def test_sum_rows_is_torch_sum_bit_for_bit(reference, args):
+    values, length, typecode, vectorized = args
+    dtype = torch.float32 if typecode == "f" else torch.float64
+    rows = torch.tensor(values.tolist(), dtype=dtype).reshape(-1, length)
+    if not vectorized:  # scalar_inner_sum: ATen's loop over rows whose elements are not adjacent
+        rows = torch.stack([rows, torch.zeros_like(rows)], 2).flatten(1)[:, ::2]
+    assert reference.sum_rows(*args) == rows.sum(1).tolist()
+
+
+@pytest.mark.parametrize("args", list(cases("sum_columns", count=60)))
+def test_sum_columns_is_torch_sum_bit_for_bit(reference, args):
+    values, rows, columns, typecode, vectorized = args
+    dtype = torch.float32 if typecode == "f" else torch.float64
+    block = torch.tensor(values.tolist(), dtype=dtype).reshape(rows, columns)
+    if not vectorized:  # scalar_outer_sum: ATen's loop over columns that are not adjacent
+        block = torch.stack([block, torch.zeros_like(block)], 2).flatten(1)[:, ::2]
+    assert reference.sum_columns(*args) == block.sum(0).tolist()

@@ -32,6 +32,22 @@ def matmul(a, b, m, k, n, trans_a=False, trans_b=False):
     return out
 
 
+def sum_rows(values, length, typecode, vectorized=True):
+    out = _zeros("d", len(values) // length)
+    _js.sumRows(out, _buffer(values, typecode), length, typecode == "d", vectorized)
+    return out.tolist()
+
+
+def sum_columns(values, rows, columns, typecode, vectorized=True):
+    out = _zeros("d", columns)
+    _js.sumColumns(out, _buffer(values, typecode), rows, columns, typecode == "d", vectorized)
+    return out.tolist()
+
+
+def _buffer(values, typecode):
+    return values if isinstance(values, array) and values.typecode == typecode else array(typecode, values)
+
+
 def add_scaled(x, y, alpha):
     out = _zeros("f", len(x))
     _js.addScaled(out, _f32(x), _f32(y), alpha)

@@ -277,6 +277,87 @@
     if (gw) gw32.set(gw);
   }
 
+  // ATen's cascade_sum order (reference.py's sum_rows / sum_columns, step for step). Lane sums live in typed
+  // arrays of the values' own type (Float32Array or Float64Array), whose stores round each addition as ATen's
+  // float or double lanes do. load(i, k, acc, at) adds row k's item at step i into acc's lanes from `at`.
+  function multiRowSum(Sums, load, nrows, size, width) {
+    const levels = 4;
+    const ceilLog2 = size > 2 ? 32 - Math.clz32(size - 1) : 1;
+    const levelPower = Math.max(4, Math.floor(ceilLog2 / levels));
+    const levelStep = 1 << levelPower;
+    const acc = Array.from({ length: levels }, () => new Sums(nrows * width));
+    const addInto = (target, source) => {
+      for (let lane = 0; lane < target.length; lane++) target[lane] += source[lane];
+    };
+    let i = 0;
+    while (i + levelStep <= size) {
+      for (let step = 0; step < levelStep; step++, i++) for (let k = 0; k < nrows; k++) load(i, k, acc[0], k * width);
+      for (let j = 1; j < levels; j++) {
+        addInto(acc[j], acc[j - 1]);
+        acc[j - 1].fill(0);
+        if (i & ((levelStep - 1) << (j * levelPower))) break;
+      }
+    }
+    for (; i < size; i++) for (let k = 0; k < nrows; k++) load(i, k, acc[0], k * width);
+    for (let j = 1; j < levels; j++) addInto(acc[0], acc[j]);
+    return acc[0];
+  }
+
+  // row_sum over `count` items of `width` lanes, item m at values[start + m * width]: lanes of the total.
+  function rowSum(Sums, values, start, count, width) {
+    const sizeIlp = Math.floor(count / 4);
+    const load = (i, k, acc, at) => {
+      const from = start + (i * 4 + k) * width;
+      for (let lane = 0; lane < width; lane++) acc[at + lane] += values[from + lane];
+    };
+    const partial = multiRowSum(Sums, load, 4, sizeIlp, width);
+    for (let m = sizeIlp * 4; m < count; m++) addItem(partial, values, start + m * width, width);
+    for (let k = 1; k < 4; k++) for (let lane = 0; lane < width; lane++) partial[lane] += partial[k * width + lane];
+    return partial.subarray(0, width);
+  }
+
+  function addItem(acc, values, from, width) {
+    for (let lane = 0; lane < width; lane++) acc[lane] += values[from + lane];
+  }
+
+  function sumRows(out, values, length, double, vectorized) {
+    withViews([[out, "f64"], [values, double ? "f64" : "f32"]], (out, values) => {
+      const Sums = double ? Float64Array : Float32Array;
+      const width = double ? 4 : 8;
+      const total = new Sums(1);
+      for (let r = 0, start = 0; r < out.length; r++, start += length) {
+        if (!vectorized || length < width) {
+          out[r] = rowSum(Sums, values, start, length, 1)[0];
+          continue;
+        }
+        const vectors = Math.floor(length / width);
+        const lanes = rowSum(Sums, values, start, vectors, width);
+        total[0] = 0;
+        for (let m = start + vectors * width; m < start + length; m++) total[0] += values[m];
+        for (let lane = 0; lane < width; lane++) total[0] += lanes[lane];
+        out[r] = total[0];
+      }
+    });
+  }
+
+  function sumColumns(out, values, rows, columns, double, vectorized) {
+    withViews([[out, "f64"], [values, double ? "f64" : "f32"]], (out, values) => {
+      const Sums = double ? Float64Array : Float32Array;
+      const width = double ? 4 : 8;
+      const block = vectorized && columns >= width ? 4 * width : 4;
+      const cascaded = Math.floor(columns / block) * block;
+      const column = new Sums(rows);
+      for (let j = 0; j < columns; j++) {
+        for (let i = 0; i < rows; i++) column[i] = values[i * columns + j];
+        if (j < cascaded) {
+          out[j] = multiRowSum(Sums, (i, _k, acc, at) => { acc[at] += column[i]; }, 1, rows, 1)[0];
+        } else {
+          out[j] = rowSum(Sums, column, 0, rows, 1)[0];
+        }
+      }
+    });
+  }
+
   // Max over each (KH, KW) window of x (N, C, H, W); padding counts as -inf. A value replaces the max when
   // greater or NaN (PyTorch's test), so the first of equal maxima wins and the last NaN wins over everything;
   // indices hold ih * W + iw within the plane.
@@ -321,5 +402,5 @@
     });
   }
 
-  return { useWasm, matmul, addScaled, conv2d, conv2dBackward, maxPool2d, maxPool2dBackward };
+  return { useWasm, matmul, sumRows, sumColumns, addScaled, conv2d, conv2dBackward, maxPool2d, maxPool2dBackward };
 })()

@@ -6,6 +6,7 @@ in the same order, so both give identical float32 results. Loops avoid builtin s
 compensates float sums, which would make CPython 3.11 and Pyodide (3.14) disagree.
 """
 
+import operator
 from array import array
 
 
@@ -165,3 +166,99 @@ def max_pool2d_backward(grad_out, indices, x_shape, out_shape):
     for pos, g in enumerate(grad_out):
         gx[(pos // plane_out) * H * W + indices[pos]] += g
     return array("f", gx)
+
+
+# ---- ATen's cascade_sum: the order in which PyTorch's CPU sum kernel adds float32 (and float64) values ------------
+# Floats per SIMD vector in PyTorch's CPU sum kernel: the order in which float32 sums add up depends on it.
+# 8 (AVX2 width) reproduces PyTorch 2.13 bit for bit, also on the AVX512 machine that builds the site.
+VECTOR_WIDTH = 8
+
+
+def _lanes(typecode):
+    return VECTOR_WIDTH if typecode == "f" else VECTOR_WIDTH // 2
+
+
+def _add_vectors(acc, vector):
+    return array(acc.typecode, map(operator.add, acc, vector))  # rounds each lane to the accumulator's precision
+
+
+def _multi_row_sum(load, nrows, size, zero):
+    """ATen's multi_row_sum: nrows running sums over `size` steps, cascaded through 4 levels so that only sums
+    of similar magnitude meet. load(i, k) is row k's value at step i."""
+    levels = 4
+    ceil_log2 = (size - 1).bit_length() if size > 2 else 1
+    level_power = max(4, ceil_log2 // levels)
+    level_step = 1 << level_power
+    acc = [[zero] * nrows for _ in range(levels)]
+    i = 0
+    while i + level_step <= size:
+        for _ in range(level_step):
+            acc[0] = [_add_vectors(a, load(i, k)) for k, a in enumerate(acc[0])]
+            i += 1
+        for j in range(1, levels):
+            acc[j] = [_add_vectors(a, b) for a, b in zip(acc[j], acc[j - 1])]
+            acc[j - 1] = [zero] * nrows
+            if i & ((level_step - 1) << (j * level_power)):
+                break
+    for i in range(i, size):
+        acc[0] = [_add_vectors(a, load(i, k)) for k, a in enumerate(acc[0])]
+    for j in range(1, levels):
+        acc[0] = [_add_vectors(a, b) for a, b in zip(acc[0], acc[j])]
+    return acc[0]
+
+
+def _row_sum(items, zero):
+    """ATen's row_sum: the items (vectors or 1-lane scalars) split over 4 interleaved running sums (its ILP),
+    the leftovers added to the first, then the 4 added together."""
+    size_ilp = len(items) // 4
+    partial = _multi_row_sum(lambda i, k: items[i * 4 + k], 4, size_ilp, zero)
+    for item in items[size_ilp * 4:]:
+        partial[0] = _add_vectors(partial[0], item)
+    for k in range(1, 4):
+        partial[0] = _add_vectors(partial[0], partial[k])
+    return partial[0]
+
+
+def _scalars(values, typecode):
+    return [array(typecode, (v,)) for v in values]
+
+
+def _row_total(row, typecode, vectorized):
+    """One contiguous row, summed as ATen's vectorized_inner_sum (vectorized, rows of a vector or more) or as
+    scalar_inner_sum (row_sum over the scalars)."""
+    width = _lanes(typecode)
+    zero1 = array(typecode, (0,))
+    if not vectorized or len(row) < width:
+        return _row_sum(_scalars(row, typecode), zero1)[0]
+    vectors = len(row) // width
+    lanes = _row_sum([row[i * width:(i + 1) * width] for i in range(vectors)], array(typecode, (0,) * width))
+    total = zero1
+    for value in row[vectors * width:]:
+        total[0] += value
+    for lane in lanes:
+        total[0] += lane
+    return total[0]
+
+
+def sum_rows(values, length, typecode, vectorized=True):
+    """The sums of the consecutive rows of `length` values (an array of typecode 'f' or 'd'), each added up as
+    ATen's inner sums do (_row_total)."""
+    return [_row_total(values[i:i + length], typecode, vectorized) for i in range(0, len(values), length)]
+
+
+def sum_columns(values, rows, columns, typecode, vectorized=True):
+    """Column sums of a (rows, columns) block given row-major, as ATen's vectorized_outer_sum (vectorized: columns
+    contiguous, at least a vector of them) or scalar_outer_sum add them: columns in the leading full blocks get a
+    plain cascaded sum, the rest row_sum's interleaved one."""
+    width = _lanes(typecode)
+    block = 4 * width if vectorized and columns >= width else 4
+    cascaded = columns // block * block
+    zero1 = array(typecode, (0,))
+    sums = []
+    for j in range(columns):
+        column = _scalars(values[j::columns], typecode)
+        if j < cascaded:
+            sums.append(_multi_row_sum(lambda i, k, column=column: column[i], 1, rows, zero1)[0][0])
+        else:
+            sums.append(_row_sum(column, zero1)[0])
+    return sums

@@ -11,97 +11,18 @@ import operator
 from array import array
 from collections import namedtuple
 
-from .. import _dtype
+from .. import _dtype, _kernels
+from .._kernels.reference import VECTOR_WIDTH
 from .._tensor import Tensor
 from ..autograd.graph import record
 from . import pointwise, views
 from .registry import op
 
-# Floats per SIMD vector in PyTorch's CPU sum kernel: the order in which float32 sums add up depends on it.
-# 8 (AVX2 width) reproduces PyTorch 2.13 bit for bit, also on the AVX512 machine that builds the site.
-_VECTOR_WIDTH = 8
+# Floats per SIMD vector in PyTorch's CPU kernels (the cascade sum itself is _kernels' sum_rows and sum_columns).
+_VECTOR_WIDTH = VECTOR_WIDTH
 
 
 # ---- PyTorch's float32 summation order --------------------------------------------------------------------------
-def _add_vectors(acc, vector):
-    return array(acc.typecode, map(operator.add, acc, vector))  # rounds each lane to the accumulator's precision
-
-
-def _multi_row_sum(load, nrows, size, zero):
-    """ATen's multi_row_sum: nrows running sums over `size` steps, cascaded through 4 levels so that only sums
-    of similar magnitude meet. load(i, k) is row k's value at step i."""
-    levels = 4
-    ceil_log2 = (size - 1).bit_length() if size > 2 else 1
-    level_power = builtins.max(4, ceil_log2 // levels)
-    level_step = 1 << level_power
-    acc = [[zero] * nrows for _ in range(levels)]
-    i = 0
-    while i + level_step <= size:
-        for _ in range(level_step):
-            acc[0] = [_add_vectors(a, load(i, k)) for k, a in enumerate(acc[0])]
-            i += 1
-        for j in range(1, levels):
-            acc[j] = [_add_vectors(a, b) for a, b in zip(acc[j], acc[j - 1])]
-            acc[j - 1] = [zero] * nrows
-            if i & ((level_step - 1) << (j * level_power)):
-                break
-    for i in range(i, size):
-        acc[0] = [_add_vectors(a, load(i, k)) for k, a in enumerate(acc[0])]
-    for j in range(1, levels):
-        acc[0] = [_add_vectors(a, b) for a, b in zip(acc[0], acc[j])]
-    return acc[0]
-
-
-def _row_sum(items, zero):
-    """ATen's row_sum: the items (vectors or 1-lane scalars) split over 4 interleaved running sums (its ILP),
-    the leftovers added to the first, then the 4 added together."""
-    size_ilp = len(items) // 4
-    partial = _multi_row_sum(lambda i, k: items[i * 4 + k], 4, size_ilp, zero)
-    for item in items[size_ilp * 4:]:
-        partial[0] = _add_vectors(partial[0], item)
-    for k in range(1, 4):
-        partial[0] = _add_vectors(partial[0], partial[k])
-    return partial[0]
-
-
-def _scalars(values, typecode):
-    return [array(typecode, (v,)) for v in values]
-
-
-def _inner_sum(row, typecode):
-    """One contiguous row, summed as ATen's vectorized_inner_sum (rows of a vector or more) or scalar_inner_sum."""
-    width = _VECTOR_WIDTH if typecode == "f" else _VECTOR_WIDTH // 2
-    zero1 = array(typecode, (0,))
-    if len(row) < width:
-        return _row_sum(_scalars(row, typecode), zero1)[0]
-    vectors = len(row) // width
-    lanes = _row_sum([row[i * width:(i + 1) * width] for i in range(vectors)], array(typecode, (0,) * width))
-    total = zero1
-    for value in row[vectors * width:]:
-        total[0] += value
-    for lane in lanes:
-        total[0] += lane
-    return total[0]
-
-
-def _outer_sums(values, rows, columns, typecode, vectorized=True):
-    """Column sums of a (rows, columns) block given row-major, as ATen's vectorized_outer_sum (vectorized: columns
-    contiguous, at least a vector of them) or scalar_outer_sum add them: columns in the leading full blocks get a
-    plain cascaded sum, the rest row_sum's interleaved one."""
-    width = _VECTOR_WIDTH if typecode == "f" else _VECTOR_WIDTH // 2
-    block = 4 * width if vectorized and columns >= width else 4
-    cascaded = columns // block * block
-    zero1 = array(typecode, (0,))
-    sums = []
-    for j in range(columns):
-        column = _scalars(values[j::columns], typecode)
-        if j < cascaded:
-            sums.append(_multi_row_sum(lambda i, k, column=column: column[i], 1, rows, zero1)[0][0])
-        else:
-            sums.append(_row_sum(column, zero1)[0])
-    return sums
-
-
 def _float_sums(input, dims):
     """Sums of a float tensor over dims (a list in row-major order of the kept dims), in the order ATen's
     cascade_sum adds them, for any layout: TensorIterator drops size-1 dims, puts the reduced dims innermost
@@ -137,18 +58,28 @@ def _float_sums(input, dims):
         rows = [storage[start + j * s1:start + j * s1 + (size0 - 1) * s0 + 1:s0] if s0 else  # (rows along dim 0)
                 [storage[start + j * s1]] * size0 for j in range(size1)]
         if s0 == 1 and size0 >= width:  # vectorized_inner_sum
-            sums = [_inner_sum(row, typecode) for row in rows]
+            sums = _kernels.sum_rows(_flat(rows, typecode), size0, typecode)
         elif s1 == 1 and size1 >= width:  # vectorized_outer_sum
-            sums = _outer_sums([row[i] for i in range(size0) for row in rows], size0, size1, typecode)
+            sums = _kernels.sum_columns(_flat(zip(*rows), typecode), size0, size1, typecode)
         elif s0 < s1:  # scalar_inner_sum
-            sums = [_row_sum(_scalars(row, typecode), array(typecode, (0,)))[0] for row in rows]
+            sums = _kernels.sum_rows(_flat(rows, typecode), size0, typecode, vectorized=False)
         else:  # scalar_outer_sum
-            sums = _outer_sums([row[i] for i in range(size0) for row in rows], size0, size1, typecode,
-                               vectorized=False)
+            sums = _kernels.sum_columns(_flat(zip(*rows), typecode), size0, size1, typecode, vectorized=False)
         for j, value in enumerate(sums):
             at = o + j * o1
             out[at] = rounded(out[at] + value)
     return out
+
+
+def _flat(parts, typecode):
+    """The parts' values, one after the other, as one array (the kernels' buffer)."""
+    flat = array(typecode)
+    for part in parts:
+        if isinstance(part, array):
+            flat.extend(part)
+        else:
+            flat.fromlist(list(part))
+    return flat
 
 
 # ---- reducing over dims -----------------------------------------------------------------------------------------

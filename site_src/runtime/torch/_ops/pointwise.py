@@ -360,7 +360,12 @@ def rsqrt(input):
 @op(in_place=True, out=True)
 def sigmoid(input):
     dtype = _float_dtype(input)
-    out = elementwise(_sigmoid_f32 if dtype is _dtype.float32 else _sigmoid, input, dtype=dtype)
+    if input.dtype is _dtype.float32:  # SLEEF's exp in the vectorized blocks, glibc's on the rest (libm.py)
+        from . import libm
+
+        out = Tensor._from_values(libm.vectorized(input, libm.sleef_sigmoid, libm.libm_sigmoid), input._shape, dtype)
+    else:
+        out = elementwise(_sigmoid_f32 if dtype is _dtype.float32 else _sigmoid, input, dtype=dtype)
     return record("SigmoidBackward0", out, (input,), lambda grad: (mul(mul(grad, rsub(out, 1)), out),),
                   saved=(out,))
 

@@ -1,0 +1,321 @@
+"""PyTorch's float32 elementwise math, bit for bit: which code computes each element, and emulations of that code.
+
+ATen's unary float kernels come in three kinds (torch 2.13, x86-64 with AVX512, MKL build):
+- through at::vml (exp, log, sin, cos, tan, tanh, sqrt, asin, acos, atan, erf, log2, log10): Intel MKL's VML
+  (vsExp, vsLn, ...) computes every element. MKL's code is closed; results are within 1 ULP of the correctly
+  rounded ones (and sqrt, in MKL's float path, is not correctly rounded either), so the runtime keeps the correctly
+  rounded float there: 1 ULP off on a few percent of inputs.
+- through at::vml without MKL (expm1, log1p): vec::map runs SLEEF's vector function on every element, the last
+  partial vector included, whatever the layout (a strided input is copied to a buffer first).
+- through cpu_kernel_vec (sigmoid, sinh, cosh, exp2, ...): TensorIterator's vectorized loop runs SLEEF's vector
+  code on blocks of 2 x 16 floats of each contiguous inner row and the scalar std:: function (glibc) on the rest of
+  the row; rows that are not contiguous run the scalar code throughout. `vector_mask` says which element takes
+  which path.
+The SLEEF functions below follow sleefsimdsp.c / df.h as built for AVX512F (FMA: one rounding per fused a * b + c),
+glibc's follow sysdeps/ieee754/flt-32 (glibc 2.36).
+"""
+
+import math
+
+from .activations import _EXPF_TABLE, _two_sum32, f32, fma32, libm_exp, sleef_exp
+
+_inf, _nan = float("inf"), float("nan")
+BLOCK = 32  # floats per iteration of ATen's vectorized loop: 2 x Vectorized<float> (AVX512: 16 lanes)
+
+
+# ---- which elements take the vector path -----------------------------------------------------------------------
+def vector_mask(tensor):
+    """For a unary cpu_kernel_vec op on `tensor` (its result freshly allocated): a list, in row-major order, of
+    whether each element is computed by the vector code (True) or the scalar code (False).
+
+    TensorIterator orders the dimensions by stride (smallest innermost), coalesces the ones that are laid out one
+    after the other, and calls the loop once per inner row; a dense tensor (contiguous in some order) is one row in
+    memory order. The loop vectorizes a row whose input stride is one element (or zero: a broadcast value) and
+    runs the scalar code on its last len % 32 elements."""
+    shape, stride = tensor._shape, tensor._stride
+    n = math.prod(shape)
+    dims = [d for d in range(len(shape)) if shape[d] != 1]
+    if not dims:
+        return [False] * n
+    # innermost first: TensorIterator's insertion sort on strides (a broadcast dimension, stride 0, stays put)
+    order = dims[::-1]
+    for i in range(1, len(order)):
+        j = i
+        while j > 0:
+            a, b = stride[order[j - 1]], stride[order[j]]
+            if a == 0 or b == 0 or a <= b:
+                break
+            order[j - 1], order[j] = order[j], order[j - 1]
+            j -= 1
+    # the inner row: dimensions coalesced while each one continues the previous one
+    group, step = [order[0]], shape[order[0]] * stride[order[0]]
+    for d in order[1:]:
+        if stride[d] != step:
+            break
+        group.append(d)
+        step = shape[d] * stride[d]
+    inner_stride = stride[order[0]]
+    length = math.prod(shape[d] for d in group)
+    if inner_stride not in (0, 1):
+        return [False] * n
+    main = length - length % BLOCK
+    if main == 0:
+        return [False] * n
+    # each element's position within its row
+    weights = [0] * len(shape)
+    w = 1
+    for d in group:
+        weights[d] = w
+        w *= shape[d]
+    positions = [0]
+    for d in range(len(shape)):
+        size, wd = shape[d], weights[d]
+        positions = [p + i * wd for p in positions for i in range(size)]
+    return [p < main for p in positions]
+
+
+def vectorized(tensor, vector_fn, scalar_fn):
+    """vector_fn or scalar_fn on each element of a float32 tensor, as ATen's cpu_kernel_vec picks them."""
+    values = tensor._values()
+    mask = vector_mask(tensor)
+    return [vector_fn(x) if v else scalar_fn(x) for x, v in zip(values, mask)]
+
+
+# ---- SLEEF's float-float ("df") arithmetic (df.h, FMA build) -----------------------------------------------------
+def _fms(a, b, c):  # vfmapn: a * b - c, one rounding
+    return fma32(a, b, -c)
+
+
+def _add2_ff(x, y):  # dfadd2_vf2_vf_vf
+    s = f32(x + y)
+    v = f32(s - x)
+    return s, f32(f32(x - f32(s - v)) + f32(y - v))
+
+
+def _add2_df_f(xh, xl, y):  # dfadd2_vf2_vf2_vf
+    s = f32(xh + y)
+    v = f32(s - xh)
+    return s, f32(f32(f32(xh - f32(s - v)) + f32(y - v)) + xl)
+
+
+def _add2_df_df(xh, xl, yh, yl):  # dfadd2_vf2_vf2_vf2
+    s = f32(xh + yh)
+    v = f32(s - xh)
+    return s, f32(f32(f32(xh - f32(s - v)) + f32(yh - v)) + f32(xl + yl))
+
+
+def _add_f_df(x, yh, yl):  # dfadd_vf2_vf_vf2 (|x| >= |y|)
+    s = f32(x + yh)
+    return s, f32(f32(f32(x - s) + yh) + yl)
+
+
+def _add_df_df(xh, xl, yh, yl):  # dfadd_vf2_vf2_vf2 (|x| >= |y|)
+    s = f32(xh + yh)
+    return s, f32(f32(f32(f32(xh - s) + yh) + xl) + yl)
+
+
+def _sub_df_df(xh, xl, yh, yl):  # dfsub_vf2_vf2_vf2
+    s = f32(xh - yh)
+    return s, f32(f32(f32(f32(xh - s) - yh) + xl) - yl)
+
+
+def _mul_df_f(xh, xl, y):  # dfmul_vf2_vf2_vf
+    h = f32(xh * y)
+    return h, fma32(xl, y, _fms(xh, y, h))
+
+
+def _mul_df_df(xh, xl, yh, yl):  # dfmul_vf2_vf2_vf2
+    h = f32(xh * yh)
+    return h, fma32(xh, yl, fma32(xl, yh, _fms(xh, yh, h)))
+
+
+def _squ_df(xh, xl):  # dfsqu_vf2_vf2
+    h = f32(xh * xh)
+    return h, fma32(f32(xh + xh), xl, _fms(xh, xh, h))
+
+
+def _rec_df(dh, dl):  # dfrec_vf2_vf2 (vrec is a correctly rounded 1 / x on AVX512)
+    t = f32(1.0 / dh)
+    return t, f32(t * fma32(-dl, t, fma32(-dh, t, 1.0)))
+
+
+def _div_df(nh, nl, dh, dl):  # dfdiv_vf2_vf2_vf2
+    t = f32(1.0 / dh)
+    qh = f32(nh * t)
+    u = _fms(t, nh, qh)
+    ql = fma32(-dl, t, fma32(-dh, t, 1.0))
+    return qh, fma32(qh, ql, fma32(nl, t, u))
+
+
+def _ldexp2(d, e):  # vldexp2_vf_vf_vi2: two exact power-of-two scalings, each rounded
+    half = e >> 1
+    return f32(f32(d * 2.0 ** half) * 2.0 ** (e - half))
+
+
+_R_LN2F = f32(1.442695040888963407359924681001892137426645954152985934135449406931)
+_L2UF, _L2LF = f32(0.693145751953125), f32(1.428606765330187045e-06)
+_LN2F_HI, _LN2F_LO = f32(0.69314718246459960938), f32(-1.904654323148236017e-09)
+_EXPK2_POLY = tuple(f32(c) for c in (0.1980960224e-3, 0.1394256484e-2, 0.8333456703e-2, 0.4166637361e-1))
+_EXPK2_C5 = f32(0.166666659414234244790680580464e+0)
+
+
+def _expk2(dh, dl):
+    """SLEEF's expk2f: e^(dh + dl) as a float pair."""
+    q = round(f32(f32(dh + dl) * _R_LN2F))  # vrint: ties to even
+    qf = float(q)
+    sh, sl = _add2_df_f(dh, dl, f32(qf * -_L2UF))
+    sh, sl = _add2_df_f(sh, sl, f32(qf * -_L2LF))
+    u = _EXPK2_POLY[0]
+    for c in _EXPK2_POLY[1:]:
+        u = fma32(u, sh, c)
+    th, tl = _add2_df_f(*_mul_df_f(sh, sl, u), _EXPK2_C5)
+    th, tl = _add2_df_f(*_mul_df_df(sh, sl, th, tl), 0.5)
+    th, tl = _add2_df_df(sh, sl, *_mul_df_df(*_squ_df(sh, sl), th, tl))
+    th, tl = _add_f_df(1.0, th, tl)
+    if dh < -104:
+        return 0.0, 0.0
+    return _ldexp2(th, q), _ldexp2(tl, q)
+
+
+# ---- SLEEF's vector functions (the u10 ones ATen's Vectorized<float> calls) --------------------------------------
+def sleef_expm1(a):  # xexpm1f
+    if math.isnan(a):
+        return a
+    if a > 88.72283172607421875:
+        return _inf
+    if a < -16.635532333438687426013570:
+        return -1.0
+    if a == 0:
+        return a  # keeps -0.0
+    h, l = _add2_df_f(*_expk2(a, 0.0), -1.0)
+    return f32(h + l)
+
+
+_LOG1P_POLY = tuple(f32(c) for c in (0.3027294874, 0.3996108174, 0.6666694880))
+
+
+def sleef_log1p(d):  # xlog1pf: xlog1pf_fast up to 1e23, xlogf_u1 above
+    if math.isnan(d) or d < -1:
+        return _nan
+    if d == -1:
+        return -_inf
+    if d == 0:
+        return d
+    if d > 1e23:
+        return d if d == _inf else _sleef_log_u1(d)
+    dp1 = f32(d + 1.0)
+    e = math.frexp(f32(dp1 * f32(1.0 / 0.75)))[1] - 1  # vgetexp
+    t = 2.0 ** -e
+    m = fma32(d, t, f32(t - 1.0))
+    xh, xl = _div_df(m, 0.0, *_add2_ff_plain(2.0, m))
+    x2 = f32(xh * xh)
+    p = fma32(fma32(_LOG1P_POLY[0], x2, _LOG1P_POLY[1]), x2, _LOG1P_POLY[2])
+    sh, sl = _mul_df_f(_LN2F_HI, _LN2F_LO, float(e))
+    sh, sl = _add_df_df(sh, sl, f32(xh * 2.0), f32(xl * 2.0))
+    s = f32(sh + f32(f32(x2 * xh) * p))
+    sl = f32(f32(f32(sh - s) + f32(f32(x2 * xh) * p)) + sl)
+    return f32(s + sl)
+
+
+def _add2_ff_plain(x, y):  # dfadd_vf2_vf_vf (|x| >= |y|)
+    s = f32(x + y)
+    return s, f32(f32(x - s) + y)
+
+
+def sleef_sinh(x):  # xsinhf
+    if math.isnan(x):
+        return x
+    y = abs(x)
+    if y > 89:
+        return math.copysign(_inf, x)
+    dh, dl = _expk2(y, 0.0)
+    dh, dl = _sub_df_df(dh, dl, *_rec_df(dh, dl))
+    r = f32(f32(dh + dl) * 0.5)
+    if math.isnan(r):
+        r = _inf
+    return math.copysign(r, x)
+
+
+def sleef_cosh(x):  # xcoshf
+    if math.isnan(x):
+        return x
+    y = abs(x)
+    if y > 89:
+        return _inf
+    dh, dl = _expk2(y, 0.0)
+    dh, dl = _add_df_df(dh, dl, *_rec_df(dh, dl))
+    r = f32(f32(dh + dl) * 0.5)
+    return _inf if math.isnan(r) else r
+
+
+_EXP2_POLY = tuple(f32(c) for c in (0.1535920892e-3, 0.1339262701e-2, 0.9618384764e-2, 0.5550347269e-1,
+                                    0.2402264476e+0, 0.6931471825e+0))
+
+
+def sleef_exp2(d):  # xexp2f
+    if math.isnan(d):
+        return d
+    if d >= 128:
+        return _inf
+    if d < -150:
+        return 0.0
+    q = round(d)  # vrint: ties to even
+    s = f32(d - q)
+    u = _EXP2_POLY[0]
+    for c in _EXP2_POLY[1:]:
+        u = fma32(u, s, c)
+    return _ldexp2(fma32(u, s, 1.0), q)
+
+
+def sleef_sigmoid(x):  # ATen's vector sigmoid: (1 + exp(0 - x)).reciprocal(), SLEEF's exp
+    return f32(1.0 / f32(1.0 + sleef_exp(f32(0.0 - x))))
+
+
+def libm_sigmoid(x):  # ATen's scalar sigmoid: 1 / (1 + std::exp(-x)) in float
+    return f32(1.0 / f32(1.0 + libm_exp(-x)))
+
+
+_LOG_U1_POLY = tuple(f32(c) for c in (0.3027294874, 0.3996108174, 0.6666694880))
+
+
+def _sleef_log_u1(d):
+    """xlogf_u1 (AVX512 build) for finite d > 0, as activations.sleef_log, with vgetexp's overflow case: where
+    d / 0.75 overflows, the exponent is 128 and the mantissa d / 2^128."""
+    scaled = f32(d * f32(1 / 0.75))
+    e = 128 if scaled == _inf else math.frexp(scaled)[1] - 1
+    m = d / 2.0 ** e
+    num, num_err = _two_sum32(-1.0, m)
+    den, den_err = _two_sum32(1.0, m)
+    t = f32(1.0 / den)
+    x = f32(num * t)
+    x_err = fma32(x, fma32(-den_err, t, fma32(-den, t, 1.0)), fma32(num_err, t, fma32(t, num, -x)))
+    x2 = f32(x * x)
+    poly = fma32(fma32(_LOG_U1_POLY[0], x2, _LOG_U1_POLY[1]), x2, _LOG_U1_POLY[2])
+    s = f32(_LN2F_HI * e)
+    s_err = fma32(_LN2F_LO, e, fma32(_LN2F_HI, e, -s))
+    twice, twice_err = f32(2 * x), f32(2 * x_err)
+    total = f32(s + twice)
+    total_err = f32(f32(f32(f32(s - total) + twice) + s_err) + twice_err)
+    tail = f32(f32(x2 * x) * poly)
+    result = f32(total + tail)
+    return f32(result + f32(f32(f32(total - result) + tail) + total_err))
+
+
+# ---- glibc's exp2f (sysdeps/ieee754/flt-32/e_exp2f.c): std::exp2 on a float in ATen's scalar code -------------
+_EXP2F_N = 32
+_EXP2F_C = (float.fromhex("0x1.c6af84b912394p-5"), float.fromhex("0x1.ebfce50fac4f3p-3"),
+            float.fromhex("0x1.62e42ff0c52d6p-1"))
+
+
+def libm_exp2(x):
+    if math.isnan(x):
+        return x
+    if x >= 128:
+        return _inf
+    if x <= -150:
+        return 0.0
+    k = round(x * _EXP2F_N)  # the shift trick: x * N rounded to an integer, ties to even
+    r = x - k / _EXP2F_N
+    z = _EXP2F_C[0] * r + _EXP2F_C[1]
+    y = z * (r * r) + (_EXP2F_C[2] * r + 1.0)
+    return f32(y * math.ldexp(_EXPF_TABLE[k % _EXP2F_N], k // _EXP2F_N))

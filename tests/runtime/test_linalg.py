@@ -183,3 +183,13 @@ def test_singular_matrices(bt):
         bt.linalg.inv(singular)
     with pytest.raises(RuntimeError, match="linalg.inv: A must be batches of square matrices, but they are 2 by 3"):
         bt.linalg.inv(bt.ones(2, 3))
+
+
+def test_names_exist_only_where_pytorch_has_them(bt):
+    for name in ("inverse", "det", "slogdet", "matrix_power", "cross", "outer", "ger", "vdot", "trace", "kron",
+                 "bmm", "baddbmm", "addmv", "addr", "einsum", "tensordot"):
+        assert hasattr(bt, name) == hasattr(torch, name)
+    for name in ("inverse", "det", "inv", "tensordot", "einsum", "baddbmm_", "addmv_", "addr_", "kron"):
+        assert (name in dir(bt.Tensor) or hasattr(bt.Tensor, name)) == hasattr(torch.Tensor, name), name
+    m = torch.tensor([[2.0, 1.0], [0.5, 3.0]], requires_grad=True)
+    assert bt.linalg.matrix_power(to_bt(bt, m), -1).grad_fn.name() == "LinalgInvExBackward0"

@@ -290,3 +290,13 @@ def test_return_types_print_like_pytorch(bt):
     for fn in (lambda a: a.sort(), lambda a: a.topk(1), lambda a: a.median(0), lambda a: a.kthvalue(1),
                lambda a: a.cummax(1)):
         assert repr(fn(to_bt(bt, x))) == repr(fn(x))
+
+
+@given(x=tensors(of_shapes=st.lists(st.integers(1, 40), min_size=1, max_size=2).map(tuple), elements=TIES),
+       data=st.data())
+def test_mode_reproduces_std_sort_ties(bt, x, data):
+    dim, keepdim = a_dim(data, x), data.draw(st.booleans())
+    real, ours = x.mode(dim, keepdim), to_bt(bt, x).mode(dim, keepdim)
+    assert_same(ours.values, real.values)
+    assert_same(ours.indices, real.indices)
+    check(bt, lambda lib, a: a.mode(dim, keepdim).values, x)

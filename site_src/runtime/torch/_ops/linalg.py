@@ -339,7 +339,7 @@ def cross(input, other, dim=None):
     return linalg_cross(input, other, _cross_dim(input, other, dim))
 
 
-@op
+@function
 def tensordot(a, b, dims=2, out=None):
     """ATen's tensordot: both operands permuted and reshaped to matrices, one mm, the result viewed back."""
     if isinstance(dims, int):
@@ -388,6 +388,8 @@ def matrix_power(input, n):
         return pointwise.clone(out)
     if n < 0:
         input, n = inv(input), -n
+        if n == 1:
+            return input
     if n == 1:
         return pointwise.clone(input)
     if n == 2:
@@ -621,13 +623,17 @@ def _first_zero(lu):
     return next(i for i in range(len(lu)) if lu[i][i] == 0)
 
 
-@op(aliases=("inverse",))
-def inv(input):
+@op
+def inverse(input):
+    """torch.inverse, torch.linalg.inv."""
     out = Tensor._from_values(_inverse_values(input, "inv"), input._shape, input.dtype)
     return record("LinalgInvExBackward0", out, (input,),
                   lambda grad: (pointwise.neg(matmul(views.transpose(out, -2, -1),
                                                      matmul(grad, views.transpose(out, -2, -1)))),),
                   saved=(out,))
+
+
+inv = inverse
 
 
 def _determinants(input, name):

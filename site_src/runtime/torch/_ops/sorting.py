@@ -1,9 +1,9 @@
-"""Sorting and selection: sort, argsort, msort, topk, kthvalue, median, nanmedian, unique, unique_consecutive,
-bincount, histc.
+"""Sorting and selection: sort, argsort, msort, topk, kthvalue, median, nanmedian, mode, unique,
+unique_consecutive, bincount, histc.
 
 Values never depend on the algorithm; the indices of tied elements do. Where ATen's CPU kernel orders ties
 deterministically, the same algorithm runs here: libstdc++'s std::nth_element / std::partial_sort / std::sort for
-topk (TopKImpl.h), the Sedgewick quickselect of Sorting.cpp for kthvalue, and the (value, index) order of
+topk (TopKImpl.h) and mode, the Sedgewick quickselect of Sorting.cpp for kthvalue, and the (value, index) order of
 median_with_indices_impl. sort with stable=False runs x86-simd-sort's vectorized quicksort in PyTorch, whose order of
 tied elements is not reproduced: here it is stable (ties keep their input order), which PyTorch guarantees only
 with stable=True.
@@ -33,6 +33,7 @@ def _return_type(name, fields=("values", "indices")):
 
 _sort_result, _topk_result, _kthvalue_result = _return_type("sort"), _return_type("topk"), _return_type("kthvalue")
 _median_result, _nanmedian_result = _return_type("median"), _return_type("nanmedian")
+_mode_result = _return_type("mode")
 
 
 def _isnan(x):
@@ -381,6 +382,30 @@ def median(input, dim=None, keepdim=False):
 @op
 def nanmedian(input, dim=None, keepdim=False):
     return _median(input, dim, keepdim, True)
+
+
+@op
+def mode(input, dim=-1, keepdim=False):
+    """TensorCompareKernel's mode_kernel_impl: (value, index) pairs std::sort-ed by value, the first value with the
+    longest run wins, with the index its run ends on."""
+    dim = input._dim(dim)
+    rows, _ = _slices(input, dim)
+    chosen = []
+    for row in rows:
+        pairs = [(v, j) for j, v in enumerate(row)]
+        _std_sort(pairs, 0, len(pairs), lambda x, y: x[0] < y[0])
+        best, best_count, count = (0, 0), 0, 0
+        for i, (value, index) in enumerate(pairs):
+            count += 1
+            if i == len(pairs) - 1 or value != pairs[i + 1][0]:
+                if count > best_count:
+                    best, best_count = (value, index), count
+                count = 0
+        chosen.append(best)
+    values = _assemble([[v for v, _ in chosen]], input, dim, None, input.dtype, keepdim)
+    indices = _assemble([[j for _, j in chosen]], input, dim, None, _dtype.int64, keepdim)
+    record("ModeBackward0", values, (input,), lambda grad: (_select_backward(grad, input, dim, indices, keepdim),))
+    return _mode_result(values, indices)
 
 
 # ---- unique values and counting ---------------------------------------------------------------------------------

@@ -122,19 +122,27 @@ def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=Fal
     shape = _data_shape(data)
     leaves = []
     _leaves(data, shape, 0, leaves)
+    kinds = set(map(type, leaves))
+    numbers = kinds <= _NUMBERS
     if dtype is None:
         dtype = _dtype.get_default_dtype()
-        if leaves:
-            dtype = _leaf_dtype(leaves[0])
-            for leaf in leaves[1:]:
-                dtype = _dtype.promote_types(dtype, _leaf_dtype(leaf))
-    else:
-        for leaf in leaves:
-            if isinstance(leaf, complex):
-                _leaf_dtype(leaf)
+        if leaves:  # the promotion of every element's own dtype (a Python number's type decides its dtype)
+            dtypes = [_leaf_dtype(kind()) for kind in kinds] if numbers else [_leaf_dtype(v) for v in leaves]
+            dtype = dtypes[0]
+            for other in dtypes[1:]:
+                dtype = _dtype.promote_types(dtype, other)
+    elif complex in kinds:
+        _leaf_dtype(1j)
     _dtype.check_supported(dtype)
-    values = [_convert(_leaf_value(v), dtype) for v in leaves]
+    if numbers and (dtype.category == 2 or (dtype.category == 1 and float not in kinds and (
+            not leaves or dtype.min <= min(leaves) and max(leaves) <= dtype.max))):
+        values = leaves  # the common case, converted by the storage itself: floats, or integers in range
+    else:
+        values = [_convert(_leaf_value(v), dtype) for v in leaves]
     return _finish(Tensor._from_values(values, shape, dtype), requires_grad, device)
+
+
+_NUMBERS = {builtins.bool, int, float}
 
 
 def _copy_as(t, dtype):

@@ -348,3 +348,18 @@ def test_dropout_mask_matches_pytorch(bt):
         real = F.dropout(torch.ones(4, 25), p)
         ours = bt.nn.functional.dropout(bt.ones(4, 25), p)
         assert_same(ours, real)
+
+
+@pytest.mark.parametrize("n", [*range(1, 40), 64, 100])
+def test_add_with_alpha_and_one_broadcast_value_is_exact(bt, n):
+    """ATen rounds alpha * other on its own in part of a row's tail when other is one value (a number, a 0-dim or
+    a 1-element tensor): the runtime reproduces where, bit for bit."""
+    a = torch.linspace(-3, 3, n)
+    for lib in (torch, bt):
+        x = a if lib is torch else to_bt(bt, a)
+        results = [lib.add(x, other, alpha=0.3) for other in (lib.tensor(3.5), lib.full((1,), 1.7), 2.3)]
+        results += [lib.add(x.view(1, n).expand(3, n), lib.tensor(3.5), alpha=0.3), lib.sub(x, 0.7, alpha=1.3)]
+        if lib is torch:
+            expected = results
+    for ours, real in zip(results, expected):
+        assert_same(ours, real)

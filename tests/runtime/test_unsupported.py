@@ -20,7 +20,8 @@ import pytest
     (lambda t: t.distributions.Normal(0, 1), "torch.distributions.Normal"),
     (lambda t: t.cuda.get_device_name(0), "torch.cuda.get_device_name"),
     (lambda t: t.nn.functional.conv2d(t.ones(1, 2, 4, 4), t.ones(2, 1, 3, 3), groups=2), "groups"),
-    (lambda t: t.float16, "torch.float16"),
+    (lambda t: t.ones(2, dtype=t.float16), "a tensor of dtype torch.float16"),
+    (lambda t: t.ones(2).half(), "a tensor of dtype torch.float16"),
 ])
 def test_missing_api_is_named(bt, use, name):
     with pytest.raises(NotImplementedError, match=name.replace(".", r"\.") + ".*run this snippet locally"):

@@ -129,7 +129,7 @@ _FLOAT32_MAX = 3.4028234663852886e38
 
 def check_supported(dtype):
     if not dtype.supported:
-        raise unsupported(f"torch.{dtype.name} tensors")
+        raise unsupported(f"a tensor of dtype torch.{dtype.name}")
     return dtype
 
 

@@ -119,11 +119,14 @@ class Tensor:
             return []
         if self._is_whole_storage():
             return storage
+        if self.is_contiguous():
+            return storage[self._offset:self._offset + n]
         last, step = shape[-1], self._stride[-1]
-        values = []
+        # An array is gathered row by row as C copies (array slices), without a Python float per element.
+        values = array(storage.typecode) if isinstance(storage, array) else []
         for start in self._row_starts():
             if step == 0:
-                values.extend([storage[start]] * last)
+                values.extend(storage[start:start + 1] * last)
             else:
                 values.extend(storage[start:start + step * (last - 1) + 1:step])
         return values

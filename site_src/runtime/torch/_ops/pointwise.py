@@ -144,8 +144,8 @@ def fma32(a, b, c):
 # ---- arithmetic -------------------------------------------------------------------------------------------------
 def _add_scaled(input, other, alpha, dtype):
     """input + alpha * other, as add/sub compute it: a fused multiply-add per element as ATen's vectorized loop
-    does it (the double sum rounded once reproduces it; tiny tensors whose ATen loop folds alpha into a scalar
-    operand first can differ in the last bit)."""
+    does it (the double sum rounded once reproduces it), except where `other` is one value broadcast over a
+    float32 input (_scalar_tail_steps)."""
     if alpha == 1:
         return elementwise(operator.add, input, other, dtype=dtype)
     alpha = _dtype_scalar(alpha, dtype)
@@ -155,7 +155,27 @@ def _add_scaled(input, other, alpha, dtype):
         shape = input._shape
         values = _kernels.add_scaled(input._values(), other._values(), alpha)
         return Tensor._make(values, shape, views.contiguous_strides(shape), 0, dtype)
-    return elementwise(lambda x, y: x + alpha * y, input, other, dtype=dtype)
+    out = elementwise(lambda x, y: x + alpha * y, input, other, dtype=dtype)
+    if (isinstance(input, Tensor) and input.dtype is dtype is _dtype.float32 and input._shape == out._shape
+            and (not isinstance(other, Tensor) or other.numel() == 1)):
+        scaled = _to_f32(alpha * _dtype_scalar(other.item() if isinstance(other, Tensor) else other, dtype))
+        row = out.numel() if input.is_contiguous() else (out._shape[-1] if out._shape else 1)
+        values, source = out._values(), input._values()
+        for i in _scalar_tail_steps(out.numel(), row):
+            values[i] = source[i] + scaled
+    return out
+
+
+def _scalar_tail_steps(n, row):
+    """Where ATen rounds alpha * other before the add, for one value `other` broadcast over rows of `row` elements:
+    its loop takes each row in vectors of 16 (fused multiply-adds), then the rest in the compiler's own loop,
+    which does one element alone and then groups of 4 with SSE, multiplying and adding in two roundings; what is
+    left after the groups is done alone again (fused). Measured on torch 2.13 (x86-64 wheel) for every length."""
+    steps = []
+    for start in range(0, n, row):
+        tail = start + row // 16 * 16 + 1
+        steps.extend(range(tail, tail + (row % 16 - 1) // 4 * 4) if row % 16 else ())
+    return steps
 
 
 @op(in_place=True, out=True)

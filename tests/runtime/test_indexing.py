@@ -206,6 +206,10 @@ def _long(*values):
     return torch.tensor(values if len(values) != 1 else values[0])
 
 
+def _REDUCE_INDEX(lib):
+    return lib.tensor([[0, 0, 0], [1, 3, 1], [2, 2, 3]])
+
+
 OPS = {
     "index_select": ([(3, 4)], lambda lib, a: lib.index_select(a, 0, lib.tensor([2, 0, 2, 2]))),
     "index_select_dim1": ([(3, 4)], lambda lib, a: a.index_select(1, lib.tensor([3, 3, 1]))),
@@ -219,6 +223,15 @@ OPS = {
     "scatter_add": ([(3, 4), (3, 3)], lambda lib, a, b: lib.scatter_add(a, 1, lib.tensor([[0, 0, 0], [1, 3, 1],
                                                                                           [2, 2, 2]]), b)),
     "scatter_add_": ([(4,), (6,)], lambda lib, a, b: (a * 1).scatter_add_(0, lib.tensor([0, 0, 0, 0, 3, 0]), b)),
+    "scatter_reduce_sum": ([(3, 4), (3, 3)], lambda lib, a, b: a.scatter_reduce(1, _REDUCE_INDEX(lib), b, "sum")),
+    "scatter_reduce_mean": ([(3, 4), (3, 3)], lambda lib, a, b: lib.scatter_reduce(a, 1, _REDUCE_INDEX(lib), b, "mean",
+                                                                                   include_self=False)),
+    "scatter_reduce_amax": ([(3, 4), (3, 3)], lambda lib, a, b: a.scatter_reduce(1, _REDUCE_INDEX(lib),
+                                                                                 b.round(), "amax")),
+    "scatter_reduce_amin_": ([(3, 4), (3, 3)], lambda lib, a, b: (a.round() * 1).scatter_reduce_(
+        1, _REDUCE_INDEX(lib), b.round(), "amin", include_self=False)),
+    "scatter_reduce_prod": ([(3, 4), (3, 3)], lambda lib, a, b: a.detach().scatter_reduce(1, _REDUCE_INDEX(lib),
+                                                                                          b.detach(), "prod")),
     "take": ([(3, 4)], lambda lib, a: lib.take(a, lib.tensor([[0, 11], [-1, 0]]))),
     "put": ([(3, 4), (3,)], lambda lib, a, b: lib.put(a, lib.tensor([0, 5, 0]), b)),
     "put_accumulate": ([(3, 4), (3,)], lambda lib, a, b: (a * 1).put_(lib.tensor([0, 5, 0]), b, accumulate=True)),

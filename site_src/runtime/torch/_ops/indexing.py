@@ -514,6 +514,73 @@ def scatter_add(input, dim, index, src):
                                 if src.requires_grad else None))
 
 
+_REDUCTIONS = ("sum", "prod", "mean", "amax", "amin")
+
+
+def _reduce_max(a, b):
+    return b if math.isnan(b) or b > a else a  # NaN from src wins; a NaN already there stays (std::max keeps it)
+
+
+def _reduce_min(a, b):
+    return b if math.isnan(b) or b < a else a
+
+
+@op(in_place=True)
+def scatter_reduce(input, dim, index, src, reduce, *, include_self=True):
+    if reduce not in _REDUCTIONS:
+        raise RuntimeError(f"reduce argument must be either sum, prod, mean, amax or amin, got {reduce}")
+    dim = wrap_dim(dim, input.dim())
+    if src.dtype is not input.dtype:
+        raise RuntimeError("scatter(): Expected self.dtype to be equal to src.dtype")
+    positions = _scatter_positions(input, dim, index, src, "scatter_reduce")
+    out = Tensor._from_values(input._values(), input._shape, input.dtype)
+    storage, cast = out._storage, input.dtype.cast
+    values = _src_values(src, index)
+    if not include_self:  # ATen first scatters the reduction's identity into the positions written
+        identity = {"sum": 0, "mean": 0, "prod": 1, "amax": -math.inf, "amin": math.inf}[reduce]
+        for p in positions:
+            storage[p] = cast(identity)
+    combine = {"sum": lambda a, b: a + b, "mean": lambda a, b: a + b, "prod": lambda a, b: a * b,
+               "amax": _reduce_max, "amin": _reduce_min}[reduce]
+    for p, v in zip(positions, values):  # one value at a time along dim, rounded at each step (ATen's CPU loop)
+        storage[p] = cast(combine(storage[p], v))
+    counts = None
+    if reduce == "mean":
+        counts = [1 if include_self else 0] * out.numel()
+        for p in positions:
+            counts[p] += 1
+        counts = Tensor._from_values([c or 1 for c in counts], input._shape, input.dtype)
+        divided = (pointwise.div(out, counts) if input.dtype.is_floating_point
+                   else pointwise.floor_divide(out, counts))
+        out = divided.detach()
+    written = Tensor._from_values([False] * input.numel(), input._shape, _dtype.bool)
+    for p in positions:
+        written._storage[p] = True
+
+    def backward(grad):
+        if reduce == "sum":
+            grad_self, grad_src = grad, gather(grad, dim, index)
+        elif reduce == "mean":
+            grad_self, grad_src = pointwise.div(grad, counts), pointwise.div(gather(grad, dim, index),
+                                                                             gather(counts, dim, index))
+        elif reduce in ("amax", "amin"):
+            value = gather(out, dim, index)
+            self_is = pointwise.eq(input, out)
+            src_is = pointwise.eq(src, value)
+            shares = scatter_add(pointwise.to_dtype(self_is, grad.dtype), dim, index,
+                                 pointwise.to_dtype(src_is, grad.dtype))
+            distributed = pointwise.div(grad, shares)
+            grad_self = pointwise.mul(self_is, distributed)
+            grad_src = pointwise.mul(src_is, gather(distributed, dim, index))
+        else:
+            raise unsupported("the gradient of torch.scatter_reduce(reduce='prod')")
+        if not include_self:
+            grad_self = pointwise.masked_fill(grad_self, written, 0)
+        return grad_self, _pad_to(grad_src, src, "ScatterReduceBackward0") if src.requires_grad else None
+
+    return record("ScatterReduceBackward0", out, (input, src), backward)
+
+
 # ---- flat positions: take, put ----------------------------------------------------------------------------------
 def _flat_positions(input, index):
     n = input.numel()

@@ -121,7 +121,7 @@ CASES = {
     "broadcast_tensors": ([(3, 1), (2,)], lambda lib, a, b: lib.broadcast_tensors(a, b)),
     "broadcast_tensors_same": ([(3,), (3,)], lambda lib, a, b: lib.broadcast_tensors(a, b)),
     "meshgrid_ij": ([(3,), (2,)], lambda lib, a, b: lib.meshgrid(a, b, indexing="ij")),
-    "meshgrid_xy": ([(3,), (2,)], lambda lib, a, b: lib.meshgrid([a, b], indexing="xy")),
+    "meshgrid_xy": ([(3,), (2,), (4,)], lambda lib, a, b, c: lib.meshgrid([a, b, c], indexing="xy")),
     "meshgrid_0d": ([(), (2,)], lambda lib, a, b: lib.meshgrid(a, b, indexing="xy")),
     "tril": ([(3, 4)], lambda lib, a: lib.tril(a)),
     "tril_k": ([(2, 3, 4)], lambda lib, a: a.tril(diagonal=-1)),

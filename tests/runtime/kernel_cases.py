@@ -8,8 +8,8 @@ import math
 import random
 from array import array
 
-KERNELS = ["matmul", "add_scaled", "conv2d", "conv2d_backward", "max_pool2d", "max_pool2d_backward", "sum_rows",
-           "sum_columns"]
+KERNELS = ["matmul", "add_scaled", "elementwise", "conv2d", "conv2d_backward", "max_pool2d", "max_pool2d_backward",
+           "sum_rows", "sum_columns"]
 
 
 def floats(rng, n, zeros=0.0, ties=False, nans=0.0):
@@ -163,3 +163,15 @@ def as_bytes(result):
     if isinstance(result, tuple):
         return tuple(as_bytes(part) for part in result)
     return result
+
+
+def _elementwise_case(rng):
+    # Zeros and signed zeros (relu's -0.0), and both sides of 0 for division.
+    name = rng.choice(["add", "sub", "mul", "div", "relu", "relu_backward"])
+    n = rng.choice([1, 5, 16, 100])
+    arity = 1 if name == "relu" else 2
+    operands = [floats(rng, n, zeros=0.2, nans=0.05) for _ in range(arity)]
+    for values in operands:
+        for i in range(0, n, 7):
+            values[i] = -0.0
+    return (name, *operands)

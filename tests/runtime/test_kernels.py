@@ -143,3 +143,17 @@ def test_sum_columns_is_torch_sum_bit_for_bit(reference, args):
     if not vectorized:  # scalar_outer_sum: ATen's loop over columns that are not adjacent
         block = torch.stack([block, torch.zeros_like(block)], 2).flatten(1)[:, ::2]
     assert reference.sum_columns(*args) == block.sum(0).tolist()
+
+
+TORCH_ELEMENTWISE = {"add": torch.add, "sub": torch.sub, "mul": torch.mul, "div": torch.div, "relu": torch.relu,
+                     "relu_backward": lambda grad, out: torch.ops.aten.threshold_backward(grad, out, 0)}
+
+
+@pytest.mark.parametrize("args", list(cases("elementwise", count=60)))
+def test_elementwise_is_torch_bit_for_bit(reference, args):
+    name, *operands = args
+    want = TORCH_ELEMENTWISE[name](*(torch.tensor(values.tolist(), dtype=torch.float32) for values in operands))
+    got = torch.tensor(reference.elementwise(name, *operands).tolist(), dtype=torch.float32)
+    # Bit for bit (the sign of zeros too), every NaN counting as one (see kernel_cases.as_bytes).
+    assert got.isnan().tolist() == want.isnan().tolist()
+    assert got.nan_to_num(7.0).view(torch.int32).tolist() == want.nan_to_num(7.0).view(torch.int32).tolist()

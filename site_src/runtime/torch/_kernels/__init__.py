@@ -12,11 +12,11 @@ import os
 import sys
 
 if sys.platform == "emscripten" and os.environ.get("BROWSER_TORCH_KERNELS", "js") != "reference":
-    from .javascript import (add_scaled, conv2d, conv2d_backward, matmul, max_pool2d, max_pool2d_backward, sum_columns,
-                             sum_rows)
+    from .javascript import (add_scaled, conv2d, conv2d_backward, elementwise, matmul, max_pool2d, max_pool2d_backward,
+                             sum_columns, sum_rows)
 else:
-    from .reference import (add_scaled, conv2d, conv2d_backward, matmul, max_pool2d, max_pool2d_backward, sum_columns,
-                            sum_rows)
+    from .reference import (add_scaled, conv2d, conv2d_backward, elementwise, matmul, max_pool2d, max_pool2d_backward,
+                            sum_columns, sum_rows)
 
-__all__ = ["matmul", "add_scaled", "conv2d", "conv2d_backward", "max_pool2d", "max_pool2d_backward", "sum_rows",
-           "sum_columns"]
+__all__ = ["matmul", "add_scaled", "elementwise", "conv2d", "conv2d_backward", "max_pool2d", "max_pool2d_backward",
+           "sum_rows", "sum_columns"]

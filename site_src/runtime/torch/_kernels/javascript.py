@@ -48,6 +48,12 @@ def _buffer(values, typecode):
     return values if isinstance(values, array) and values.typecode == typecode else array(typecode, values)
 
 
+def elementwise(name, *operands):
+    out = _zeros("f", len(operands[0]))
+    _js.elementwise(name, out, *(_f32(x) for x in operands))
+    return out
+
+
 def add_scaled(x, y, alpha):
     out = _zeros("f", len(x))
     _js.addScaled(out, _f32(x), _f32(y), alpha)

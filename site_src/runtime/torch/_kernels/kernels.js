@@ -78,6 +78,24 @@
     });
   }
 
+  // reference.py's ELEMENTWISE ops over float32 arrays: one IEEE operation in a double, rounded when stored.
+  const ELEMENTWISE = {
+    add: (x, y) => x + y,
+    sub: (x, y) => x - y,
+    mul: (x, y) => x * y,
+    div: (x, y) => x / y,
+    relu: (x) => (x < 0 ? 0 : x),
+    relu_backward: (grad, out) => (out <= 0 ? 0 : grad),
+  };
+
+  function elementwise(name, out, x, y) {
+    const op = ELEMENTWISE[name];
+    withViews([[out, "f32"], [x, "f32"], [y, "f32"]], (out, x, y) => {
+      if (y === undefined) for (let i = 0; i < out.length; i++) out[i] = op(x[i]);
+      else for (let i = 0; i < out.length; i++) out[i] = op(x[i], y[i]);
+    });
+  }
+
   // out = x + alpha * y elementwise, in a double, rounded to float32 once when stored.
   function addScaled(out, x, y, alpha) {
     withViews([[out, "f32"], [x, "f32"], [y, "f32"]], (out, x, y) => {
@@ -402,5 +420,5 @@
     });
   }
 
-  return { useWasm, matmul, sumRows, sumColumns, addScaled, conv2d, conv2dBackward, maxPool2d, maxPool2dBackward };
+  return { useWasm, matmul, sumRows, sumColumns, elementwise, addScaled, conv2d, conv2dBackward, maxPool2d, maxPool2dBackward };
 })()

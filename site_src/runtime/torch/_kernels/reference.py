@@ -6,6 +6,7 @@ in the same order, so both give identical float32 results. Loops avoid builtin s
 compensates float sums, which would make CPython 3.11 and Pyodide (3.14) disagree.
 """
 
+import math
 import operator
 from array import array
 
@@ -26,6 +27,30 @@ def matmul(a, b, m, k, n, trans_a=False, trans_b=False):
                 acc += x * y
             out[base + j] = acc
     return out
+
+
+def _divide(x, y):
+    try:
+        return x / y
+    except ZeroDivisionError:
+        return math.nan if x != x or x == 0 else math.copysign(math.inf, x) * math.copysign(1.0, y)
+
+
+# The elementwise float32 ops with a kernel: each is one IEEE operation on two floats (exact in a double, or
+# rounded once there), so the double result rounded to float32 when stored is the float32 operation's result.
+ELEMENTWISE = {
+    "add": operator.add,
+    "sub": operator.sub,
+    "mul": operator.mul,
+    "div": _divide,
+    "relu": lambda x: 0.0 if x < 0 else x,  # ATen's clamp_min: -0.0 and NaN stay as they are
+    "relu_backward": lambda grad, out: 0.0 if out <= 0 else grad,  # threshold_backward: NaN lets grad through
+}
+
+
+def elementwise(name, *operands):
+    """ELEMENTWISE[name] over equal-length float32 buffers, into a new one."""
+    return array("f", map(ELEMENTWISE[name], *operands))
 
 
 def add_scaled(x, y, alpha):

@@ -12,6 +12,7 @@ import warnings
 from itertools import repeat
 
 from .. import _dtype, _kernels
+from .._kernels.reference import ELEMENTWISE, _divide
 from .._random import _sum_to_f32, _to_f32
 from .._tensor import Tensor
 from .._unsupported import unsupported
@@ -57,11 +58,20 @@ def _dtype_scalar(value, dtype):
     return dtype.cast(value)
 
 
+# The functions with a kernel (_kernels.elementwise), for float32 tensors of one shape.
+_KERNEL_NAMES = {function: name for name, function in ELEMENTWISE.items()}
+
+
 def elementwise(fn, *operands, dtype=None, out_dtype=None):
     """fn applied to the operands' elements, broadcast together, computing in `dtype` (their promotion by
     default) and storing as `out_dtype` (default: dtype)."""
     dtype = dtype or _dtype.result_type(*operands)
     shape = broadcast_shapes(*(shape_of(x) for x in operands))
+    kernel = _KERNEL_NAMES.get(fn)
+    if (kernel and dtype is (out_dtype or dtype) is _dtype.float32
+            and all(isinstance(x, Tensor) and x.dtype is dtype and x._shape == shape for x in operands)):
+        values = _kernels.elementwise(kernel, *(x._values() for x in operands))
+        return Tensor._make(values, shape, views.contiguous_strides(shape), 0, dtype)
     n = math.prod(shape)
     columns = [_column(x, shape, n, dtype) for x in operands]
     return Tensor._from_values(list(map(fn, *columns)), shape, out_dtype or dtype)
@@ -87,13 +97,6 @@ def zeros_of(shape, dtype):
 
 
 # ---- IEEE behaviour that Python's float operators do not give ---------------------------------------------------
-def _divide(x, y):
-    try:
-        return x / y
-    except ZeroDivisionError:
-        return _nan if x != x or x == 0 else math.copysign(_inf, x) * math.copysign(1.0, y)
-
-
 def _power(x, y):
     try:
         result = math.pow(x, y)
@@ -399,9 +402,9 @@ def tanh(input):
 
 @op(in_place=True)
 def relu(input):
-    out = elementwise(lambda x: x if x > 0 or x != x else 0.0, input)
+    out = elementwise(ELEMENTWISE["relu"], input)
     return record("ReluBackward0", out, (input,),
-                  lambda grad: (elementwise(lambda g, y: g if y > 0 else 0.0, grad, out),), saved=(out,))
+                  lambda grad: (elementwise(ELEMENTWISE["relu_backward"], grad, out),), saved=(out,))
 
 
 @op(in_place=True, out=True, aliases=("clip",))

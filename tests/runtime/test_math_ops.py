@@ -217,7 +217,7 @@ def test_binary_values_gradients_and_node_names(bt, name, data):
 @pytest.mark.parametrize("name", ["fmod", "remainder", "copysign", "xlogy", "clamp_min", "clamp_max", "float_power"])
 @given(x=tensors(floats(0.1, 10)), scalar=st.sampled_from([2, 0.5, -1.5, 3]))
 def test_binary_with_a_python_number(bt, name, x, scalar):
-    ulps = 1 if name == "xlogy" else 0
+    ulps = 2 if name == "xlogy" else 0  # log(y) is MKL's in torch (1 ULP from ours), then the product rounds again
     check(bt, lambda lib, a: getattr(lib, name)(a, scalar), [x], ulps=ulps, grad_rtol=1e-5 if ulps else 1e-12,
           grad_atol=1e-6 if ulps else 0)
     if name in ("xlogy", "float_power"):  # number first

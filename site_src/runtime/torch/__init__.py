@@ -11,11 +11,13 @@ from ._dtype import (bool, bfloat16, can_cast, complex64, complex128, dtype, fin
 from ._size import Size
 from ._tensor import Tensor
 from ._tensor_str import set_printoptions
+from .serialization import load, save
 from ._unsupported import NO_NUMPY, missing_attribute, refuse_numpy_imports, unsupported
 from .autograd import (enable_grad, inference_mode, is_grad_enabled, is_inference_mode_enabled, no_grad,
                        set_grad_enabled)
 from ._ops.registry import FUNCTIONS as _FUNCTIONS
 from . import autograd, cuda, accelerator, linalg, nn, optim  # noqa: E402  (submodules, after the names they use)
+from . import serialization, utils  # noqa: E402
 
 __version__ = "2.13.0"
 

@@ -3,7 +3,7 @@
 from .. import _dtype
 from .._ops.creation import tensor, zeros_like
 from .._unsupported import unsupported
-from .optimizer import Optimizer, _closure_loss, _single_tensor_only
+from .optimizer import Optimizer, _closure_loss, _single_tensor_only, _use_grad
 
 
 class Adadelta(Optimizer):
@@ -24,6 +24,7 @@ class Adadelta(Optimizer):
                     "capturable": capturable, "foreach": foreach, "differentiable": differentiable}
         super().__init__(params, defaults)
 
+    @_use_grad
     def step(self, closure=None):
         loss = _closure_loss(closure)
         for group in self.param_groups:

@@ -3,7 +3,7 @@ sum) of every parameter exists from construction."""
 
 from .. import _dtype
 from .._ops.creation import full_like, tensor
-from .optimizer import Optimizer, _closure_loss, _single_tensor_only
+from .optimizer import Optimizer, _closure_loss, _single_tensor_only, _use_grad
 
 
 class Adagrad(Optimizer):
@@ -30,6 +30,7 @@ class Adagrad(Optimizer):
                 state["step"] = tensor(0.0, dtype=_dtype.float32)
                 state["sum"] = full_like(p, group["initial_accumulator_value"])
 
+    @_use_grad
     def step(self, closure=None):
         loss = _closure_loss(closure)
         for group in self.param_groups:

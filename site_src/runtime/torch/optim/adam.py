@@ -4,7 +4,7 @@ AdamW is Adam with decoupled_weight_decay=True, as in PyTorch 2.13)."""
 from .. import _dtype
 from .._ops.creation import tensor, zeros_like
 from .._unsupported import unsupported
-from .optimizer import Optimizer, _closure_loss, _single_tensor_only
+from .optimizer import Optimizer, _closure_loss, _single_tensor_only, _use_grad
 
 
 class Adam(Optimizer):
@@ -30,6 +30,7 @@ class Adam(Optimizer):
                     "decoupled_weight_decay": decoupled_weight_decay}
         super().__init__(params, defaults)
 
+    @_use_grad
     def step(self, closure=None):
         loss = _closure_loss(closure)
         for group in self.param_groups:

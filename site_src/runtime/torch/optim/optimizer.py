@@ -55,7 +55,7 @@ class Optimizer:
             self.add_param_group(param_group)
 
     def __init_subclass__(cls, **kwargs):
-        """Every subclass's step runs with its step hooks and with grad mode off (differentiable=False)."""
+        """Every subclass's step runs its step pre- and post-hooks (PyTorch's _patch_step_function)."""
         super().__init_subclass__(**kwargs)
         if "step" in cls.__dict__:
             cls.step = _wrap_step(cls.__dict__["step"])
@@ -211,13 +211,23 @@ def _wrap_step(step):
             result = hook(self, args, kwargs)
             if result is not None:
                 args, kwargs = result
-        with grad_mode.set_grad_enabled(self.defaults.get("differentiable", False)):
-            out = step(self, *args, **kwargs)
+        out = step(self, *args, **kwargs)
         for hook in tuple(self._optimizer_step_post_hooks.values()):
             hook(self, args, kwargs)
         return out
 
     return wrapped
+
+
+def _use_grad(step):
+    """The built-in optimizers' step runs with grad mode off (differentiable=False): _use_grad_for_differentiable."""
+
+    @functools.wraps(step)
+    def with_grad_mode(self, *args, **kwargs):
+        with grad_mode.set_grad_enabled(self.defaults.get("differentiable", False)):
+            return step(self, *args, **kwargs)
+
+    return with_grad_mode
 
 
 def _closure_loss(closure):

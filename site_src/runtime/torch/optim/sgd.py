@@ -1,6 +1,12 @@
 """torch.optim.SGD (torch/optim/sgd.py's single-tensor loop, op for op, so the float32 results match)."""
 
-from .optimizer import Optimizer, _closure_loss, _single_tensor_only, required
+from .optimizer import (
+    Optimizer,
+    _closure_loss,
+    _single_tensor_only,
+    _use_grad,
+    required,
+)
 
 
 class SGD(Optimizer):
@@ -20,6 +26,7 @@ class SGD(Optimizer):
             raise ValueError("Nesterov momentum requires a momentum and zero dampening")
         super().__init__(params, defaults)
 
+    @_use_grad
     def step(self, closure=None):
         loss = _closure_loss(closure)
         for group in self.param_groups:

@@ -30,15 +30,18 @@ def shape_of(value):
 
 
 def broadcast_shapes(*shapes):
-    rank = max(len(s) for s in shapes)
-    result = []
-    for sizes in zip(*((1,) * (rank - len(s)) + tuple(s) for s in shapes)):
-        size = max(sizes)
-        if any(s not in (1, size) for s in sizes):
-            raise RuntimeError(f"The size of tensor a ({sizes[0]}) must match the size of tensor b ({sizes[1]}) "
-                               f"at non-singleton dimension {len(result)}")
-        result.append(0 if 0 in sizes else size)
-    return tuple(result)
+    """The shapes broadcast together, folded left to right as ATen's infer_size does; a mismatch is reported at
+    the first dim that fails from the right, as PyTorch's message does."""
+    result = ()
+    for shape in shapes:
+        rank = builtins.max(len(result), len(shape))
+        a, b = (1,) * (rank - len(result)) + result, (1,) * (rank - len(shape)) + tuple(shape)
+        for dim in range(rank - 1, -1, -1):
+            if a[dim] != b[dim] and a[dim] != 1 and b[dim] != 1:
+                raise RuntimeError(f"The size of tensor a ({a[dim]}) must match the size of tensor b ({b[dim]}) "
+                                   f"at non-singleton dimension {dim}")
+        result = tuple(y if x == 1 else x for x, y in zip(a, b))
+    return result
 
 
 def _column(value, shape, n, dtype):

@@ -447,7 +447,22 @@ def broadcast_to(input, size):
 
 @function
 def broadcast_shapes(*shapes):
-    return Size(pointwise.broadcast_shapes(*((s,) if isinstance(s, int) else tuple(s) for s in shapes)))
+    """torch._refs._broadcast_shapes, with its own error message (not the one tensor ops give)."""
+    shapes = [(s,) if isinstance(s, int) else s for s in shapes]
+    common = [1] * max((len(s) for s in shapes), default=0)
+    for arg, shape in enumerate(shapes):
+        for i in range(-1, -1 - len(shape), -1):
+            if shape[i] == common[i]:
+                continue
+            if common[i] == 1:
+                if shape[i] < 0:
+                    raise ValueError("Attempting to broadcast a dimension with negative length!")
+                common[i] = shape[i]
+            if shape[i] != 1 and common[i] != shape[i]:
+                raise RuntimeError(f"Attempting to broadcast a dimension of length {shape[i]} at {i}! Mismatching "
+                                   f"argument at index {arg} had {shape}; but expected shape should be broadcastable "
+                                   f"to {common}")
+    return Size(common)
 
 
 @function

@@ -52,6 +52,7 @@ class BackwardCFunction(graph.Node, FunctionCtx):
 
     def _record(self, edges, outputs, saved):
         graph.Node.__init__(self, edges, self._call_backward, saved)
+        self._saved_output_nrs = graph._output_nrs(saved, outputs)
         self._input_metadata = tuple(graph.InputMetadata(o) if _is_tensor(o) else None for o in outputs)
         self._output_count = len(outputs)
 

@@ -8,6 +8,7 @@ the order PyTorch's engine runs them in, so gradients from several paths add up 
 """
 
 import itertools
+import re
 import warnings
 
 from .._unsupported import missing_attribute
@@ -80,6 +81,7 @@ class Node:
         self._backward = backward
         # (tensor, its version at save time), checked in backward; None stays None (save_for_backward(None))
         self._saved = tuple((t, t._version[0] if t is not None else 0) for t in saved)
+        self._saved_output_nrs = _output_nrs(saved, outputs)
         self._sequence_nr = next(_sequence_nr)
         self._tensor_hooks = {}  # output_nr -> {handle id: hook(grad)}: Tensor.register_hook on that output
         self._retain_hooks = {}  # output_nr -> hook: retain_grad, run after the tensor hooks as in PyTorch
@@ -102,12 +104,9 @@ class Node:
     def _check_saved(self):
         if self._backward is None:
             raise RuntimeError(_FREED)
-        for tensor, version in self._saved:
+        for i, (tensor, version) in enumerate(self._saved):
             if tensor is not None and tensor._version[0] != version:
-                raise RuntimeError(
-                    "one of the variables needed for gradient computation has been modified by an inplace "
-                    f"operation: [{tensor.type()} {list(tensor.shape)}] is at version {tensor._version[0]}; "
-                    f"expected version {version} instead.")
+                raise RuntimeError(_modified_message(self, i, tensor, version))
 
     def _apply(self, grad):
         self._check_saved()
@@ -123,6 +122,27 @@ class Node:
 
 
 Node.__module__ = "torch.autograd.graph"
+
+
+def _output_nrs(saved, outputs):
+    """For each saved tensor, which output of the node it is (None for an input): PyTorch's SavedVariable names
+    a saved output's own node when it reports an in-place change, and an input's grad_fn of the moment."""
+    return tuple(next((nr for nr, o in enumerate(outputs) if o is t), None) for t in saved)
+
+
+def _modified_message(node, i, tensor, version):
+    """SavedVariable::unpack's error, with its ", which is output N of Name," (the node's class name without
+    its Backward suffix) where the tensor is not a leaf."""
+    nrs = getattr(node, "_saved_output_nrs", ())
+    nr = nrs[i] if i < len(nrs) else None
+    source, output_nr = (node, nr) if nr is not None else (tensor.grad_fn, tensor._output_nr)
+    which = ""
+    if source is not None:
+        which = f", which is output {output_nr} of {re.sub(r'Backward[0-9]*$', '', source.name())},"
+    return ("one of the variables needed for gradient computation has been modified by an inplace operation: "
+            f"[{tensor.type()} {list(tensor.shape)}]{which} is at version {tensor._version[0]}; expected version "
+            f"{version} instead. Hint: enable anomaly detection to find the operation that failed to compute its "
+            "gradient, with torch.autograd.set_detect_anomaly(True, check_nan=False).")
 
 
 class AccumulateGrad(Node):

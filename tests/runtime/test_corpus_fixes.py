@@ -113,3 +113,25 @@ def _in_place_cases(lib):
 @pytest.mark.parametrize("case", range(7))
 def test_modified_by_in_place_message(bt, case):
     same_error(_in_place_cases(torch)[case], _in_place_cases(bt)[case])
+
+
+# ---- 3. Div nodes: Python's `x / 2` is DivBackward0, ATen's C++ division by a number DivBackward1 -------------------
+def _division_cases(lib):
+    F = lib.nn.functional
+    lib.manual_seed(0)
+    x = lib.randn(3, 4, requires_grad=True)
+    t, w = lib.tensor([0, 1, 2]), lib.rand(4)
+    soft = x.softmax(1).detach()
+    return [lambda: x / 2, lambda: x / lib.tensor(2.0), lambda: 2 / x, lambda: x.div(2), lambda: x.mean(),
+            lambda: F.cross_entropy(x, t, ignore_index=1), lambda: F.cross_entropy(x, t, weight=w),
+            lambda: F.nll_loss(x, t, weight=w), lambda: F.cross_entropy(x, t, label_smoothing=0.1, ignore_index=1),
+            lambda: F.cross_entropy(x, soft), lambda: F.cross_entropy(x, soft, label_smoothing=0.2),
+            lambda: F.cross_entropy(x, soft, weight=w), lambda: F.kl_div(x, soft, reduction="batchmean")]
+
+
+@pytest.mark.parametrize("case", range(13))
+def test_division_node_names(bt, case):
+    from runtime_helpers import graph_signature
+    real, ours = _division_cases(torch)[case](), _division_cases(bt)[case]()
+    assert graph_signature(ours.grad_fn) == graph_signature(real.grad_fn)
+    assert_same(ours, real)

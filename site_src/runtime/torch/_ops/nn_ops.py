@@ -690,7 +690,7 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
         if reduction == "none":
             return pointwise.neg(reductions.sum(product, class_dim))
         total = pointwise.neg(reductions.sum(product))
-        return pointwise.div(total, input.numel() // n_classes) if reduction == "mean" else total
+        return _scalar_div(total, input.numel() // n_classes) if reduction == "mean" else total
     nll = nll_loss(log_probs, target, weight, ignore_index=ignore_index, reduction=reduction)
     if label_smoothing <= 0:
         return nll
@@ -721,6 +721,12 @@ def _scalar_mul(input, value):
     """at::mul(tensor, scalar) from ATen's C++ (MulBackward1: one edge)."""
     out = pointwise.mul(input.detach(), value)
     return record("MulBackward1", out, (input,), lambda grad: (pointwise.mul(grad, value),))
+
+
+def _scalar_div(input, value):
+    """at::div(tensor, scalar) from ATen's C++ (DivBackward1: one edge); Python's `x / 2` is DivBackward0."""
+    out = pointwise.div(input.detach(), value)
+    return record("DivBackward1", out, (input,), lambda grad: (pointwise.div(grad, value),))
 
 
 # ---- margin and embedding losses (ATen's composites in Loss.cpp, so the graph has their nodes) ------------------

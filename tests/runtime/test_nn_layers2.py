@@ -214,8 +214,9 @@ def test_pooling_modules_repr_and_forward(bt):
     for lib in (torch, bt):
         nn = lib.nn
         lib.manual_seed(0)
-        model = nn.Sequential(nn.AvgPool2d(2), nn.AvgPool2d((2, 3), 1, 1, True, False, 2), nn.AdaptiveAvgPool2d((2, None)),
-                              nn.AdaptiveMaxPool2d(3), nn.MaxPool2d(2, ceil_mode=True, dilation=2), nn.Upsample(scale_factor=2),
+        model = nn.Sequential(nn.AvgPool2d(2), nn.AvgPool2d((2, 3), 1, 1, True, False, 2),
+                              nn.AdaptiveAvgPool2d((2, None)), nn.AdaptiveMaxPool2d(3),
+                              nn.MaxPool2d(2, ceil_mode=True, dilation=2), nn.Upsample(scale_factor=2),
                               nn.Upsample(size=(3, 4)))
         one_d = nn.Sequential(nn.MaxPool1d(3), nn.AvgPool1d(3), nn.AdaptiveAvgPool1d(3), nn.AdaptiveMaxPool1d(3),
                               nn.Conv1d(3, 4, 3), nn.Conv1d(3, 4, 3, padding=1, bias=False, stride=2))
@@ -351,7 +352,8 @@ def test_init_draws(bt, seed, init, shape):
 
 
 def test_init_structured_and_errors(bt):
-    for shape, fn in [((3, 5), lambda lib, t: lib.nn.init.eye_(t)), ((4, 3, 3, 3), lambda lib, t: lib.nn.init.dirac_(t, 2)),
+    for shape, fn in [((3, 5), lambda lib, t: lib.nn.init.eye_(t)),
+                      ((4, 3, 3, 3), lambda lib, t: lib.nn.init.dirac_(t, 2)),
                       ((2, 3, 5), lambda lib, t: lib.nn.init.dirac_(t)),
                       ((2, 2, 3, 3, 3), lambda lib, t: lib.nn.init.dirac_(t))]:
         real, ours = torch.ones(*shape), bt.ones(*shape)
@@ -362,7 +364,8 @@ def test_init_structured_and_errors(bt):
                lambda lib: lib.nn.init.dirac_(lib.ones(3, 2, 2), 2),
                lambda lib: lib.nn.init.xavier_uniform_(lib.ones(3)),
                lambda lib: lib.nn.init.kaiming_normal_(lib.ones(3, 3), mode="fan"),
-               lambda lib: lib.nn.init.calculate_gain("foo"), lambda lib: lib.nn.init.calculate_gain("leaky_relu", True)):
+               lambda lib: lib.nn.init.calculate_gain("foo"),
+               lambda lib: lib.nn.init.calculate_gain("leaky_relu", True)):
         same_error(bt, fn)
     for args in [("linear",), ("conv_transpose2d",), ("sigmoid",), ("tanh",), ("relu",), ("leaky_relu",),
                  ("leaky_relu", 0.2), ("leaky_relu", 3), ("selu",)]:

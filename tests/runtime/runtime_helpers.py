@@ -32,6 +32,8 @@ def load_runtime_module(filename, name):
 def to_bt(bt, t, requires_grad=None):
     """A runtime tensor with real tensor t's values, dtype and (by default) requires_grad."""
     out = bt.tensor(t.detach().tolist(), dtype=getattr(bt, str(t.dtype).removeprefix("torch.")))
+    if not t.numel():  # tolist() of an empty tensor loses its shape
+        out = out.reshape(tuple(t.shape))
     if requires_grad if requires_grad is not None else t.requires_grad:
         out.requires_grad_(True)
     return out

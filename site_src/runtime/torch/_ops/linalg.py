@@ -3,6 +3,7 @@ LU-based inv/det/slogdet/solve. 2-D float32 products run in the hot kernel (_ker
 operand in place instead of copying it; small batched products run ATen's naive float32 loop. torch.linalg
 (torch/linalg.py) exposes the linalg_* functions here under PyTorch's names."""
 
+import itertools
 import math
 from array import array
 from collections import namedtuple
@@ -48,7 +49,7 @@ def _product(a, b):
                                a.dtype)
 
 
-@op
+@op(out=True)
 def mm(input, mat2):
     if input.dim() != 2 or mat2.dim() != 2:
         raise RuntimeError(f"{'self' if input.dim() != 2 else 'mat2'} must be a matrix")
@@ -59,20 +60,44 @@ def mm(input, mat2):
                   saved=(input, mat2))
 
 
-@op
+@op(in_place=True, out=True)
 def addmm(input, mat1, mat2, *, beta=1, alpha=1):
-    """beta * input + alpha * (mat1 @ mat2): nn.Linear's op, with edges (bias, input, weight.t())."""
-    if beta != 1 or alpha != 1:
-        raise unsupported("torch.addmm with beta or alpha other than 1")
-    out = pointwise.add(_product(mat1, mat2), input.detach())
+    """beta * input + alpha * (mat1 @ mat2): nn.Linear's op, with edges (bias, input, weight.t()). Each scaled term
+    is rounded before the sum; MKL's sgemm applies alpha and beta inside its own loops, so with alpha or beta other
+    than 1 a result may differ from PyTorch's in the last bit."""
+    product = _product(mat1, mat2)
+    base = views.expanded(input.detach(), product._shape)
+    scaled = product if alpha == 1 else pointwise.mul(product, alpha)
+    out = scaled if beta == 0 else pointwise.add(scaled, base if beta == 1 else pointwise.mul(base, beta))
     return record("AddmmBackward0", out, (input, mat1, mat2),
-                  lambda grad: (pointwise.grad_for(input, grad),
-                                mm(grad, views.t(mat2)) if mat1.requires_grad else None,
-                                mm(views.t(mat1), grad) if mat2.requires_grad else None),
+                  lambda grad: (pointwise.grad_for(input, _maybe_multiply(grad, beta)),
+                                _maybe_multiply(mm(grad, views.t(mat2)), alpha) if mat1.requires_grad else None,
+                                _maybe_multiply(mm(views.t(mat1), grad), alpha) if mat2.requires_grad else None),
                   saved=(mat1, mat2))
 
 
-@op
+@op(in_place=True, out=True)
+def addbmm(input, batch1, batch2, *, beta=1, alpha=1):
+    """beta * input + alpha * sum over the batch of batch1[i] @ batch2[i]: ATen's addbmm_impl_, one addmm_ per
+    batch into the result (beta applied with the first only)."""
+    _check_batches(batch1, batch2)
+    shape = (batch1._shape[1], batch2._shape[2])
+    out = views.expanded(input.detach(), shape).clone()
+    if not batch1._shape[0]:
+        out = out if beta == 1 else pointwise.mul(out, beta) if beta != 0 else pointwise.zeros_of(shape, out.dtype)
+    for i, adjusted_beta in zip(range(batch1._shape[0]), itertools.chain((beta,), itertools.repeat(1))):
+        out = addmm(out, batch1[i].detach(), batch2[i].detach(), beta=adjusted_beta, alpha=alpha)
+
+    def backward(grad):
+        batched = views.expand(views.unsqueeze(grad, 0), (batch1._shape[0],) + grad._shape)
+        return (pointwise.grad_for(input, _maybe_multiply(grad, beta)),
+                _maybe_multiply(bmm(batched, views.transpose(batch2, 1, 2)), alpha) if batch1.requires_grad else None,
+                _maybe_multiply(bmm(views.transpose(batch1, 1, 2), batched), alpha) if batch2.requires_grad else None)
+
+    return record("AddbmmBackward0", out, (input, batch1, batch2), backward, saved=(batch1, batch2))
+
+
+@op(out=True)
 def mv(input, vec):
     out = views.squeeze(_product(input, views.unsqueeze(vec.detach(), 1)), 1)
     return record("MvBackward0", out, (input, vec),
@@ -82,7 +107,7 @@ def mv(input, vec):
                   saved=(input, vec))
 
 
-@op
+@op(out=True)
 def dot(input, other):
     if input.dim() != 1 or other.dim() != 1:
         raise RuntimeError(f"1D tensors expected, but got {input.dim()}D and {other.dim()}D tensors")
@@ -91,7 +116,7 @@ def dot(input, other):
                   lambda grad: (pointwise.mul(other, grad), pointwise.mul(input, grad)), saved=(input, other))
 
 
-@op
+@op(out=True)
 def matmul(input, other):
     """torch.matmul's dispatch on ranks, recording the same nodes PyTorch does for each case."""
     if not isinstance(other, Tensor):
@@ -187,7 +212,7 @@ def _check_batches(input, mat2, name="bmm"):
                            f"{pointwise._type_word(mat2.dtype)}")
 
 
-@op
+@op(out=True)
 def bmm(input, mat2):
     _check_batches(input, mat2)
     shape = (input._shape[0], input._shape[1], mat2._shape[2])
@@ -202,7 +227,7 @@ def _maybe_multiply(grad, scalar):
     return grad if scalar == 1 else pointwise.mul(grad, scalar)
 
 
-@op(in_place=True)
+@op(in_place=True, out=True)
 def baddbmm(input, batch1, batch2, *, beta=1, alpha=1):
     """beta * input + alpha * (batch1 @ batch2), as baddbmm_cpu_kernel: r * beta + alpha * acc per element."""
     _check_batches(batch1, batch2)
@@ -223,7 +248,7 @@ def baddbmm(input, batch1, batch2, *, beta=1, alpha=1):
                   saved=(batch1, batch2))
 
 
-@op(in_place=True)
+@op(in_place=True, out=True)
 def addmv(input, mat, vec, *, beta=1, alpha=1):
     product = views.squeeze(_product(mat.detach(), views.unsqueeze(vec.detach(), 1)), 1)
     scaled = product if alpha == 1 else pointwise.mul(product, alpha)
@@ -236,7 +261,7 @@ def addmv(input, mat, vec, *, beta=1, alpha=1):
                   saved=(mat, vec))
 
 
-@op(in_place=True)
+@op(in_place=True, out=True)
 def addr(input, vec1, vec2, *, beta=1, alpha=1):
     """beta * input + alpha * outer(vec1, vec2), elementwise as ATen's addr_kernel evaluates it."""
     if vec1.dim() != 1 or vec2.dim() != 1:
@@ -256,7 +281,7 @@ def addr(input, vec1, vec2, *, beta=1, alpha=1):
                   saved=(vec1, vec2))
 
 
-@op(aliases=("ger",))
+@op(out=True, aliases=("ger",))
 def outer(input, vec2):
     """input.reshape(-1, 1) * vec2, as ATen composes it (MulBackward0 over a view)."""
     return pointwise.mul(views.reshape(input, (-1, 1)), vec2)

@@ -8,6 +8,7 @@ compensates float sums, which would make CPython 3.11 and Pyodide (3.14) disagre
 
 import math
 import operator
+import struct
 from array import array
 
 
@@ -26,6 +27,87 @@ def matmul(a, b, m, k, n, trans_a=False, trans_b=False):
             for x, y in zip(row, col):
                 acc += x * y
             out[base + j] = acc
+    return out
+
+
+# ---- matmul in MKL's float32 order (see MKL_SGEMM.md; not wired in yet) ----
+
+_F32 = struct.Struct("f")
+
+
+def _f32(x):
+    """x rounded to float32 (to nearest even); a value past float32's range rounds to infinity."""
+    try:
+        return _F32.unpack(_F32.pack(x))[0]
+    except OverflowError:
+        return math.copysign(math.inf, x)
+
+
+def _fma32(x, y, acc):
+    """float32 fused multiply-add: x * y + acc rounded once. x * y is exact in a double; the double sum s is
+    made exact by TwoSum's error e, and where s is a float32 tie the exact value lies on e's side of it."""
+    p = x * y
+    s = p + acc
+    t = s - p
+    e = (p - (s - t)) + (acc - t)
+    r = _f32(s)
+    if e != 0.0 and r != s:
+        lo, hi = _f32(math.nextafter(s, -math.inf)), _f32(math.nextafter(s, math.inf))
+        if lo != hi:  # s is a tie between two float32 values
+            return hi if e > 0 else lo
+    return r
+
+
+def _mkl_k_blocks(k):
+    """MKL's k blocking in its packed kernel: one block up to 192, else blocks of min(192, k // 2), last shorter."""
+    size = k if k <= 192 else min(192, k // 2)
+    return [(s, min(s + size, k)) for s in range(0, k, size)]
+
+
+def mkl_order(m, k, n, trans_a=False, trans_b=False, bias=False):
+    """Which float32 order MKL's sgemm (torch 2.13 CPU wheel, 1 or 2 threads) uses for this product:
+    "packed", "sequential", or None where no rule is known (then keep `matmul`'s double accumulation)."""
+    if m >= 4 and n >= 12 and (m % 4 == 0 or m >= 12):
+        return "packed"  # 2 threads compute m = 5..7, 9..11 with a tail kernel whose order is unknown
+    if not (trans_a or trans_b or bias) and (m == 1 or m <= 3 and n >= 2 or n in (2, 3, 4, 8)):
+        return "sequential"
+    return None
+
+
+def matmul_mkl(a, b, m, k, n, trans_a=False, trans_b=False, bias=None):
+    """(m, k) @ (k, n) (+ bias, a float32 buffer of n values added to each row: addmm / nn.Linear), float32
+    rounding at every step as MKL's sgemm; same layout flags as `matmul`. None where `mkl_order` knows no rule.
+
+    "packed" (m >= 4 and n >= 12): k is cut by `_mkl_k_blocks`; each block is a float32 FMA chain over p
+    ascending starting from 0; out starts as the first block (or as bias, then adds the first block) and adds
+    each further block in float32.
+    "sequential" (small shapes, both operands untransposed, no bias): acc = f32(acc + f32(a * b)) over p
+    ascending from 0 (a separate multiply and add, no FMA, no k blocking).
+    """
+    order = mkl_order(m, k, n, trans_a, trans_b, bias is not None)
+    if order is None:
+        return None
+    rows = [a[i * k:(i + 1) * k] for i in range(m)] if not trans_a else [a[i::m] for i in range(m)]
+    cols = [b[j * k:(j + 1) * k] for j in range(n)] if trans_b else [b[j::n] for j in range(n)]
+    out = array("f", bytes(4 * m * n))
+    blocks = _mkl_k_blocks(k) if k else []
+    f32, fma32 = _f32, _fma32
+    for i, row in enumerate(rows):
+        base = i * n
+        for j, col in enumerate(cols):
+            if order == "sequential":
+                acc = 0.0
+                for x, y in zip(row, col):
+                    acc = f32(acc + f32(x * y))
+                out[base + j] = acc
+                continue
+            c = None if bias is None else bias[j]
+            for start, end in blocks:
+                acc = 0.0
+                for p in range(start, end):
+                    acc = fma32(row[p], col[p], acc)
+                c = acc if c is None else f32(c + acc)
+            out[base + j] = 0.0 if c is None else c
     return out
 
 

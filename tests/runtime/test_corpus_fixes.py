@@ -218,3 +218,55 @@ def test_addmm_in_place_and_bad_bias(bt):
     y.addmm_(to_bt(bt, m1), to_bt(bt, m2), alpha=3)
     assert_same(y, x, rtol=1e-6, atol=1e-6)
     same_error(lambda: torch.addmm(torch.ones(2, 5), m1, m2), lambda: bt.addmm(bt.ones(2, 5), to_bt(bt, m1), to_bt(bt, m2)))
+
+
+# ---- 6. data_ptr, untyped_storage, is_set_to -------------------------------------------------------------------------
+def _storage_facts(lib):
+    a = lib.arange(6.0)
+    b, c = a.view(2, 3), a[2:]
+    s = a.untyped_storage()
+    i = lib.arange(4)
+    return [a.data_ptr() == b.data_ptr(), c.data_ptr() - a.data_ptr(), i[1:].data_ptr() - i.data_ptr(),
+            a.clone().data_ptr() == a.data_ptr(), lib.empty(0).data_ptr(), c.storage_offset(),
+            a.is_set_to(b), a.is_set_to(a), a.is_set_to(a.view(6)), a.is_set_to(a.detach()), a.is_set_to(a.clone()),
+            s.nbytes(), len(s), s.data_ptr() == a.data_ptr(), c.untyped_storage().data_ptr() == a.data_ptr()]
+
+
+def test_data_ptr_tells_shared_storage(bt):
+    assert _storage_facts(bt) == _storage_facts(torch)
+
+
+# ---- 7. isinf and friends, torch.where(condition), Tensor.where ----------------------------------------------------
+SPECIAL = st.sampled_from([0.0, -0.0, 1.5, -2.0, math.inf, -math.inf, math.nan, -math.nan])
+
+
+@given(st.lists(SPECIAL | FLOAT32, min_size=1, max_size=9))
+def test_float_predicates(bt, values):
+    real = torch.tensor(values)
+    ours = to_bt(bt, real)
+    for name in ("isinf", "isposinf", "isneginf", "isreal", "signbit", "isnan", "isfinite"):
+        assert_same(getattr(bt, name)(ours), getattr(torch, name)(real))
+        assert_same(getattr(ours, name)(), getattr(real, name)())
+
+
+def test_integer_predicates(bt):
+    for values, dtype in (([1, -1, 0], "int64"), ([True, False], "bool")):
+        real = torch.tensor(values, dtype=getattr(torch, dtype))
+        ours = bt.tensor(values, dtype=getattr(bt, dtype))
+        for name in ("isinf", "isposinf", "isneginf", "isreal", "signbit"):
+            assert_same(getattr(bt, name)(ours), getattr(torch, name)(real))
+
+
+@pytest.mark.parametrize("values", [[[True, False], [False, True]], [1.0, 0.0, -2.0], True, False, [[]]])
+def test_where_with_condition_only(bt, values):
+    real, ours = torch.where(torch.tensor(values)), bt.where(bt.tensor(values))
+    assert len(real) == len(ours)
+    for o, r in zip(ours, real):
+        assert_same(o, r)
+
+
+def test_where_method_and_two_arguments(bt):
+    x, y = torch.tensor([1.0, -2.0, 3.0]), bt.tensor([1.0, -2.0, 3.0])
+    assert_same(y.where(y > 0, bt.zeros(3)), x.where(x > 0, torch.zeros(3)))
+    assert_same(y.where(y > 0, 7.0), x.where(x > 0, 7.0))
+    same_error(lambda: torch.where(x > 0, x), lambda: bt.where(y > 0, y))

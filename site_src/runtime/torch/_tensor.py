@@ -58,6 +58,32 @@ def _leaf_only(requires_grad):
     return message
 
 
+def _storage_address(storage):
+    return id(storage) if len(storage) else 0
+
+
+class UntypedStorage:
+    """The bytes under a tensor, reduced to what a learner inspects: where they are and how many."""
+
+    def __init__(self, storage, itemsize):
+        self._storage, self._itemsize = storage, itemsize
+
+    def data_ptr(self):
+        return _storage_address(self._storage)
+
+    def nbytes(self):
+        return len(self._storage) * self._itemsize
+
+    size = nbytes
+    __len__ = nbytes
+
+    def __getattr__(self, name):
+        return missing_attribute("torch.UntypedStorage", name)
+
+
+UntypedStorage.__module__ = "torch.storage"
+
+
 class Tensor:
     # ---- construction ---------------------------------------------------------------------------------------
     def __init__(self, *args):
@@ -167,6 +193,18 @@ class Tensor:
 
     def storage_offset(self):
         return self._offset
+
+    def data_ptr(self):
+        """A stand-in address: the storage's id (unique among live storages, as a pointer is) plus this tensor's
+        offset in bytes, so that equal data_ptr() tells shared memory as in PyTorch; 0 for an empty storage."""
+        return _storage_address(self._storage) + self._offset * self.dtype.itemsize
+
+    def untyped_storage(self):
+        return UntypedStorage(self._storage, self.dtype.itemsize)
+
+    def is_set_to(self, tensor):
+        return (self._storage is tensor._storage and self._offset == tensor._offset
+                and self._shape == tensor._shape and self._stride == tensor._stride)
 
     def dim(self):
         return len(self._shape)

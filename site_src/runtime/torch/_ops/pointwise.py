@@ -573,13 +573,57 @@ def isfinite(input):
     return elementwise(lambda x: x == x and x not in (_inf, -_inf), input, out_dtype=_dtype.bool)
 
 
+@op
+def isinf(input):
+    return elementwise(lambda x: x in (_inf, -_inf), input, out_dtype=_dtype.bool)
+
+
 @op(out=True)
-def where(condition, input, other):
+def isposinf(input):
+    return elementwise(lambda x: x == _inf, input, out_dtype=_dtype.bool)
+
+
+@op(out=True)
+def isneginf(input):
+    return elementwise(lambda x: x == -_inf, input, out_dtype=_dtype.bool)
+
+
+@op
+def isreal(input):
+    return elementwise(lambda x: True, input, out_dtype=_dtype.bool)  # (no complex dtypes in the runtime)
+
+
+@op(out=True)
+def signbit(input):
+    if input.dtype.is_floating_point:
+        return elementwise(lambda x: math.copysign(1.0, x) < 0, input, out_dtype=_dtype.bool)
+    return elementwise(lambda x: x < 0, input, out_dtype=_dtype.bool)
+
+
+@op(out=True, method=False)
+def where(condition, input=None, other=None):
+    if input is None and other is None:  # torch.where(condition) is nonzero(condition, as_tuple=True)
+        from .indexing import nonzero
+        return nonzero(condition, as_tuple=True)
+    if input is None or other is None:
+        raise TypeError("where() received an invalid combination of arguments - got (Tensor, Tensor), but expected "
+                        "one of:\n * (Tensor condition)\n * (Tensor condition, Tensor input, Tensor other, *, Tensor "
+                        "out = None)\n * (Tensor condition, Number self, Tensor other)\n * (Tensor condition, Tensor "
+                        "input, Number other)\n * (Tensor condition, Number self, Number other)\n")
     dtype = _dtype.result_type(input, other)
     out = elementwise(lambda c, x, y: x if c else y, condition, input, other, dtype=dtype)
     return record("WhereBackward0", out, (input, other),
                   lambda grad: (grad_for(input, where(condition, grad, 0.0)),
                                 grad_for(other, where(condition, 0.0, grad))))
+
+
+def _where_method(self, condition, other):
+    """Tensor.where(condition, other): torch.where(condition, self, other)."""
+    return where(condition, self, other)
+
+
+_where_method.__name__ = "where"
+method(_where_method)
 
 
 @op(in_place=True)

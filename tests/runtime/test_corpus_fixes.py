@@ -270,3 +270,46 @@ def test_where_method_and_two_arguments(bt):
     assert_same(y.where(y > 0, bt.zeros(3)), x.where(x > 0, torch.zeros(3)))
     assert_same(y.where(y > 0, 7.0), x.where(x > 0, 7.0))
     same_error(lambda: torch.where(x > 0, x), lambda: bt.where(y > 0, y))
+
+
+# ---- 8. quantile and nanquantile ---------------------------------------------------------------------------------------
+MODES = st.sampled_from(["linear", "lower", "higher", "midpoint", "nearest"])
+QS = st.floats(0, 1, width=32) | st.lists(st.floats(0, 1, width=32), min_size=1, max_size=4)
+
+
+def _signature(node):
+    from runtime_helpers import graph_signature
+    return graph_signature(node)
+
+
+@given(st.lists(st.integers(1, 5), min_size=0, max_size=3).map(tuple), st.data(), QS, MODES,
+       st.sampled_from([None, 0, -1, 1]), st.booleans(), st.booleans(), st.booleans())
+def test_quantile(bt, shape, data, q, mode, dim, keepdim, nan_version, with_nans):
+    elements = (FLOAT32 | st.just(math.nan)) if with_nans else FLOAT32
+    values = data.draw(st.lists(elements, min_size=math.prod(shape), max_size=math.prod(shape)))
+    if dim is not None and not -max(len(shape), 1) <= dim < max(len(shape), 1):
+        dim = None
+    real = torch.tensor(values).reshape(shape).requires_grad_(True)
+    ours = to_bt(bt, real, requires_grad=True)
+    name = "nanquantile" if nan_version else "quantile"
+    rq, oq = (torch.tensor(q), bt.tensor(q)) if isinstance(q, list) else (q, q)
+    r = getattr(torch, name)(real, rq, dim=dim, keepdim=keepdim, interpolation=mode)
+    o = getattr(bt, name)(ours, oq, dim=dim, keepdim=keepdim, interpolation=mode)
+    assert_same(o, r)
+    assert _signature(o.grad_fn) == _signature(r.grad_fn)
+    if not with_nans:
+        g = torch.randn(r.shape)
+        r.backward(g)
+        o.backward(to_bt(bt, g))
+        assert_same(ours.grad, real.grad)
+
+
+def test_quantile_errors(bt):
+    x, y = torch.randn(5, 3), bt.randn(5, 3)
+    cases = [(lambda m, t: m.quantile(t, 1.5)), (lambda m, t: m.quantile(t, m.tensor([1.5]))),
+             (lambda m, t: m.quantile(t, 0.5, interpolation="foo")), (lambda m, t: m.quantile(t.long(), 0.5)),
+             (lambda m, t: m.quantile(t, m.tensor([0.5], dtype=m.float64))),
+             (lambda m, t: m.quantile(m.empty(0), 0.5)), (lambda m, t: m.quantile(t, m.ones(2, 2) * 0.5)),
+             (lambda m, t: m.nanquantile(t, 2.0)), (lambda m, t: m.quantile(t, 0.5, dim=2))]
+    for case in cases:
+        same_error(lambda: case(torch, x), lambda: case(bt, y))

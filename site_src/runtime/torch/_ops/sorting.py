@@ -1,5 +1,5 @@
 """Sorting and selection: sort, argsort, msort, topk, kthvalue, median, nanmedian, mode, unique,
-unique_consecutive, bincount, histc.
+unique_consecutive, bincount, histc, quantile, nanquantile.
 
 Values never depend on the algorithm; the indices of tied elements do. Where ATen's CPU kernel orders ties
 deterministically, the same algorithm runs here: libstdc++'s std::nth_element / std::partial_sort / std::sort for
@@ -505,3 +505,97 @@ def histc(input, bins=100, min=0, max=0):
         counts[builtins.min(position, bins - 1)] += 1
     return Tensor._from_values(counts, (bins,), input.dtype)
 
+
+
+# ---- quantile ---------------------------------------------------------------------------------------------------
+_QUANTILE_MODES = ("linear", "lower", "higher", "midpoint", "nearest")
+
+
+def _quantile(input, q, dim, keepdim, interpolation, ignore_nan):
+    """ATen's quantile_impl (Sorting.cpp): sort along the reduced dim, ranks q * (n - 1) in the input's dtype
+    (float32 steps for float32), adjusted by the interpolation mode, then gather and lerp, as ATen's composite
+    does, so the graph has its nodes (SortBackward0, GatherBackward0, LerpBackward1, in-place squeezes)."""
+    if interpolation not in _QUANTILE_MODES:
+        raise RuntimeError("quantile() interpolation must be one of linear, lower, higher, midpoint or nearest, "
+                           f"but got {interpolation}")
+    if not isinstance(q, Tensor):
+        if not 0 <= q <= 1:
+            raise RuntimeError(f"quantile() q must be in the range [0, 1] but got {q:g}")
+        q = Tensor._from_values([q], (), input.dtype)
+    if not input.numel():
+        raise RuntimeError("quantile() input tensor must be non-empty")
+    if q.dim() > 1:
+        raise RuntimeError("quantile() q must be a scalar or 1D tensor")
+    if input.dtype not in (_dtype.float32, _dtype.float64):
+        raise RuntimeError("quantile() input tensor must be either float or double dtype")
+    if q.dtype is not input.dtype:
+        raise RuntimeError("quantile() q tensor must be same dtype as the input tensor")
+    wrapped = input._dim(dim if dim is not None else 0)
+    if dim is not None and input.dim() > 0:
+        out_shape = list(input._shape)
+        if keepdim:
+            out_shape[wrapped] = 1
+        else:
+            del out_shape[wrapped]
+    else:
+        out_shape = [1] * input.dim() if keepdim else []
+    qs = list(q._values())
+    if not builtins.all(0 <= v <= 1 for v in qs):
+        raise RuntimeError("quantile() q values must be in the range [0, 1]")
+    if dim is None:
+        source = views.flatten(input)
+    elif wrapped == input.dim() - 1:
+        source = input
+    else:
+        source = views.transpose(views.unsqueeze(input, -1), wrapped, -1)
+    in_shape = out_shape + [source._shape[-1]]  # (q's slot, when q has one, is the last of the ranks)
+    ordered = views.view(sort(source).values, tuple(in_shape))
+    n = in_shape[-1]
+    rounded = pointwise._to_f32 if input.dtype is _dtype.float32 else float
+    values = ordered._values()
+    below, above, weights = [], [], []
+    for start in range(0, len(values), n):
+        row = values[start:start + n]
+        count = builtins.sum(1 for v in row if v == v)
+        for p in qs:
+            if ignore_nan:
+                rank = builtins.max(rounded(p * rounded(count - 1)), 0.0)
+            else:
+                rank = rounded(p * (n - 1)) if count == n else float(n - 1)
+            if interpolation != "linear" and interpolation != "midpoint":
+                rank = float({"lower": math.floor, "higher": math.ceil, "nearest": builtins.round}[interpolation](rank))
+            below.append(int(rank))
+            above.append(math.ceil(rank))
+            weights.append(0.5 if interpolation == "midpoint" else rank - int(rank))
+    rank_shape = tuple(in_shape[:-1]) + (len(qs),)
+    from .indexing import gather
+
+    result = gather(ordered, -1, Tensor._from_values(below, rank_shape, _dtype.int64))
+    if interpolation in ("linear", "midpoint"):
+        result = pointwise.lerp(result, gather(ordered, -1, Tensor._from_values(above, rank_shape, _dtype.int64)),
+                                Tensor._from_values(weights, rank_shape, input.dtype))
+    if q.dim() == 0:
+        return _in_place_view("SqueezeBackward4", result, lambda t: views.squeeze(t, -1),
+                              lambda grad: views.unsqueeze(grad, -1))
+    result = _in_place_view("UnsqueezeBackward1", result, lambda t: views.unsqueeze(t, 0),
+                            lambda grad: views.squeeze(grad, 0))
+    result = _in_place_view("TransposeBackward1", result, lambda t: views.transpose(t, 0, -1),
+                            lambda grad: views.transpose(grad, 0, -1))
+    return _in_place_view("SqueezeBackward4", result, lambda t: views.squeeze(t, -1),
+                          lambda grad: views.unsqueeze(grad, -1))
+
+
+def _in_place_view(name, input, change, backward):
+    """ATen's in-place view ops (squeeze_, unsqueeze_, transpose_) on its own result: their nodes' names."""
+    out = change(input.detach())
+    return record(name, out, (input,), lambda grad: (backward(grad),))
+
+
+@op(out=True)
+def quantile(input, q, dim=None, keepdim=False, *, interpolation="linear"):
+    return _quantile(input, q, dim, keepdim, interpolation, ignore_nan=False)
+
+
+@op(out=True)
+def nanquantile(input, q, dim=None, keepdim=False, *, interpolation="linear"):
+    return _quantile(input, q, dim, keepdim, interpolation, ignore_nan=True)

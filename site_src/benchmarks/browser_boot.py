@@ -11,7 +11,8 @@ round in a fresh browser context (cold HTTP cache, no service worker), alternati
 time from navigation to the first output line (for the tutorial also to "Python ready": booted, torch
 imported, page session open), and bytes transferred until then. Then, on the warm tutorial
 page (cells already run), the time of a Run of each of its cells (LeNet's init and forward, its backward, ...),
-as the worker measured it and as the page saw it (Run to output). Targets: first output within 1.15x of the bare boot; warm Run < 100 ms.
+as the worker measured it and as the page saw it (Run to output). Targets: first output within 1.15x of the bare
+boot; warm Run < 100 ms.
 Ratios are medians of each round's ratio: the rounds run side by side, so a slow moment of the machine slows both.
 Worker only / bare is what the runtime costs (its wheel, `import torch`, the first cell); tutorial / worker only is
 what the page around it costs.
@@ -140,7 +141,8 @@ def build_site(target: Path) -> Path:
 
 def transferred(page) -> list[int]:
     sizes = []
-    page.on("requestfinished", lambda request: sizes.append(sum(request.sizes()[k] for k in ("responseBodySize", "responseHeadersSize"))))
+    page.on("requestfinished", lambda request: sizes.append(
+        sum(request.sizes()[k] for k in ("responseBodySize", "responseHeadersSize"))))
     return sizes
 
 

@@ -161,7 +161,8 @@ def _write_service_worker(site_dir: Path) -> None:
     for path in sorted(site_dir.rglob("*")):
         relative = path.relative_to(site_dir).as_posix()
         # Source maps, the gzipped sitemap and the search stemmers of other languages are never fetched offline.
-        if not path.is_file() or relative == "runner-sw.js" or relative.endswith((".map", ".gz")) or "/lunr/" in relative:
+        if (not path.is_file() or relative == "runner-sw.js" or relative.endswith((".map", ".gz"))
+                or "/lunr/" in relative):
             continue
         stat = path.stat()
         version.update(f"{relative}\0{stat.st_size}\0{stat.st_mtime_ns}\0".encode())

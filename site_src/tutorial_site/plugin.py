@@ -125,7 +125,8 @@ class TutorialPlugin(BasePlugin[TutorialConfig]):
         i = 0
         while i < len(lines):
             opening = FENCE.match(lines[i])
-            end = closing_fence(lines, i, opening) if opening and opening["lang"] in ("python", "autograd-graph") else None
+            fenced = opening and opening["lang"] in ("python", "autograd-graph")
+            end = closing_fence(lines, i, opening) if fenced else None
             if end is None:
                 out.append(lines[i])
                 i += 1

@@ -119,7 +119,8 @@ def _sum_values(rng, n, typecode):
 
 def _sum_rows_case(rng):
     # Row lengths around the vector width (8 floats, 4 doubles) and the cascade's level steps (16, 256).
-    length, rows, typecode = rng.choice([1, 3, 7, 8, 9, 31, 33, 64, 100, 257, 1000]), rng.randint(1, 4), rng.choice("ffd")
+    length, rows, typecode = (rng.choice([1, 3, 7, 8, 9, 31, 33, 64, 100, 257, 1000]), rng.randint(1, 4),
+                              rng.choice("ffd"))
     return (_sum_values(rng, length * rows, typecode), length, typecode, rng.random() < 0.8)
 
 

@@ -184,9 +184,10 @@ def test_logspace_is_bit_exact(bt, start, end, steps, base, dtype):
 
 
 def test_range_edge_cases(bt):
-    for make in [lambda lib: lib.linspace(0, 1, 1), lambda lib: lib.linspace(0, 1, -1), lambda lib: lib.linspace(0, 1, 0),
-                 lambda lib: lib.linspace(3, 10, 7, dtype=lib.int64), lambda lib: lib.logspace(0, 3, 1),
-                 lambda lib: lib.logspace(0, 2, 3), lambda lib: lib.logspace(0, 1, 4, base=2),
+    for make in [lambda lib: lib.linspace(0, 1, 1), lambda lib: lib.linspace(0, 1, -1),
+                 lambda lib: lib.linspace(0, 1, 0), lambda lib: lib.linspace(3, 10, 7, dtype=lib.int64),
+                 lambda lib: lib.logspace(0, 3, 1), lambda lib: lib.logspace(0, 2, 3),
+                 lambda lib: lib.logspace(0, 1, 4, base=2),
                  lambda lib: lib.linspace(lib.tensor(0.0), lib.tensor(1.0), 5)]:
         check(bt, make)
 
@@ -209,7 +210,8 @@ def test_random_factories_with_dtypes(bt, make):
 
 GENERATED = {
     "rand": lambda lib, g: lib.rand(5, generator=g), "randn": lambda lib, g: lib.randn(20, generator=g),
-    "randint": lambda lib, g: lib.randint(0, 100, (6,), generator=g), "randperm": lambda lib, g: lib.randperm(7, generator=g),
+    "randint": lambda lib, g: lib.randint(0, 100, (6,), generator=g),
+    "randperm": lambda lib, g: lib.randperm(7, generator=g),
     "normal": lambda lib, g: lib.normal(0.0, 2.0, (4,), generator=g),
     "normal_tensor": lambda lib, g: lib.normal(lib.ones(3), lib.ones(3), generator=g),
     "bernoulli": lambda lib, g: lib.bernoulli(lib.full((8,), 0.5), generator=g),

@@ -235,7 +235,7 @@ def test_repr_under_float64_default(bt, default_float64):
         assert repr(make(bt)) == repr(make(torch))
 
 
-# ---- iinfo and finfo --------------------------------------------------------------------------------------------------
+# ---- iinfo and finfo -------------------------------------------------------------------------------------------------
 @pytest.mark.parametrize("name", INTEGERS)
 def test_iinfo(bt, name):
     ours, real = bt.iinfo(getattr(bt, name)), torch.iinfo(getattr(torch, name))
@@ -293,7 +293,8 @@ def test_default_dtype_errors_and_devices(bt):
                                   lambda bt: bt.arange(3, dtype=bt.float16), lambda bt: bt.rand(2, dtype=bt.float16),
                                   lambda bt: bt.tensor([1.0]).type("torch.HalfTensor")])
 def test_half_bfloat16_and_complex_tensors_are_refused_by_name(bt, make):
-    with pytest.raises(NotImplementedError, match=r"a tensor of dtype torch\.(float16|bfloat16|complex64) is not available"):
+    with pytest.raises(NotImplementedError,
+                       match=r"a tensor of dtype torch\.(float16|bfloat16|complex64) is not available"):
         make(bt)
 
 

@@ -108,7 +108,7 @@ def test_indexing_errors_match_pytorch(bt, name):
 
 
 def test_nested_list_index_is_a_tuple_with_pytorch_warning(bt):
-    for lib, x in ((torch, X), (bt, to_bt(bt, X))):
+    for _lib, x in ((torch, X), (bt, to_bt(bt, X))):
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             result = x[[[0, 1], [1, 0]]]

@@ -132,7 +132,8 @@ def test_methods_and_in_place_forms(bt, name, data):
     assert_ulps(ours, real, ulps)
 
 
-@pytest.mark.parametrize("name", ["sin", "atan", "log2", "floor", "erf", "sigmoid", "tanh", "exp", "sqrt", "abs", "neg"])
+@pytest.mark.parametrize("name", ["sin", "atan", "log2", "floor", "erf", "sigmoid", "tanh", "exp", "sqrt", "abs",
+                                  "neg"])
 def test_out_argument(bt, name):
     x = torch.tensor([0.25, 1.5, 3.0])
     out = bt.empty(3)
@@ -196,7 +197,8 @@ BINARY = {  # name -> (first, second, ULPs of values or None for a tolerance, ex
     "hypot": (floats(-10, 10), floats(0.1, 10), 0, False), "fmod": (floats(-10, 10), floats(0.5, 3), 0, False),
     "remainder": (floats(-10, 10), floats(0.5, 3), 0, False), "copysign": (floats(0.1, 10), floats(-1, 1), 0, True),
     "xlogy": (floats(-10, 10), floats(0.1, 10), 2, False), "logaddexp": (floats(-10, 10), floats(-10, 10), None, False),
-    "clamp_min": (floats(-10, 10), floats(-10, 10), 0, False), "clamp_max": (floats(-10, 10), floats(-10, 10), 0, False),
+    "clamp_min": (floats(-10, 10), floats(-10, 10), 0, False),
+    "clamp_max": (floats(-10, 10), floats(-10, 10), 0, False),
 }
 
 

@@ -3,7 +3,7 @@ optimizer reprs, state_dict round trips, training steps."""
 
 import pytest
 import torch
-from runtime_helpers import assert_same, to_bt
+from runtime_helpers import assert_same
 
 
 def build(lib, kind):

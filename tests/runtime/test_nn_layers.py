@@ -179,7 +179,7 @@ def test_containers_and_reprs(bt):
     assert sum(p.numel() for p in ours.parameters()) == sum(p.numel() for p in real.parameters())
     assert type(ours.get_submodule("norm.0")).__name__ == "BatchNorm1d"
     assert ours.get_parameter("blocks.0.bias").shape == real.get_parameter("blocks.0.bias").shape
-    for lib, net in ((torch, real), (bt, ours)):
+    for _lib, net in ((torch, real), (bt, ours)):
         with pytest.raises(AttributeError, match="Sequential has no attribute `9`"):
             net.get_submodule("norm.9")
 
@@ -216,7 +216,8 @@ def test_buffers_hooks_and_dtype(bt):
         m.register_buffer("scratch", lib.ones(2), persistent=False)
         assert list(m.state_dict()) == ["weight", "bias", "steps"]
         assert [n for n, _ in m.named_buffers()] == ["steps", "scratch"]
-        with pytest.raises(TypeError, match=r"cannot assign 'int' as buffer 'steps' \(torch.nn.Buffer, torch.Tensor or None expected\)"):
+        with pytest.raises(TypeError, match=r"cannot assign 'int' as buffer 'steps' "
+                                            r"\(torch.nn.Buffer, torch.Tensor or None expected\)"):
             m.steps = 3
         with pytest.raises(KeyError, match="attribute 'weight' already exists"):
             m.register_buffer("weight", lib.zeros(1))

@@ -38,7 +38,7 @@ def test_a_refusal_suggests_no_other_api(bt):
     """Python appends "Did you mean: 'min'?" to an AttributeError by looking at dir() of its object: for torch.sin
     that would name an unrelated API."""
     with pytest.raises(NotImplementedError) as caught:
-        bt.stft
+        _ = bt.stft
     text = "".join(traceback.format_exception(caught.value))
     assert "Did you mean" not in text
     assert text.rstrip().endswith("torch.stft is not available in the in-browser runtime; run this snippet locally")

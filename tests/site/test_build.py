@@ -1,7 +1,6 @@
 """The built site: every cell shows its build-time output, nothing loads from another origin, failures name the line."""
 from __future__ import annotations
 
-import json
 import re
 import textwrap
 from html.parser import HTMLParser
@@ -12,7 +11,7 @@ from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort, PluginError
 
-from support import ROOT, read_page_data
+from support import read_page_data
 
 TUTORIAL_PAGES = ["define", "layers", "forward-backward", "loss", "backprop", "update", "gpu", "versions"]
 

@@ -45,7 +45,7 @@ class FakeModule:
 
 
 def test_fake_nodes_make_the_same_model():
-    weight, bias, x = FakeTensor((2, 3), requires_grad=True), FakeTensor((2,), requires_grad=True), FakeTensor((4, 3))
+    weight, bias = FakeTensor((2, 3), requires_grad=True), FakeTensor((2,), requires_grad=True)
     w_leaf, b_leaf = FakeAccumulateGrad(weight), FakeAccumulateGrad(bias)
     t = FakeNode("TBackward0", w_leaf, shape=(3, 2))
     addmm = FakeNode("AddmmBackward0", b_leaf, None, t)  # next_functions[1] is x: no grad

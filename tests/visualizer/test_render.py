@@ -1,5 +1,4 @@
 """DOT and inline SVG: highlight, clusters, ids, theming, accessibility; the browser's Graphviz draws the same SVG."""
-import json
 import re
 import shutil
 import subprocess

@@ -391,7 +391,10 @@ def bernoulli(gen, n, p):
     return [1.0 if (d & _MASK53) < threshold else 0.0 for d in gen._words64(n)]
 
 
-def kaiming_uniform_bound(fan_in, a=math.sqrt(5)):
+_SQRT5 = math.sqrt(5)
+
+
+def kaiming_uniform_bound(fan_in, a=_SQRT5):
     """The bound of init.kaiming_uniform_(w, a) for leaky_relu, in torch/nn/init.py's order of operations."""
     gain = math.sqrt(2.0 / (1 + a ** 2))
     std = gain / math.sqrt(fan_in)

@@ -4,8 +4,8 @@ Inside Pyodide (sys.platform == "emscripten") matmul, add_scaled (add/sub with a
 its gradients, max pooling and the float sums in ATen's order run as the JavaScript of kernels.js (see
 javascript.py; the products in the WebAssembly SIMD of kernels.wat), over zero-copy views of the array('f')
 buffers, many times faster than Python there. Both accumulate in the same order, so they give bit-identical
-results; CPython, which has no JavaScript, runs reference.py. BROWSER_TORCH_KERNELS=reference selects the reference inside Pyodide too (for
-benchmarks and comparisons). The signatures are reference.py's.
+results; CPython, which has no JavaScript, runs reference.py. BROWSER_TORCH_KERNELS=reference selects the reference
+inside Pyodide too (for benchmarks and comparisons). The signatures are reference.py's.
 """
 
 import os

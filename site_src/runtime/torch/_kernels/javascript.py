@@ -20,7 +20,8 @@ SMALL = 256
 # Read beside this file rather than through importlib.resources: the wheel is always unpacked in Pyodide, and
 # importing importlib.resources there (compiled from source on every page load) cost 12 ms of `import torch`.
 _js = run_js((Path(__file__).parent / "kernels.js").read_text())
-_js.useWasm((Path(__file__).parent / "kernels.wasm").read_bytes())  # the SIMD kernels (kernels.wat), built into the wheel
+# the SIMD kernels (kernels.wat), built into the wheel
+_js.useWasm((Path(__file__).parent / "kernels.wasm").read_bytes())
 
 
 def _f32(values):

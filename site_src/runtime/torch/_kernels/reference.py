@@ -307,8 +307,8 @@ def _multi_row_sum(load, nrows, size, zero):
             acc[j - 1] = [zero] * nrows
             if i & ((level_step - 1) << (j * level_power)):
                 break
-    for i in range(i, size):
-        acc[0] = [_add_vectors(a, load(i, k)) for k, a in enumerate(acc[0])]
+    for rest in range(i, size):
+        acc[0] = [_add_vectors(a, load(rest, k)) for k, a in enumerate(acc[0])]
     for j in range(1, levels):
         acc[0] = [_add_vectors(a, b) for a, b in zip(acc[0], acc[j])]
     return acc[0]

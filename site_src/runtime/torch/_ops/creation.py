@@ -479,8 +479,8 @@ def _fill_random(self, values):
 
 @method
 def normal_(self, mean=0.0, std=1.0, *, generator=None):
-    values = _random.normal(_generator(generator), self.numel(), mean, std, _float_name(self.dtype, "normal_kernel_cpu"),
-                            contiguous=self.is_contiguous())
+    values = _random.normal(_generator(generator), self.numel(), mean, std,
+                            _float_name(self.dtype, "normal_kernel_cpu"), contiguous=self.is_contiguous())
     return _fill_random(self, values)
 
 

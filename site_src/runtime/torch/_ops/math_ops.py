@@ -6,8 +6,9 @@ once to float32: the correctly rounded result. PyTorch's CPU kernels use SLEEF's
 (Sleef_sinf16_u35, Sleef_atanf16_u10, ...; max error 3.5 or 1.0 ULP), so a small share of results differ from
 PyTorch's in the last bit (measured on 1e5 random inputs: 0.02% for log2 up to ~15% for tan and asinh), never by
 more than 1 ULP except near a zero of lgamma. exp2, expm1, log1p and sigmoid are bit-exact: _ops/libm.py emulates
-the SLEEF and glibc code ATen runs for them, element by element as its vectorized loop assigns it. Functions that ATen writes as float32 formulas (erf, erfinv, digamma,
-logaddexp, xlogy, deg2rad, round(decimals=), div(rounding_mode="trunc"), ...) repeat those formulas step by step.
+the SLEEF and glibc code ATen runs for them, element by element as its vectorized loop assigns it. Functions that
+ATen writes as float32 formulas (erf, erfinv, digamma, logaddexp, xlogy, deg2rad, round(decimals=),
+div(rounding_mode="trunc"), ...) repeat those formulas step by step.
 Backward formulas are those of PyTorch's tools/autograd/derivatives.yaml, written with the runtime's ops in the same
 order, so each float32 rounding happens where PyTorch's does.
 """

@@ -145,7 +145,8 @@ def _inv_std_eval(running_var, eps):
 def _update_running(buffer, stats, momentum, keep, fused):
     kept = _round_f32([keep * r for r in buffer._values()])
     # torch 2.13 rounds the running mean's two products; the running variance's first product is fused into the add
-    buffer._write(_fma_f32(stats, momentum, kept) if fused else _add_f32(_round_f32([momentum * s for s in stats]), kept))
+    buffer._write(_fma_f32(stats, momentum, kept) if fused
+                  else _add_f32(_round_f32([momentum * s for s in stats]), kept))
     buffer._version[0] += 1
 
 
@@ -256,7 +257,8 @@ def _batch_norm_backward(grad, values, shape, w, means, inv_stds, training, mask
                     # (dy - grad_mean - (x - mean) * k) * invstd * w, the subtraction of the product fused
                     centred = _round_f32([v - mean for v in values[start:start + size]])
                     shifted = _round_f32([d - grad_means[ch] for d in dy])
-                    if size > 1:  # the contiguous kernel fuses the subtraction of the product; the channels-last one not
+                    # the contiguous kernel fuses the subtraction of the product; the channels-last one not
+                    if size > 1:
                         dx = _fma_f32([-v for v in centred], k, shifted)
                     else:
                         dx = _round_f32([p - _to_f32(q * k) for p, q in zip(shifted, centred)])

@@ -124,5 +124,5 @@ __all__ += ["binary_cross_entropy", "binary_cross_entropy_with_logits", "celu", 
             "threshold"]
 
 __all__ += ["cosine_embedding_loss", "cosine_similarity", "gaussian_nll_loss", "hinge_embedding_loss",
-            "logsigmoid", "margin_ranking_loss", "normalize", "one_hot", "pairwise_distance", "poisson_nll_loss", "rrelu",
-            "soft_margin_loss"]
+            "logsigmoid", "margin_ranking_loss", "normalize", "one_hot", "pairwise_distance", "poisson_nll_loss",
+            "rrelu", "soft_margin_loss"]

@@ -384,7 +384,8 @@ class Module:
         if target is None:
             return self
         if not target.is_floating_point:
-            raise TypeError(f"nn.Module.to only accepts floating point or complex dtypes, but got desired dtype={target}")
+            raise TypeError("nn.Module.to only accepts floating point or complex dtypes, "
+                            f"but got desired dtype={target}")
         return self._apply(lambda t: t.to(target))
 
     def float(self):

@@ -5,7 +5,7 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: setup system serve build test
+.PHONY: setup system serve build lint test
 setup: system $(VENV)/.installed node_modules/.installed
 
 # Graphviz draws the autograd diagrams at build time; Chromium runs the browser tests.
@@ -32,5 +32,10 @@ serve: setup
 build: setup
 	$(BIN)/mkdocs build --strict
 
-test: setup
+# Linters first: ruff for the Python (config in pyproject.toml), biome for the JavaScript (biome.json).
+lint: setup
+	$(BIN)/ruff check site_src tests snippets
+	npx --no-install biome lint
+
+test: setup lint
 	$(BIN)/pytest

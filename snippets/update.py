@@ -26,7 +26,7 @@ print(net.fc3.bias.data)
 # --8<-- [end:manual]
 
 # --8<-- [start:optim]
-import torch.optim as optim  # noqa: E402  (imported where the tutorial introduces it)
+import torch.optim as optim
 
 optimizer = optim.SGD(net.parameters(), lr=0.01)
 

@@ -313,3 +313,55 @@ def test_quantile_errors(bt):
              (lambda m, t: m.nanquantile(t, 2.0)), (lambda m, t: m.quantile(t, 0.5, dim=2))]
     for case in cases:
         same_error(lambda: case(torch, x), lambda: case(bt, y))
+
+
+# ---- 9. integer bitwise ops and their operators ----------------------------------------------------------------
+INT_DTYPES = ["int64", "int32", "int16", "int8", "uint8", "bool"]
+
+
+@st.composite
+def int_tensor(draw, dtype, n):
+    if dtype == "bool":
+        return draw(st.lists(st.booleans(), min_size=n, max_size=n))
+    info = torch.iinfo(getattr(torch, dtype))
+    return draw(st.lists(st.integers(info.min, info.max) | st.integers(-3, 70), min_size=n, max_size=n).map(
+        lambda vs: [min(max(v, info.min), info.max) for v in vs]))
+
+
+@given(st.sampled_from(INT_DTYPES), st.sampled_from(INT_DTYPES), st.integers(1, 6), st.data())
+def test_bitwise_ops(bt, left, right, n, data):
+    a, b = data.draw(int_tensor(left, n)), data.draw(int_tensor(right, n))
+    ra, rb = torch.tensor(a, dtype=getattr(torch, left)), torch.tensor(b, dtype=getattr(torch, right))
+    oa, ob = bt.tensor(a, dtype=getattr(bt, left)), bt.tensor(b, dtype=getattr(bt, right))
+    operators = [lambda x, y: x & y, lambda x, y: x | y, lambda x, y: x ^ y, lambda x, y: x << y,
+                 lambda x, y: x >> y, lambda x, y: ~x, lambda x, y: x & 5, lambda x, y: 3 | y, lambda x, y: 2 << y,
+                 lambda x, y: x >> 2]
+    for fn in operators:
+        real, ours = error_of(fn, ra, rb), error_of(fn, oa, ob)
+        assert ours == real
+        if real is None:
+            assert_same(fn(oa, ob), fn(ra, rb))
+    for name in ("bitwise_and", "bitwise_or", "bitwise_xor", "bitwise_left_shift", "bitwise_right_shift"):
+        if error_of(getattr(torch, name), ra, rb) is None:
+            assert_same(getattr(bt, name)(oa, ob), getattr(torch, name)(ra, rb))
+            assert_same(getattr(oa, name)(ob), getattr(ra, name)(rb))
+
+
+def test_bitwise_in_place_and_float_errors(bt):
+    for lib in (torch, bt):
+        x = lib.tensor([6, 5])
+        x &= lib.tensor([3, 3])
+        x <<= 2
+        x |= 1
+        x.bitwise_xor_(7)
+        x >>= 1
+        x ^= 2
+        x.bitwise_not_()
+        if lib is torch:
+            expected = x
+    assert_same(x, expected)
+    cases = [lambda m: m.tensor([1.5]) & m.tensor([1]), lambda m: ~m.tensor([1.5]), lambda m: m.tensor([1.5]) << 1,
+             lambda m: m.tensor([1]) & 1.5, lambda m: m.bitwise_not(m.tensor([1.0], dtype=m.float64)),
+             lambda m: m.tensor([3]) >> m.tensor([1.0])]
+    for case in cases:
+        same_error(lambda: case(torch), lambda: case(bt))

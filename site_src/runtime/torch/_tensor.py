@@ -518,10 +518,10 @@ Tensor.__rmatmul__ = lambda self, other: linalg.matmul(other, self)
 Tensor.__neg__ = pointwise.neg
 Tensor.__pos__ = lambda self: self
 Tensor.__abs__ = pointwise.abs
-Tensor.__invert__ = pointwise.logical_not
+Tensor.__invert__ = pointwise.invert
 for _op, _name in [("add", "add"), ("sub", "sub"), ("mul", "mul"), ("truediv", "div"), ("floordiv", "floor_divide"),
-                  ("mod", "remainder"), ("pow", "pow"), ("and", "logical_and"), ("or", "logical_or"),
-                  ("xor", "logical_xor")]:
+                  ("mod", "remainder"), ("pow", "pow"), ("and", "bitwise_and"), ("or", "bitwise_or"),
+                  ("xor", "bitwise_xor"), ("lshift", "bitwise_left_shift"), ("rshift", "bitwise_right_shift")]:
     setattr(Tensor, f"__{_op}__", registry.METHODS[_name])
     setattr(Tensor, f"__r{_op}__", pointwise.reflected(_op))
     if _name + "_" in registry.IN_PLACE:

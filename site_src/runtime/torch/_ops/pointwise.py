@@ -527,7 +527,10 @@ def reflected(op):
     if op in ("truediv", "floordiv", "mod", "pow"):
         function = {"truediv": div, "floordiv": floor_divide, "mod": remainder, "pow": pow}[op]
         return lambda self, other: function(other, self)
-    return {"add": add, "mul": mul, "and": logical_and, "or": logical_or, "xor": logical_xor}[op]
+    if op in ("lshift", "rshift"):
+        function = bitwise_left_shift if op == "lshift" else bitwise_right_shift
+        return lambda self, other: function(other, self)
+    return {"add": add, "mul": mul, "and": bitwise_and, "or": bitwise_or, "xor": bitwise_xor}[op]
 
 
 # ---- comparisons and logic (no gradients) -----------------------------------------------------------------------
@@ -561,6 +564,54 @@ def logical_or(input, other):
 @op(in_place=True, out=True)
 def logical_xor(input, other):
     return elementwise(lambda x, y: bool(x) != bool(y), input, other, out_dtype=_dtype.bool)
+
+
+# ---- bitwise ops (integers and bools; on bools they are the logical ops, as in PyTorch) -------------------------
+def _integer_op(name, kernel, fn):
+    """An op of ATen's integer kernels: result dtype by promotion; floats are refused with ATen's message."""
+    def bitwise(input, other):
+        dtype = _dtype.result_type(input, other)
+        if dtype.is_floating_point:
+            raise NotImplementedError(f'"{kernel}_cpu" not implemented for \'{dtype.word}\'')
+        return elementwise(fn(dtype), input, other, dtype=dtype)
+
+    bitwise.__name__ = name
+    return op(bitwise, in_place=True, out=True)
+
+
+def _left_shift(dtype):
+    def shift(a, b):  # ATen's lshift_kernel: 0 past the width or for a negative shift (wrapped on store)
+        return 0 if b < 0 or b >= dtype.bits else a << b
+    return shift
+
+
+def _right_shift(dtype):
+    width = dtype.bits - dtype.is_signed
+
+    def shift(a, b):  # ATen's rshift_kernel: a >> (width) past the width or for a negative shift
+        return a >> width if b < 0 or b >= width else a >> b
+    return shift
+
+
+bitwise_and = _integer_op("bitwise_and", "bitwise_and", lambda dtype: operator.and_)
+bitwise_or = _integer_op("bitwise_or", "bitwise_or", lambda dtype: operator.or_)
+bitwise_xor = _integer_op("bitwise_xor", "bitwise_xor", lambda dtype: operator.xor)
+bitwise_left_shift = _integer_op("bitwise_left_shift", "lshift", _left_shift)
+bitwise_right_shift = _integer_op("bitwise_right_shift", "rshift", _right_shift)
+
+
+@op(in_place=True, out=True)
+def bitwise_not(input):
+    if input.dtype.is_floating_point:
+        raise NotImplementedError(f'"bitwise_not_cpu" not implemented for \'{input.dtype.word}\'')
+    return elementwise(operator.not_ if input.dtype is _dtype.bool else operator.invert, input)
+
+
+def invert(self):
+    """`~t`: bitwise_not, which Python's operator refuses for floats before ATen sees them."""
+    if self.dtype.is_floating_point:
+        raise TypeError("~ (operator.invert) is only implemented on integer and Boolean-type tensors")
+    return bitwise_not(self)
 
 
 @op

@@ -18,10 +18,11 @@ from .autograd.graph import AccumulateGrad, _add_hook as add_hook
 
 
 def contiguous_strides(shape):
+    """Row-major strides; a size 0 counts as 1, as in ATen (torch.empty(2, 0, 3).stride() == (3, 3, 1))."""
     strides, step = [], 1
     for size in reversed(shape):
         strides.append(step)
-        step *= size
+        step *= max(size, 1)
     return tuple(reversed(strides))
 
 
@@ -223,6 +224,8 @@ class Tensor:
         return self.dtype.itemsize
 
     def is_contiguous(self, memory_format=None):
+        if not self.numel():
+            return True
         expected = 1
         for size, stride in reversed(tuple(zip(self._shape, self._stride))):
             if size != 1 and stride != expected:

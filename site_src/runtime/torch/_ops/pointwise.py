@@ -568,10 +568,11 @@ def logical_xor(input, other):
 
 # ---- bitwise ops (integers and bools; on bools they are the logical ops, as in PyTorch) -------------------------
 def _integer_op(name, kernel, fn):
-    """An op of ATen's integer kernels: result dtype by promotion; floats are refused with ATen's message."""
+    """An op of ATen's integer kernels: result dtype by promotion; floats (and bools for the shifts) are refused
+    with ATen's message."""
     def bitwise(input, other):
         dtype = _dtype.result_type(input, other)
-        if dtype.is_floating_point:
+        if dtype.is_floating_point or (dtype is _dtype.bool and kernel.endswith("shift")):
             raise NotImplementedError(f'"{kernel}_cpu" not implemented for \'{dtype.word}\'')
         return elementwise(fn(dtype), input, other, dtype=dtype)
 

@@ -22,6 +22,9 @@ def infer_size(shape, numel):
             known *= size
     if shape.count(-1) > 1:
         raise RuntimeError("only one dimension can be inferred")
+    if -1 in shape and known == 0 and numel == 0:
+        raise RuntimeError(f"cannot reshape tensor of 0 elements into shape [{', '.join(map(str, shape))}] because "
+                           "the unspecified dimension size -1 can be any value and is ambiguous")
     if -1 in shape and known != 0 and numel % known == 0:
         return tuple(numel // known if s == -1 else s for s in shape)
     if known != numel or -1 in shape:
@@ -34,6 +37,8 @@ def _view_strides(old_shape, old_strides, new_shape):
     (a port of ATen's computeStride: merge runs of old dims that are contiguous with each other)."""
     if not old_shape:
         return (1,) * len(new_shape)
+    if 0 in old_shape:  # no elements: the old strides for the same shape, else contiguous ones (as NumPy)
+        return tuple(old_strides) if tuple(old_shape) == tuple(new_shape) else contiguous_strides(new_shape)
     new_strides = [0] * len(new_shape)
     view_d = len(new_shape) - 1
     chunk_base_stride = old_strides[-1]

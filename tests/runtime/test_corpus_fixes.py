@@ -388,3 +388,33 @@ def test_view_of_empty(bt):
         if lib is torch:
             expected = facts
     assert facts == expected
+
+
+# ---- 11. GELU (erf form): oneDNN's polynomial for contiguous float32, ATen's vector erf elsewhere -------------------
+WIDE = st.floats(-12, 12, width=32, allow_nan=False, allow_infinity=False)
+
+
+@given(st.lists(WIDE | SPECIAL, min_size=2, max_size=80))
+def test_gelu_contiguous_is_onednn(bt, values):
+    real = torch.tensor(values)
+    assert_same(bt.nn.functional.gelu(to_bt(bt, real)), torch.nn.functional.gelu(real))
+
+
+@given(st.integers(1, 12), st.integers(1, 12), st.data())
+def test_gelu_transposed_is_aten_vector_code(bt, rows, cols, data):
+    values = data.draw(st.lists(WIDE, min_size=rows * cols, max_size=rows * cols))
+    real = torch.tensor(values).reshape(rows, cols)
+    ours = to_bt(bt, real)
+    mask = bt._ops.libm.vector_mask(ours.t())
+    r, o = torch.nn.functional.gelu(real.t()), bt.nn.functional.gelu(ours.t())
+    # The scalar tail runs glibc's erff, which the runtime's correctly rounded math.erf misses by 1 ULP at times.
+    assert_same(o, r, rtol=2.4e-7, atol=1e-12)
+    exact = [a == b for a, b in zip(o.flatten().tolist(), r.flatten().tolist())]
+    assert all(e for e, vector in zip(exact, mask) if vector)
+
+
+def test_gelu_corpus_values(bt):
+    x = torch.linspace(-3, 3, 7, requires_grad=True)
+    y = bt.linspace(-3, 3, 7, requires_grad=True)
+    assert_same(bt.nn.GELU()(y), torch.nn.GELU()(x))
+    assert_same(bt.nn.GELU(approximate="tanh")(y), torch.nn.GELU(approximate="tanh")(x))

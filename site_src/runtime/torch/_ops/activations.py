@@ -141,6 +141,7 @@ def libm_log(x):
 # Each is ATen's scalar formula in float32 steps. Those built on exp/erf/tanh/log1p (elu, selu, celu, gelu, silu,
 # mish, softplus) use Python's correctly rounded functions where ATen's vector code uses SLEEF: within 1-2 ULP of
 # PyTorch, not always equal (tested so). Gradients are computed the same way (no double backward through them).
+from .. import _dtype  # noqa: E402
 from .._tensor import Tensor  # noqa: E402
 from ..autograd.graph import record  # noqa: E402
 from . import pointwise  # noqa: E402
@@ -148,13 +149,14 @@ from .registry import op  # noqa: E402
 from .._unsupported import unsupported  # noqa: E402
 
 
-def _unary(name, input, forward, backward, in_place=False, result_backward=None):
-    """An elementwise activation: forward(x) per element; backward(x, y, g) gives each input gradient (in place,
-    PyTorch's "...Backward1" nodes compute it from the result y alone: result_backward, when that differs)."""
+def _unary(name, input, forward, backward, in_place=False, result_backward=None, values=None):
+    """An elementwise activation: forward(x) per element (or the row-major `values` given); backward(x, y, g) gives
+    each input gradient (in place, PyTorch's "...Backward1" nodes compute it from the result y alone:
+    result_backward, when that differs)."""
     if not input.dtype.is_floating_point:
         raise NotImplementedError(f'"{name}" not implemented for \'{input.dtype.name}\'')
     xs = list(input.contiguous()._values())  # a copy: in place, the input's storage is overwritten below
-    values = [forward(x) for x in xs]
+    values = [forward(x) for x in xs] if values is None else values
     if in_place and name in _RESULT_NODES:
         name = name[:-1] + "1"
         backward = result_backward or backward
@@ -286,6 +288,10 @@ def gelu(input, approximate="none"):
             cdf = f32(0.5 * f32(1 + f32(math.erf(f32(x * alpha)))))
             pdf = f32(beta * libm_exp(f32(f32(-0.5 * x) * x)))
             return f32(g * f32(cdf + f32(x * pdf)))
+
+        if input.dtype is _dtype.float32:  # oneDNN's or ATen's vector code, not std::erf (libm.gelu_erf)
+            from . import libm
+            return _unary("GeluBackward0", input, forward, backward, values=libm.gelu_erf(input))
 
     return _unary("GeluBackward0", input, forward, backward)
 

@@ -16,6 +16,7 @@ glibc's follow sysdeps/ieee754/flt-32 (glibc 2.36).
 """
 
 import math
+import struct
 
 from .activations import _EXPF_TABLE, _two_sum32, f32, fma32, libm_exp, sleef_exp
 
@@ -319,3 +320,70 @@ def libm_exp2(x):
     z = _EXP2F_C[0] * r + _EXP2F_C[1]
     y = z * (r * r) + (_EXP2F_C[2] * r + 1.0)
     return f32(y * math.ldexp(_EXPF_TABLE[k % _EXP2F_N], k // _EXP2F_N))
+
+
+# ---- GELU (approximate="none") ---------------------------------------------------------------------------------
+# ATen hands a contiguous float32 tensor of more than one element to oneDNN (use_mkldnn in Activation.cpp), whose
+# AVX512 eltwise injector evaluates erf(x / sqrt 2) by a degree-5 minimax polynomial in |x|, one of 25 picked by
+# |x|'s exponent and top 2 mantissa bits (gelu_erf_minimax_approx_compute_vector_fwd; coefficients as float bits,
+# one row per degree, one column per polynomial). Other tensors take cpu_kernel_vec: ATen's Vectorized<float>::erf
+# (Abramowitz-Stegun 7.1.26 with SLEEF's exp) in the vector blocks, std::erf on the rest.
+_GELU_POLYNOMIALS = [[struct.unpack("<f", struct.pack("<I", h))[0] for h in row] + [0.0] * 7 for row in (
+    (0xa6f2cb94, 0x32827792, 0x3381cc0c, 0x34523d4a, 0x351ac44d, 0x35f36d88, 0x36ee8229, 0x37b8a3bb, 0x3867a213,
+     0x3940033b, 0x3a2a5a1d, 0x3ae35863, 0x3b7828f2, 0x3c08b14b, 0x3c515ed3, 0xbb503236, 0xbd8d8e5e, 0xbe8abcd9,
+     0xbf0c19a2, 0xbeccb328, 0x3e176ced, 0x3f470d99, 0x3f7abb28, 0x3f800000, 0),
+    (0x3f4c422a, 0x3f4c421f, 0x3f4c4207, 0x3f4c41cb, 0x3f4c413b, 0x3f4c3fad, 0x3f4c3a2f, 0x3f4c2d40, 0x3f4c146a,
+     0x3f4bc341, 0x3f4ad08c, 0x3f48f8cf, 0x3f45fac7, 0x3f404e07, 0x3f3b980f, 0x3f48dff3, 0x3f78b21b, 0x3fbb0704,
+     0x40019c32, 0x3fe536d6, 0x3f81331e, 0x3e6c8684, 0x3c98f936, 0, 0x3f800000),
+    (0xb62173f4, 0x3735e4cf, 0x37f2ff89, 0x388c23be, 0x3917535c, 0x39ab2ab0, 0x3a60fadb, 0x3af9b960, 0x3b6e5491,
+     0x3c0a4ec5, 0x3ca5aa8c, 0x3d2138d9, 0x3d8737d4, 0x3ddfb660, 0x3e0f27ab, 0x3d94004b, 0xbe0efdeb, 0xbf1d96c3,
+     0xbf89db58, 0xbf6d9897, 0xbef69fb8, 0xbdc4f8a8, 0xbbde6422, 0, 0),
+    (0xbe081a19, 0xbe084570, 0xbe08639b, 0xbe089837, 0xbe08f409, 0xbe09ab95, 0xbe0b66d0, 0xbe0e400a, 0xbe124df8,
+     0xbe1bde02, 0xbe2f19c9, 0xbe4931bf, 0xbe685fbc, 0xbe89c95f, 0xbe96cbca, 0xbe8044aa, 0xbe0550f2, 0x3dcfd6a1,
+     0x3e94c826, 0x3e79345f, 0x3decec91, 0x3ca46568, 0x3aa1e00a, 0, 0),
+    (0xba3d61db, 0x39f097a3, 0x3a5845dc, 0x3ab1fa35, 0x3b0cefb8, 0x3b653ab6, 0x3bcae527, 0x3c221712, 0x3c6c5840,
+     0x3cc0a703, 0x3d1dcc19, 0x3d63656d, 0x3d955907, 0x3dbf9910, 0x3dd53f69, 0x3db7dcef, 0x3d639ebe, 0xba6ede48,
+     0xbd22be69, 0xbd041cf1, 0xbc64f5ab, 0xbb097a32, 0xb8ebf380, 0, 0),
+    (0x3cb7d80c, 0x3c9b6050, 0x3c978d11, 0x3c92e850, 0x3c8d058b, 0x3c848454, 0x3c6cd623, 0x3c4c824b, 0x3c2a7935,
+     0x3be0b390, 0x3b0651ac, 0xbb232f53, 0xbbd42fa0, 0xbc2c5366, 0xbc492c9e, 0xbc2a7aa6, 0xbbd55d04, 0xba823a76,
+     0x3b102aa8, 0x3ae25a7e, 0x3a31f792, 0x38b84375, 0x3689bb5a, 0, 0))]
+_GELU_RBOUND = struct.unpack("<f", struct.pack("<I", 0x40b15cee))[0]  # erf(|x| / sqrt 2) is 1 above it
+_SQRT_HALF = f32(math.sqrt(0.5))
+
+
+def dnnl_gelu_erf(x):
+    magnitude = abs(x)
+    index = struct.unpack("<i", struct.pack("<I", (struct.unpack("<I", struct.pack("<f", magnitude))[0]
+                                                   + 0xc21fffff) & 0xffffffff))[0] >> 21
+    index = 23 if _GELU_RBOUND < magnitude else min(max(index, 1), 24)
+    rows = _GELU_POLYNOMIALS
+    p = rows[5][index]
+    for degree in range(4, -1, -1):
+        p = fma32(p, magnitude, rows[degree][index])
+    if math.copysign(1.0, x) < 0:  # the sign bit of x flips the polynomial's
+        p = -p
+    return f32(f32(x * f32(p + 1.0)) * 0.5)
+
+
+def _aten_vector_erf(x):  # Vectorized<float>::erf (vec512_float.h)
+    magnitude = abs(x)
+    t = f32(1.0 / fma32(f32(0.3275911), magnitude, 1.0))
+    r = fma32(fma32(fma32(fma32(f32(1.061405429), t, f32(-1.453152027)), t, f32(1.421413741)), t,
+                    f32(-0.284496736)), t, f32(0.254829592))
+    v = fma32(f32(-sleef_exp(-f32(x * x)) * t), r, 1.0)
+    return -v if math.copysign(1.0, x) < 0 else v
+
+
+def aten_vector_gelu_erf(x):
+    return f32(f32(x * 0.5) * f32(1.0 + _aten_vector_erf(f32(x * _SQRT_HALF))))
+
+
+def libm_gelu_erf(x):  # the scalar x * 0.5 * (1 + std::erf(x * M_SQRT1_2)), math.erf standing for glibc's erff
+    return f32(f32(x * 0.5) * f32(1 + f32(math.erf(f32(x * _SQRT_HALF)))))
+
+
+def gelu_erf(tensor):
+    """F.gelu(tensor) for float32, row-major, by the code PyTorch runs for this tensor."""
+    if tensor.is_contiguous() and tensor.numel() > 1:
+        return [dnnl_gelu_erf(x) for x in tensor._values()]
+    return vectorized(tensor, aten_vector_gelu_erf, libm_gelu_erf)

@@ -168,7 +168,7 @@ def test_matmul_out_refuses_autograd(bt):
                lambda: bt.matmul(bt.ones(2, 2, requires_grad=True), bt.ones(2, 2), out=bt.empty(2, 2)))
 
 
-# ---- 5. addmm, addbmm with alpha and beta ------------------------------------------------------------------------------
+# ---- 5. addmm, addbmm with alpha and beta ----------------------------------------------------------------------------
 SCALES = st.sampled_from([0.0, 1.0, 0.5, 2.0, -1.7, 0.3])
 
 
@@ -217,7 +217,8 @@ def test_addmm_in_place_and_bad_bias(bt):
     x.addmm_(m1, m2, alpha=3)
     y.addmm_(to_bt(bt, m1), to_bt(bt, m2), alpha=3)
     assert_same(y, x, rtol=1e-6, atol=1e-6)
-    same_error(lambda: torch.addmm(torch.ones(2, 5), m1, m2), lambda: bt.addmm(bt.ones(2, 5), to_bt(bt, m1), to_bt(bt, m2)))
+    same_error(lambda: torch.addmm(torch.ones(2, 5), m1, m2),
+               lambda: bt.addmm(bt.ones(2, 5), to_bt(bt, m1), to_bt(bt, m2)))
 
 
 # ---- 6. data_ptr, untyped_storage, is_set_to -------------------------------------------------------------------------
@@ -272,7 +273,7 @@ def test_where_method_and_two_arguments(bt):
     same_error(lambda: torch.where(x > 0, x), lambda: bt.where(y > 0, y))
 
 
-# ---- 8. quantile and nanquantile ---------------------------------------------------------------------------------------
+# ---- 8. quantile and nanquantile -------------------------------------------------------------------------------------
 MODES = st.sampled_from(["linear", "lower", "higher", "midpoint", "nearest"])
 QS = st.floats(0, 1, width=32) | st.lists(st.floats(0, 1, width=32), min_size=1, max_size=4)
 
@@ -374,7 +375,8 @@ def test_empty_shapes(bt, shape):
     for fn in (lambda t: t.stride(), lambda t: t.tolist(), lambda t: t.is_contiguous(), lambda t: t.flatten().stride(),
                lambda t: t.unsqueeze(1).stride(), lambda t: t.clone().stride(), lambda t: (t + 1).stride(),
                lambda t: t.transpose(0, -1).is_contiguous(), lambda t: t.transpose(0, -1).contiguous().stride(),
-               lambda t: t.reshape(-1, 0).stride(), lambda t: t.view(2, -1, 0).stride(), lambda t: tuple(t.sum(-1).shape)):
+               lambda t: t.reshape(-1, 0).stride(), lambda t: t.view(2, -1, 0).stride(),
+               lambda t: tuple(t.sum(-1).shape)):
         assert error_of(fn, ours) == error_of(fn, real)
         if error_of(fn, real) is None:
             assert fn(ours) == fn(real)

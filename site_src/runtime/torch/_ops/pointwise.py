@@ -728,10 +728,10 @@ def write_out(out, result, name):
     if out._shape != result._shape:
         if out.numel():
             warnings.warn(f"An output with one or more elements was resized since it had shape {list(out._shape)}, "
-                          "which does not match the required output shape "
-                          f"{list(result._shape)}. This behavior is deprecated, and in a future PyTorch release outputs "
-                          "will not be resized unless they have zero elements. You can explicitly reuse an out tensor "
-                          "t by resizing it, inplace, to zero elements with t.resize_(0).", UserWarning, stacklevel=3)
+                          f"which does not match the required output shape {list(result._shape)}. This behavior is "
+                          "deprecated, and in a future PyTorch release outputs will not be resized unless they have "
+                          "zero elements. You can explicitly reuse an out tensor t by resizing it, inplace, to zero "
+                          "elements with t.resize_(0).", UserWarning, stacklevel=3)
         shape = result._shape
         out._storage = Tensor._from_values([0] * result.numel(), shape, out.dtype)._storage
         out._shape, out._stride, out._offset = shape, views.contiguous_strides(shape), 0

@@ -86,4 +86,5 @@ def test_snippet_on_device_matches_cpu(name, capsys):
         actual = on_device[key]
         if key != "out" or name != "gpu.py":  # gpu.py moves its own tensors to whatever device it finds
             assert actual.device.type == torch.device(DEVICE).type, key
-        torch.testing.assert_close(actual.detach().cpu(), expected.detach(), rtol=1e-4, atol=1e-5, msg=key)
+        torch.testing.assert_close(actual.detach().cpu(), expected.detach(), rtol=1e-4, atol=1e-5,
+                                   msg=lambda message, key=key: f"{key}: {message}")

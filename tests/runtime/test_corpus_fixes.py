@@ -420,3 +420,30 @@ def test_gelu_corpus_values(bt):
     y = bt.linspace(-3, 3, 7, requires_grad=True)
     assert_same(bt.nn.GELU()(y), torch.nn.GELU()(x))
     assert_same(bt.nn.GELU(approximate="tanh")(y), torch.nn.GELU(approximate="tanh")(x))
+
+
+@given(st.integers(1, 9), st.integers(1, 40), st.booleans(), st.data())
+def test_gelu_tanh_form(bt, rows, cols, transposed, data):
+    """SLEEF's tanhf in the vector blocks, glibc's tanhf (expm1f) on the rest, inner sum fused: bit for bit."""
+    values = data.draw(st.lists(WIDE | SPECIAL, min_size=rows * cols, max_size=rows * cols))
+    real = torch.tensor(values).reshape(rows, cols)
+    ours = to_bt(bt, real)
+    if transposed:
+        real, ours = real.t(), ours.t()
+    assert_same(bt.nn.functional.gelu(ours, approximate="tanh"), torch.nn.functional.gelu(real, approximate="tanh"))
+
+
+@given(st.lists(WIDE | SPECIAL | st.floats(-2.0 ** -10, 2.0 ** -10, width=32), min_size=1, max_size=40))
+def test_glibc_expm1f_and_tanhf(bt, values):
+    """The scalar tanhf of the GELU tail against glibc's own (2.36 here; newer glibc may round otherwise)."""
+    import ctypes
+    try:
+        libm = ctypes.CDLL("libm.so.6")
+    except OSError:
+        pytest.skip("no glibc here")
+    for name in ("expm1f", "tanhf"):
+        getattr(libm, name).restype, getattr(libm, name).argtypes = ctypes.c_float, [ctypes.c_float]
+    ours = bt._ops.libm
+    for v in values:
+        for mine, theirs in ((ours.glibc_expm1f(v), libm.expm1f(v)), (ours.glibc_tanhf(v), libm.tanhf(v))):
+            assert mine == theirs or (mine != mine and theirs != theirs)

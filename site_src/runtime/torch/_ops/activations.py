@@ -278,6 +278,10 @@ def gelu(input, approximate="none"):
             right_derivative = f32(f32(left * f32(1 - f32(tanh_inner * tanh_inner))) *
                                    f32(beta * f32(1 + f32(f32(3 * kappa) * x_sq))))
             return f32(g * f32(left_derivative + right_derivative))
+
+        if input.dtype is _dtype.float32:  # SLEEF's and glibc's tanhf as ATen's loop assigns them (libm.gelu_tanh)
+            from . import libm
+            return _unary("GeluBackward0", input, forward, backward, values=libm.gelu_tanh(input))
     else:
         alpha, beta = f32(math.sqrt(0.5)), f32(2 / math.sqrt(math.pi) * math.sqrt(0.5) * 0.5)
 

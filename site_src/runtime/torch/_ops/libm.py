@@ -378,8 +378,63 @@ def aten_vector_gelu_erf(x):
     return f32(f32(x * 0.5) * f32(1.0 + _aten_vector_erf(f32(x * _SQRT_HALF))))
 
 
-def libm_gelu_erf(x):  # the scalar x * 0.5 * (1 + std::erf(x * M_SQRT1_2)), math.erf standing for glibc's erff
-    return f32(f32(x * 0.5) * f32(1 + f32(math.erf(f32(x * _SQRT_HALF)))))
+def libm_gelu_erf(x):  # the scalar x * 0.5 * (1 + std::erf(x * M_SQRT1_2))
+    return f32(f32(x * 0.5) * f32(1 + glibc_erff(f32(x * _SQRT_HALF))))
+
+
+# glibc's erff (sysdeps/ieee754/flt-32/s_erff.c, fdlibm's rational approximations in float; expf is glibc's own)
+_ERFF_PP = tuple(f32(c) for c in (1.2837916613e-01, -3.2504209876e-01, -2.8481749818e-02, -5.7702702470e-03,
+                                  -2.3763017452e-05))
+_ERFF_QQ = tuple(f32(c) for c in (1.0, 3.9791721106e-01, 6.5022252500e-02, 5.0813062117e-03, 1.3249473704e-04,
+                                  -3.9602282413e-06))
+_ERFF_PA = tuple(f32(c) for c in (-2.3621185683e-03, 4.1485610604e-01, -3.7220788002e-01, 3.1834661961e-01,
+                                  -1.1089469492e-01, 3.5478305072e-02, -2.1663755178e-03))
+_ERFF_QA = tuple(f32(c) for c in (1.0, 1.0642088205e-01, 5.4039794207e-01, 7.1828655899e-02, 1.2617121637e-01,
+                                  1.3637083583e-02, 1.1984500103e-02))
+_ERFF_RA = tuple(f32(c) for c in (-9.8649440333e-03, -6.9385856390e-01, -1.0558626175e+01, -6.2375331879e+01,
+                                  -1.6239666748e+02, -1.8460508728e+02, -8.1287437439e+01, -9.8143291473e+00))
+_ERFF_SA = tuple(f32(c) for c in (1.0, 1.9651271820e+01, 1.3765776062e+02, 4.3456588745e+02, 6.4538726807e+02,
+                                  4.2900814819e+02, 1.0863500214e+02, 6.5702495575e+00, -6.0424413532e-02))
+_ERFF_RB = tuple(f32(c) for c in (-9.8649431020e-03, -7.9928326607e-01, -1.7757955551e+01, -1.6063638306e+02,
+                                  -6.3756646729e+02, -1.0250950928e+03, -4.8351919556e+02))
+_ERFF_SB = tuple(f32(c) for c in (1.0, 3.0338060379e+01, 3.2579251099e+02, 1.5367296143e+03, 3.1998581543e+03,
+                                  2.5530502930e+03, 4.7452853394e+02, -2.2440952301e+01))
+_ERFF_ERX, _ERFF_EFX = f32(8.4506291151e-01), f32(1.2837916613e-01)
+
+
+def _horner32(coefficients, z):
+    """c0 + z * (c1 + z * (...)), each step rounded to float."""
+    p = coefficients[-1]
+    for c in coefficients[-2::-1]:
+        p = f32(c + f32(z * p))
+    return p
+
+
+def glibc_erff(x):
+    word = _float_bits(x)
+    ix, negative = word & 0x7fffffff, word >> 31
+    if ix >= 0x7f800000:
+        return x if math.isnan(x) else math.copysign(1.0, x)
+    if ix < 0x3f580000:  # |x| < 0.84375
+        if ix < 0x04000000:  # tiny: scaled against underflow
+            return f32(0.0625 * f32(f32(16.0 * x) + f32(f32(16.0 * _ERFF_EFX) * x)))
+        if ix < 0x31800000:  # |x| < 2^-28
+            return f32(x + f32(_ERFF_EFX * x))
+        z = f32(x * x)
+        return f32(x + f32(x * f32(_horner32(_ERFF_PP, z) / _horner32(_ERFF_QQ, z))))
+    if ix < 0x3fa00000:  # |x| < 1.25
+        s = f32(abs(x) - 1.0)
+        quotient = f32(_horner32(_ERFF_PA, s) / _horner32(_ERFF_QA, s))
+        return f32(-_ERFF_ERX - quotient) if negative else f32(_ERFF_ERX + quotient)
+    if ix >= 0x40c00000:  # |x| >= 6
+        return -1.0 if negative else 1.0
+    x = abs(x)
+    s = f32(1.0 / f32(x * x))
+    r_s = ((_ERFF_RA, _ERFF_SA) if ix < 0x4036DB6E else (_ERFF_RB, _ERFF_SB))
+    z = _float_of(_float_bits(x) & 0xfffff000)
+    r = f32(libm_exp(f32(f32(-z * z) - 0.5625))
+            * libm_exp(f32(f32(f32(z - x) * f32(z + x)) + f32(_horner32(r_s[0], s) / _horner32(r_s[1], s)))))
+    return f32(f32(r / x) - 1.0) if negative else f32(1.0 - f32(r / x))
 
 
 def gelu_erf(tensor):

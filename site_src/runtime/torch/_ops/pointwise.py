@@ -162,14 +162,30 @@ def _add_scaled(input, other, alpha, dtype):
         values = _kernels.add_scaled(input._values(), other._values(), alpha)
         return Tensor._make(values, shape, views.contiguous_strides(shape), 0, dtype)
     out = elementwise(lambda x, y: x + alpha * y, input, other, dtype=dtype)
-    if (isinstance(input, Tensor) and input.dtype is dtype is _dtype.float32 and input._shape == out._shape
-            and (not isinstance(other, Tensor) or other.numel() == 1)):
-        scaled = _to_f32(alpha * _dtype_scalar(other.item() if isinstance(other, Tensor) else other, dtype))
-        row = out.numel() if input.is_contiguous() else (out._shape[-1] if out._shape else 1)
-        values, source = out._values(), input._values()
-        for i in _scalar_tail_steps(out.numel(), row):
-            values[i] = source[i] + scaled
+    if isinstance(input, Tensor) and input.dtype is dtype is _dtype.float32 and input._shape == out._shape:
+        row = _constant_run(shape_of(other), out._shape, input.is_contiguous())
+        if row > 1:
+            others = _column(other, out._shape, out.numel(), dtype)
+            scaled = [_to_f32(alpha * y) for y in (others if isinstance(others, list) else list(others))]
+            values, source = out._values(), input._values()
+            for i in _scalar_tail_steps(out.numel(), row):
+                values[i] = source[i] + scaled[i]
     return out
+
+
+def _constant_run(other_shape, shape, contiguous):
+    """How many consecutive elements of ATen's inner loop see one value of `other` (1: other varies along it).
+    Over a contiguous input the loop runs along the trailing dims where other is broadcast (TensorIterator merges
+    them); over any other layout, along the last dim."""
+    padded = (1,) * (len(shape) - len(other_shape)) + tuple(other_shape)
+    run = 1
+    for size, other_size in zip(reversed(shape), reversed(padded)):
+        if other_size != 1:
+            break
+        run *= size
+        if not contiguous:
+            break
+    return run
 
 
 def _scalar_tail_steps(n, row):

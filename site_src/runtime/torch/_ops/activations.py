@@ -82,7 +82,8 @@ def sleef_log(d):
         return -_inf
     if d == _inf:
         return d
-    e = math.frexp(f32(d * _FOUR_THIRDS))[1] - 1  # vgetexp(d / 0.75)
+    scaled = f32(d * _FOUR_THIRDS)
+    e = 128 if scaled == _inf else math.frexp(scaled)[1] - 1  # vgetexp(d / 0.75): 128 where that overflows
     m = d / 2.0 ** e  # vgetmant: exact
     num, num_err = _two_sum32(-1.0, m)
     den, den_err = _two_sum32(1.0, m)

@@ -18,7 +18,7 @@ glibc's follow sysdeps/ieee754/flt-32 (glibc 2.36).
 import math
 import struct
 
-from .activations import _EXPF_TABLE, _two_sum32, f32, fma32, libm_exp, sleef_exp
+from .activations import _EXPF_TABLE, f32, fma32, libm_exp, sleef_exp, sleef_log
 
 _inf, _nan = float("inf"), float("nan")
 BLOCK = 32  # floats per iteration of ATen's vectorized loop: 2 x Vectorized<float> (AVX512: 16 lanes)
@@ -203,7 +203,7 @@ def sleef_log1p(d):  # xlog1pf: xlog1pf_fast up to 1e23, xlogf_u1 above
     if d == 0:
         return d
     if d > 1e23:
-        return d if d == _inf else _sleef_log_u1(d)
+        return d if d == _inf else sleef_log(d)
     dp1 = f32(d + 1.0)
     e = math.frexp(f32(dp1 * f32(1.0 / 0.75)))[1] - 1  # vgetexp
     t = 2.0 ** -e
@@ -274,32 +274,6 @@ def sleef_sigmoid(x):  # ATen's vector sigmoid: (1 + exp(0 - x)).reciprocal(), S
 
 def libm_sigmoid(x):  # ATen's scalar sigmoid: 1 / (1 + std::exp(-x)) in float
     return f32(1.0 / f32(1.0 + libm_exp(-x)))
-
-
-_LOG_U1_POLY = tuple(f32(c) for c in (0.3027294874, 0.3996108174, 0.6666694880))
-
-
-def _sleef_log_u1(d):
-    """xlogf_u1 (AVX512 build) for finite d > 0, as activations.sleef_log, with vgetexp's overflow case: where
-    d / 0.75 overflows, the exponent is 128 and the mantissa d / 2^128."""
-    scaled = f32(d * f32(1 / 0.75))
-    e = 128 if scaled == _inf else math.frexp(scaled)[1] - 1
-    m = d / 2.0 ** e
-    num, num_err = _two_sum32(-1.0, m)
-    den, den_err = _two_sum32(1.0, m)
-    t = f32(1.0 / den)
-    x = f32(num * t)
-    x_err = fma32(x, fma32(-den_err, t, fma32(-den, t, 1.0)), fma32(num_err, t, fma32(t, num, -x)))
-    x2 = f32(x * x)
-    poly = fma32(fma32(_LOG_U1_POLY[0], x2, _LOG_U1_POLY[1]), x2, _LOG_U1_POLY[2])
-    s = f32(_LN2F_HI * e)
-    s_err = fma32(_LN2F_LO, e, fma32(_LN2F_HI, e, -s))
-    twice, twice_err = f32(2 * x), f32(2 * x_err)
-    total = f32(s + twice)
-    total_err = f32(f32(f32(f32(s - total) + twice) + s_err) + twice_err)
-    tail = f32(f32(x2 * x) * poly)
-    result = f32(total + tail)
-    return f32(result + f32(f32(f32(total - result) + tail) + total_err))
 
 
 # ---- glibc's exp2f (sysdeps/ieee754/flt-32/e_exp2f.c): std::exp2 on a float in ATen's scalar code -------------

@@ -8,7 +8,7 @@ import math
 import random
 from array import array
 
-KERNELS = ["matmul", "add_scaled", "elementwise", "conv2d", "conv2d_backward", "max_pool2d", "max_pool2d_backward",
+KERNELS = ["matmul", "elementwise", "conv2d", "conv2d_backward", "max_pool2d", "max_pool2d_backward",
            "sum_rows", "sum_columns"]
 
 
@@ -70,14 +70,6 @@ def _matmul_case(rng):
     a = floats(rng, m * k, zeros=rng.choice([0.0, 0.4]))
     b = floats(rng, k * n, nans=rng.choice([0.0, 0.0, 0.05]))
     return (a, b, m, k, n, rng.random() < 0.5, rng.random() < 0.5)
-
-
-def _add_scaled_case(rng):
-    # Sizes on both sides of 16, where ATen's vectorized loop starts; magnitudes far apart, so rounding matters.
-    n = rng.choice([1, 3, 8, 15, 16, 17, 33, 100, 1000])
-    x, y = (array("f", [v * 2.0 ** rng.randint(-20, 20) for v in floats(rng, n, zeros=0.1)]) for _ in range(2))
-    alpha = array("f", [rng.gauss(0.0, 1.0) * 10.0 ** rng.randint(-4, 1)])[0]
-    return (x, y, alpha)
 
 
 def _conv2d_case(rng):
@@ -166,13 +158,47 @@ def as_bytes(result):
     return result
 
 
+def _param(rng):
+    """A float32 parameter of any magnitude and sign (alpha, value, a clamp bound)."""
+    return array("f", [rng.gauss(0.0, 1.0) * 10.0 ** rng.randint(-4, 1)])[0]
+
+
+def _clamp_bounds(rng):
+    """(low, high): one of them may be missing (+-inf), and two bounds may cross (low > high)."""
+    low, high = _param(rng), _param(rng)
+    missing = rng.choice(["low", "high", None, None])
+    return (-math.inf, high) if missing == "low" else (low, math.inf) if missing == "high" else (low, high)
+
+
+# kernel name -> (number of operands, its parameters drawn by rng)
+ELEMENTWISE_CASES = {
+    "add": (2, lambda rng: ()),
+    "sub": (2, lambda rng: ()),
+    "mul": (2, lambda rng: ()),
+    "div": (2, lambda rng: ()),
+    "sqrt": (1, lambda rng: ()),
+    "relu": (1, lambda rng: ()),
+    "relu_backward": (2, lambda rng: ()),
+    "clamp": (1, lambda rng: _clamp_bounds(rng)),
+    "clamp_backward": (2, lambda rng: rng.choice([(-math.inf, 0.5), (0.0, math.inf), (-0.5, 0.5), (0.0, 0.5)])),
+    "add_scaled": (2, lambda rng: (_param(rng),)),
+    "lerp": (3, lambda rng: ()),
+    "addcmul": (3, lambda rng: (_param(rng),)),
+    "addcdiv": (3, lambda rng: (_param(rng),)),
+}
+
+
 def _elementwise_case(rng):
-    # Zeros and signed zeros (relu's -0.0), and both sides of 0 for division.
-    name = rng.choice(["add", "sub", "mul", "div", "relu", "relu_backward"])
-    n = rng.choice([1, 5, 16, 100, 300])
-    arity = 1 if name == "relu" else 2
-    operands = [floats(rng, n, zeros=0.2, nans=0.05) for _ in range(arity)]
+    """(name, operands, params). Zeros and signed zeros (relu's -0.0), both sides of 0 for division, sizes on both
+    sides of 16 (where ATen's vectorized loops start) and magnitudes far apart, where rounding shows."""
+    name = rng.choice(sorted(ELEMENTWISE_CASES))
+    arity, params = ELEMENTWISE_CASES[name]
+    n = rng.choice([1, 5, 15, 16, 17, 100, 300])
+    operands = [array("f", [v * 2.0 ** rng.randint(-20, 20) for v in floats(rng, n, zeros=0.2, nans=0.05)])
+                for _ in range(arity)]
     for values in operands:
         for i in range(0, n, 7):
             values[i] = -0.0
-    return (name, *operands)
+    if name == "lerp" and rng.random() < 0.5:  # one weight for all, as lerp(input, end, 0.1) takes it
+        operands[2] = array("f", [operands[2][0] if operands[2][0] == operands[2][0] else 0.9]) * n
+    return (name, operands, params(rng))

@@ -187,6 +187,9 @@ def promote_types(type1, type2):
 def result_type(*operands):
     """PyTorch's promotion: dimensioned tensors decide, then 0-dim tensors, then Python numbers,
     each later group only when it is of a higher category (bool < integer < floating < complex)."""
+    dtype = getattr(operands[0], "dtype", None)
+    if dtype is not None and all(getattr(op, "dtype", None) is dtype for op in operands[1:]):
+        return dtype  # tensors of one dtype (the common case): nothing to promote
     dims, zero_dims, scalars = [], [], []
     for op in operands:
         if hasattr(op, "dtype"):

@@ -7,6 +7,7 @@ The ops themselves live in _ops/ (each with its forward and backward side by sid
 functions, bound at the bottom of this file.
 """
 
+import functools
 import warnings
 from array import array
 
@@ -19,6 +20,11 @@ from .autograd.graph import AccumulateGrad, _add_hook as add_hook
 
 def contiguous_strides(shape):
     """Row-major strides; a size 0 counts as 1, as in ATen (torch.empty(2, 0, 3).stride() == (3, 3, 1))."""
+    return _contiguous_strides(tuple(shape))
+
+
+@functools.lru_cache(maxsize=1024)  # a training loop asks again and again for the strides of its few shapes
+def _contiguous_strides(shape):
     strides, step = [], 1
     for size in reversed(shape):
         strides.append(step)

@@ -3,18 +3,19 @@
 //
 // Each kernel mirrors its twin in reference.py loop for loop: every output element is accumulated in a double
 // (a JS number) in the same order and rounded to float32 once, when stored, so both give bit-identical results.
-// Arguments are Python array.array objects (PyProxy; read and written in place through zero-copy typed-array
-// views from getBuffer) and plain numbers; outputs are allocated by the Python side, zero-filled.
+// Arrays are passed as the addresses of Python array.array buffers in Pyodide's own WebAssembly memory (its
+// buffer_info()), read and written in place through typed-array views made here: a call costs about 2 us, where
+// passing the arrays themselves as PyProxies cost 10 us each. Outputs are allocated by the Python side,
+// zero-filled; address 0 means "none".
 (() => {
-  // Runs body over the typed-array views of the given arrays (undefined stays undefined), then releases them.
-  function withViews(arrays, body) {
-    const buffers = arrays.map(([array, type]) => array?.getBuffer(type));
-    try {
-      return body(...buffers.map((buffer) => buffer?.data));
-    } finally {
-      for (const buffer of buffers) buffer?.release();
-    }
-  }
+  let heap = null; // Pyodide's WebAssembly.Memory, whose buffer holds every Python array
+
+  // A typed-array view of `length` items at byte address `at` of Pyodide's memory (undefined for address 0).
+  // Made per call: memory.buffer is replaced whenever Python's heap grows.
+  const view = (Type, at, length) => (at ? new Type(heap.buffer, at, length) : undefined);
+  const f32 = (at, length) => view(Float32Array, at, length);
+  const f64 = (at, length) => view(Float64Array, at, length);
+  const i64 = (at, length) => view(BigInt64Array, at, length);
 
   const outSize = (size, kernel, stride, pad) => Math.floor((size + 2 * pad - kernel) / stride) + 1;
 
@@ -30,17 +31,14 @@
     return { start, lo, hi };
   }
 
-  // The WebAssembly SIMD kernels (kernels.wat, assembled by the wheel build), instantiated by useWasm. They work
+  // The WebAssembly SIMD kernels (kernels.wat, assembled by the wheel build), instantiated by init. They work
   // in their own memory: inputs are copied in and results out, a cost linear in the sizes.
   let wasm = null;
 
-  function useWasm(bytes) {
-    const buffer = bytes.getBuffer("u8");
-    try {
-      wasm = new WebAssembly.Instance(new WebAssembly.Module(buffer.data)).exports;
-    } finally {
-      buffer.release();
-    }
+  // Called once by javascript.py: Pyodide's memory and kernels.wasm's bytes (at, length in that memory).
+  function init(memory, wasmAt, wasmLength) {
+    heap = memory;
+    wasm = new WebAssembly.Instance(new WebAssembly.Module(new Uint8Array(heap.buffer, wasmAt, wasmLength))).exports;
   }
 
   // Byte offsets of consecutive 16-aligned blocks of the given byte sizes in wasm memory, grown to hold them.
@@ -62,45 +60,79 @@
   // (m, k) @ (k, n); transA: a is stored as (k, m); transB: b is stored as (n, k).
   // out[i, j] adds a[i, p] * b[p, j] for p ascending, from 0, in a double (kernels.wat's matmul; b is given to
   // it row-major, transposed here when stored the other way).
-  function matmul(out, a, b, m, k, n, transA, transB) {
+  function matmul(outPtr, aPtr, bPtr, m, k, n, transA, transB) {
     const [aI, aP] = transA ? [1, m] : [k, 1];
-    withViews([[out, "f32"], [a, "f32"], [b, "f32"]], (out, a, b) => {
-      const [outAt, aAt, bAt, storedAt] = layout(4 * out.length, 4 * a.length, 4 * b.length, transB ? 4 * b.length : 0);
-      wasmF32(aAt, a.length).set(a);
-      if (transB) {
-        wasmF32(storedAt, b.length).set(b);
-        wasm.transpose(bAt, storedAt, n, k);
-      } else {
-        wasmF32(bAt, b.length).set(b);
-      }
-      wasm.matmul(outAt, aAt, bAt, 0, m, k, n, aI, aP);
-      out.set(wasmF32(outAt, out.length));
-    });
+    const out = f32(outPtr, m * n), a = f32(aPtr, m * k), b = f32(bPtr, k * n);
+    const [outAt, aAt, bAt, storedAt] = layout(4 * out.length, 4 * a.length, 4 * b.length, transB ? 4 * b.length : 0);
+    wasmF32(aAt, a.length).set(a);
+    if (transB) {
+      wasmF32(storedAt, b.length).set(b);
+      wasm.transpose(bAt, storedAt, n, k);
+    } else {
+      wasmF32(bAt, b.length).set(b);
+    }
+    wasm.matmul(outAt, aAt, bAt, 0, m, k, n, aI, aP);
+    out.set(wasmF32(outAt, out.length));
   }
 
-  // reference.py's ELEMENTWISE ops over float32 arrays: one IEEE operation in a double, rounded when stored.
+  // reference.py's fma32: a * b + c of float32 values rounded once to float32 (a * b is exact in a double; TwoSum
+  // gives the error of the double sum, which decides a double sum that sits halfway between two float32 values).
+  function fma32(a, b, c) {
+    const p = a * b, s = p + c;
+    if (!Number.isFinite(s)) return Math.fround(s);
+    const back = s - p, error = (p - (s - back)) + (c - back);
+    const rounded = Math.fround(s), halfStep = s - rounded, other = rounded + 2 * halfStep;
+    if (error && halfStep && Math.fround(other) === other) return (error > 0) === (halfStep > 0) ? other : rounded;
+    return rounded;
+  }
+
+  // reference.py's ELEMENTWISE, step for step as reference.py writes each (Math.fround where it rounds with f32):
+  // out[i] from x[i] (and y[i], z[i]) with the params p, q. Each kernel writes out its own loop, so that V8
+  // compiles it with its arithmetic inlined: one shared loop calling a function per kernel ran 10x slower.
   const ELEMENTWISE = {
-    add: (x, y) => x + y,
-    sub: (x, y) => x - y,
-    mul: (x, y) => x * y,
-    div: (x, y) => x / y,
-    relu: (x) => (x < 0 ? 0 : x),
-    relu_backward: (grad, out) => (out <= 0 ? 0 : grad),
+    add: (n, out, x, y) => { for (let i = 0; i < n; i++) out[i] = x[i] + y[i]; },
+    sub: (n, out, x, y) => { for (let i = 0; i < n; i++) out[i] = x[i] - y[i]; },
+    mul: (n, out, x, y) => { for (let i = 0; i < n; i++) out[i] = x[i] * y[i]; },
+    div: (n, out, x, y) => { for (let i = 0; i < n; i++) out[i] = x[i] / y[i]; },
+    sqrt: (n, out, x) => { for (let i = 0; i < n; i++) out[i] = Math.sqrt(x[i]); },
+    relu: (n, out, x) => {
+      // biome-ignore lint/complexity/useMathMinMax: Math.max(x, 0) would turn -0 into 0; ATen keeps -0
+      for (let i = 0; i < n; i++) out[i] = x[i] < 0 ? 0 : x[i];
+    },
+    relu_backward: (n, out, grad, result) => {
+      for (let i = 0; i < n; i++) out[i] = result[i] <= 0 ? 0 : grad[i];
+    },
+    clamp: (n, out, x, _y, _z, low, high) => {
+      for (let i = 0; i < n; i++) {
+        let v = x[i];
+        if (!Number.isNaN(v)) {
+          if (v < low) v = low;
+          if (v > high) v = high;
+        }
+        out[i] = v;
+      }
+    },
+    clamp_backward: (n, out, grad, x, _z, low, high) => {
+      for (let i = 0; i < n; i++) out[i] = low <= x[i] && x[i] <= high ? grad[i] : 0;
+    },
+    add_scaled: (n, out, x, y, _z, alpha) => { for (let i = 0; i < n; i++) out[i] = x[i] + alpha * y[i]; },
+    lerp: (n, out, x, y, w) => {
+      for (let i = 0; i < n; i++) {
+        const d = Math.fround(y[i] - x[i]);
+        out[i] = Math.abs(w[i]) < 0.5 ? x[i] + w[i] * d : y[i] - d * Math.fround(1 - w[i]);
+      }
+    },
+    addcmul: (n, out, s, x, y, value) => {
+      for (let i = 0; i < n; i++) out[i] = fma32(Math.fround(value * x[i]), y[i], s[i]);
+    },
+    addcdiv: (n, out, s, x, y, value) => {
+      for (let i = 0; i < n; i++) out[i] = s[i] + Math.fround(Math.fround(x[i] * value) / y[i]);
+    },
   };
 
-  function elementwise(name, out, x, y) {
-    const op = ELEMENTWISE[name];
-    withViews([[out, "f32"], [x, "f32"], [y, "f32"]], (out, x, y) => {
-      if (y === undefined) for (let i = 0; i < out.length; i++) out[i] = op(x[i]);
-      else for (let i = 0; i < out.length; i++) out[i] = op(x[i], y[i]);
-    });
-  }
-
-  // out = x + alpha * y elementwise, in a double, rounded to float32 once when stored.
-  function addScaled(out, x, y, alpha) {
-    withViews([[out, "f32"], [x, "f32"], [y, "f32"]], (out, x, y) => {
-      for (let i = 0; i < out.length; i++) out[i] = x[i] + alpha * y[i];
-    });
+  // out = ELEMENTWISE[name] over the n elements of x (and y, z where given: address 0 for none), params p, q.
+  function elementwise(name, n, outPtr, xPtr, yPtr, zPtr, p, q) {
+    ELEMENTWISE[name](n, f32(outPtr, n), f32(xPtr, n), f32(yPtr, n), f32(zPtr, n), p, q);
   }
 
   function allFinite(values) {
@@ -138,23 +170,23 @@
   // (O, C * KH * KW) and x's patches (im2col), whose row order is that (c, kh, kw) order. Where the window covers
   // padding the patch holds 0, and w * 0 adds +-0, which changes no sum, unless w holds an inf or NaN: then the
   // loops below, which leave padding out as reference.py does.
-  function conv2d(out, x, w, bias, N, C, H, W, O, KH, KW, sh, sw, ph, pw) {
+  function conv2d(outPtr, xPtr, wPtr, biasPtr, N, C, H, W, O, KH, KW, sh, sw, ph, pw) {
     const OH = outSize(H, KH, sh, ph), OW = outSize(W, KW, sw, pw);
-    withViews([[out, "f32"], [x, "f32"], [w, "f32"], [bias, "f32"]], (out, x, w, bias) => {
-      if ((ph || pw) && !allFinite(w)) {
-        conv2dLoops(out, x, w, bias, N, C, H, W, O, KH, KW, sh, sw, ph, pw);
-        return;
-      }
-      const P = OH * OW, R = C * KH * KW;
-      const [outAt, wAt, colAt, biasAt] = layout(4 * O * P, 4 * O * R, 4 * R * P, bias ? 4 * O : 0);
-      wasmF32(wAt, O * R).set(w);
-      if (bias) wasmF32(biasAt, O).set(bias);
-      for (let n = 0; n < N; n++) {
-        im2col(colAt, x, n, C, H, W, KH, KW, OH, OW, sh, sw, ph, pw, false);
-        wasm.matmul(outAt, wAt, colAt, bias ? biasAt : 0, O, R, P, R, 1);
-        out.set(wasmF32(outAt, O * P), n * O * P);
-      }
-    });
+    const out = f32(outPtr, N * O * OH * OW), x = f32(xPtr, N * C * H * W), w = f32(wPtr, O * C * KH * KW);
+    const bias = f32(biasPtr, O);
+    if ((ph || pw) && !allFinite(w)) {
+      conv2dLoops(out, x, w, bias, N, C, H, W, O, KH, KW, sh, sw, ph, pw);
+      return;
+    }
+    const P = OH * OW, R = C * KH * KW;
+    const [outAt, wAt, colAt, biasAt] = layout(4 * O * P, 4 * O * R, 4 * R * P, bias ? 4 * O : 0);
+    wasmF32(wAt, O * R).set(w);
+    if (bias) wasmF32(biasAt, O).set(bias);
+    for (let n = 0; n < N; n++) {
+      im2col(colAt, x, n, C, H, W, KH, KW, OH, OW, sh, sw, ph, pw, false);
+      wasm.matmul(outAt, wAt, colAt, bias ? biasAt : 0, O, R, P, R, 1);
+      out.set(wasmF32(outAt, O * P), n * O * P);
+    }
   }
 
   function conv2dLoops(out, x, w, bias, N, C, H, W, O, KH, KW, sh, sw, ph, pw) {
@@ -191,27 +223,26 @@
   // (o, KH-1-kh, KW-1-kw): the product of w flipped, as (C, O * KH * KW), and the gradient's patches. The terms the
   // loops leave out (zero gradients, padding) add +-0 there, which changes no sum as long as the other factor is
   // finite; otherwise, and for other strides, the loops below compute them.
-  function conv2dBackward(gx, gw, gb, gradOut, x, w, N, C, H, W, O, KH, KW, sh, sw, ph, pw) {
+  function conv2dBackward(gxPtr, gwPtr, gbPtr, gradOutPtr, xPtr, wPtr, N, C, H, W, O, KH, KW, sh, sw, ph, pw) {
     const OH = outSize(H, KH, sh, ph), OW = outSize(W, KW, sw, pw);
-    const views = [[gx, "f32"], [gw, "f32"], [gb, "f32"], [gradOut, "f32"], [x, "f32"], [w, "f32"]];
-    withViews(views, (gx, gw, gb, gradOut, x, w) => {
-      const gradFinite = allFinite(gradOut);
-      const viaMatmul = {
-        gx: gx && sh === 1 && sw === 1 && allFinite(w),
-        gw: gw && gradFinite && allFinite(x),
-      };
-      if (viaMatmul.gx) inputGradient(gx, gradOut, w, N, C, H, W, O, KH, KW, ph, pw);
-      if (viaMatmul.gw) weightGradient(gw, gradOut, x, N, C, H, W, O, KH, KW, sh, sw, ph, pw);
-      if (gb) {
-        const P = OH * OW, sums = new Float64Array(O);
-        for (let n = 0; n < N; n++) {
-          for (let o = 0; o < O; o++) for (let pos = 0, g = (n * O + o) * P; pos < P; pos++) sums[o] += gradOut[g + pos];
-        }
-        gb.set(sums);
+    const gx = f32(gxPtr, N * C * H * W), gw = f32(gwPtr, O * C * KH * KW), gb = f32(gbPtr, O);
+    const gradOut = f32(gradOutPtr, N * O * OH * OW), x = f32(xPtr, N * C * H * W), w = f32(wPtr, O * C * KH * KW);
+    const gradFinite = allFinite(gradOut);
+    const viaMatmul = {
+      gx: gx && sh === 1 && sw === 1 && allFinite(w),
+      gw: gw && gradFinite && allFinite(x),
+    };
+    if (viaMatmul.gx) inputGradient(gx, gradOut, w, N, C, H, W, O, KH, KW, ph, pw);
+    if (viaMatmul.gw) weightGradient(gw, gradOut, x, N, C, H, W, O, KH, KW, sh, sw, ph, pw);
+    if (gb) {
+      const P = OH * OW, sums = new Float64Array(O);
+      for (let n = 0; n < N; n++) {
+        for (let o = 0; o < O; o++) for (let pos = 0, g = (n * O + o) * P; pos < P; pos++) sums[o] += gradOut[g + pos];
       }
-      const rest = [viaMatmul.gx ? undefined : gx, viaMatmul.gw ? undefined : gw];
-      if (rest[0] || rest[1]) conv2dBackwardLoops(rest[0], rest[1], gradOut, x, w, N, C, H, W, O, KH, KW, sh, sw, ph, pw);
-    });
+      gb.set(sums);
+    }
+    const rest = [viaMatmul.gx ? undefined : gx, viaMatmul.gw ? undefined : gw];
+    if (rest[0] || rest[1]) conv2dBackwardLoops(rest[0], rest[1], gradOut, x, w, N, C, H, W, O, KH, KW, sh, sw, ph, pw);
   }
 
   function weightGradient(gw, gradOut, x, N, C, H, W, O, KH, KW, sh, sw, ph, pw) {
@@ -338,87 +369,86 @@
     for (let lane = 0; lane < width; lane++) acc[lane] += values[from + lane];
   }
 
-  function sumRows(out, values, length, double, vectorized) {
-    withViews([[out, "f64"], [values, double ? "f64" : "f32"]], (out, values) => {
-      const Sums = double ? Float64Array : Float32Array;
-      const width = double ? 4 : 8;
-      const total = new Sums(1);
-      for (let r = 0, start = 0; r < out.length; r++, start += length) {
-        if (!vectorized || length < width) {
-          out[r] = rowSum(Sums, values, start, length, 1)[0];
-          continue;
-        }
-        const vectors = Math.floor(length / width);
-        const lanes = rowSum(Sums, values, start, vectors, width);
-        total[0] = 0;
-        for (let m = start + vectors * width; m < start + length; m++) total[0] += values[m];
-        for (let lane = 0; lane < width; lane++) total[0] += lanes[lane];
-        out[r] = total[0];
+  // Sums of the count / length consecutive rows of `length` values (float32, or float64 where double) into out.
+  function sumRows(outPtr, valuesPtr, count, length, double, vectorized) {
+    const out = f64(outPtr, count / length), values = (double ? f64 : f32)(valuesPtr, count);
+    const Sums = double ? Float64Array : Float32Array;
+    const width = double ? 4 : 8;
+    const total = new Sums(1);
+    for (let r = 0, start = 0; r < out.length; r++, start += length) {
+      if (!vectorized || length < width) {
+        out[r] = rowSum(Sums, values, start, length, 1)[0];
+        continue;
       }
-    });
+      const vectors = Math.floor(length / width);
+      const lanes = rowSum(Sums, values, start, vectors, width);
+      total[0] = 0;
+      for (let m = start + vectors * width; m < start + length; m++) total[0] += values[m];
+      for (let lane = 0; lane < width; lane++) total[0] += lanes[lane];
+      out[r] = total[0];
+    }
   }
 
-  function sumColumns(out, values, rows, columns, double, vectorized) {
-    withViews([[out, "f64"], [values, double ? "f64" : "f32"]], (out, values) => {
-      const Sums = double ? Float64Array : Float32Array;
-      const width = double ? 4 : 8;
-      const block = vectorized && columns >= width ? 4 * width : 4;
-      const cascaded = Math.floor(columns / block) * block;
-      const column = new Sums(rows);
-      for (let j = 0; j < columns; j++) {
-        for (let i = 0; i < rows; i++) column[i] = values[i * columns + j];
-        if (j < cascaded) {
-          out[j] = multiRowSum(Sums, (i, _k, acc, at) => { acc[at] += column[i]; }, 1, rows, 1)[0];
-        } else {
-          out[j] = rowSum(Sums, column, 0, rows, 1)[0];
-        }
+  function sumColumns(outPtr, valuesPtr, rows, columns, double, vectorized) {
+    const out = f64(outPtr, columns), values = (double ? f64 : f32)(valuesPtr, rows * columns);
+    const Sums = double ? Float64Array : Float32Array;
+    const width = double ? 4 : 8;
+    const block = vectorized && columns >= width ? 4 * width : 4;
+    const cascaded = Math.floor(columns / block) * block;
+    const column = new Sums(rows);
+    for (let j = 0; j < columns; j++) {
+      for (let i = 0; i < rows; i++) column[i] = values[i * columns + j];
+      if (j < cascaded) {
+        out[j] = multiRowSum(Sums, (i, _k, acc, at) => { acc[at] += column[i]; }, 1, rows, 1)[0];
+      } else {
+        out[j] = rowSum(Sums, column, 0, rows, 1)[0];
       }
-    });
+    }
   }
 
   // Max over each (KH, KW) window of x (N, C, H, W); padding counts as -inf. A value replaces the max when
   // greater or NaN (PyTorch's test), so the first of equal maxima wins and the last NaN wins over everything;
   // indices hold ih * W + iw within the plane.
-  function maxPool2d(out, indices, x, N, C, H, W, KH, KW, sh, sw, ph, pw) {
+  function maxPool2d(outPtr, indicesPtr, xPtr, N, C, H, W, KH, KW, sh, sw, ph, pw) {
     const OH = outSize(H, KH, sh, ph), OW = outSize(W, KW, sw, pw);
     const rows = windows(OH, sh, ph, KH, H), cols = windows(OW, sw, pw, KW, W);
-    withViews([[out, "f32"], [indices, "i64"], [x, "f32"]], (out, indices, x) => {
-      let pos = 0;
-      for (let plane = 0; plane < N * C; plane++) {
-        const base = plane * H * W;
-        for (let oh = 0; oh < OH; oh++) {
-          const ih0 = rows.start[oh], khLo = rows.lo[oh], khHi = rows.hi[oh];
-          for (let ow = 0; ow < OW; ow++) {
-            const iw0 = cols.start[ow], kwLo = cols.lo[ow], kwHi = cols.hi[ow];
-            let best = -Infinity, bestAt = -1;
-            for (let ih = ih0 + khLo; ih < ih0 + khHi; ih++) {
-              for (let iw = iw0 + kwLo; iw < iw0 + kwHi; iw++) {
-                const v = x[base + ih * W + iw];
-                if (v > best || Number.isNaN(v)) {
-                  best = v;
-                  bestAt = ih * W + iw;
-                }
+    const out = f32(outPtr, N * C * OH * OW), indices = i64(indicesPtr, N * C * OH * OW), x = f32(xPtr, N * C * H * W);
+    let pos = 0;
+    for (let plane = 0; plane < N * C; plane++) {
+      const base = plane * H * W;
+      for (let oh = 0; oh < OH; oh++) {
+        const ih0 = rows.start[oh], khLo = rows.lo[oh], khHi = rows.hi[oh];
+        for (let ow = 0; ow < OW; ow++) {
+          const iw0 = cols.start[ow], kwLo = cols.lo[ow], kwHi = cols.hi[ow];
+          let best = -Infinity, bestAt = -1;
+          for (let ih = ih0 + khLo; ih < ih0 + khHi; ih++) {
+            for (let iw = iw0 + kwLo; iw < iw0 + kwHi; iw++) {
+              const v = x[base + ih * W + iw];
+              if (v > best || Number.isNaN(v)) {
+                best = v;
+                bestAt = ih * W + iw;
               }
             }
-            out[pos] = best;
-            indices[pos] = BigInt(bestAt);
-            pos++;
           }
+          out[pos] = best;
+          indices[pos] = BigInt(bestAt);
+          pos++;
         }
       }
-    });
+    }
   }
 
   // Each output gradient added to the input position its max came from, in output order.
-  function maxPool2dBackward(gx, gradOut, indices, planeIn, planeOut) {
-    withViews([[gx, "f32"], [gradOut, "f32"], [indices, "i64"]], (gx32, gradOut, indices) => {
-      const gx = new Float64Array(gx32.length);
-      for (let pos = 0; pos < gradOut.length; pos++) {
-        gx[Math.floor(pos / planeOut) * planeIn + Number(indices[pos])] += gradOut[pos];
-      }
-      gx32.set(gx);
-    });
+  // gx holds planes of planeIn values, gradOut and indices planes of planeOut.
+  function maxPool2dBackward(gxPtr, gradOutPtr, indicesPtr, planes, planeIn, planeOut) {
+    const gx32 = f32(gxPtr, planes * planeIn), gradOut = f32(gradOutPtr, planes * planeOut);
+    const indices = i64(indicesPtr, planes * planeOut);
+    const gx = new Float64Array(gx32.length);
+    for (let pos = 0; pos < gradOut.length; pos++) {
+      gx[Math.floor(pos / planeOut) * planeIn + Number(indices[pos])] += gradOut[pos];
+    }
+    gx32.set(gx);
   }
 
-  return { useWasm, matmul, sumRows, sumColumns, elementwise, addScaled, conv2d, conv2dBackward, maxPool2d, maxPool2dBackward };
+  return { init, matmul, sumRows, sumColumns, elementwise, conv2d, conv2dBackward, maxPool2d, maxPool2dBackward };
 })()

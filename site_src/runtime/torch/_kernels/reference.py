@@ -8,8 +8,12 @@ compensates float sums, which would make CPython 3.11 and Pyodide (3.14) disagre
 
 import math
 import operator
-import struct
 from array import array
+
+
+def f32(x):
+    """x rounded to float32 (to nearest even); a value past float32's range rounds to infinity."""
+    return array("f", (x,))[0]
 
 
 def matmul(a, b, m, k, n, trans_a=False, trans_b=False):
@@ -31,32 +35,6 @@ def matmul(a, b, m, k, n, trans_a=False, trans_b=False):
 
 
 # ---- matmul in MKL's float32 order (see MKL_SGEMM.md; not wired in yet) ----
-
-_F32 = struct.Struct("f")
-
-
-def _f32(x):
-    """x rounded to float32 (to nearest even); a value past float32's range rounds to infinity."""
-    try:
-        return _F32.unpack(_F32.pack(x))[0]
-    except OverflowError:
-        return math.copysign(math.inf, x)
-
-
-def _fma32(x, y, acc):
-    """float32 fused multiply-add: x * y + acc rounded once. x * y is exact in a double; the double sum s is
-    made exact by TwoSum's error e, and where s is a float32 tie the exact value lies on e's side of it."""
-    p = x * y
-    s = p + acc
-    t = s - p
-    e = (p - (s - t)) + (acc - t)
-    r = _f32(s)
-    if e != 0.0 and r != s:
-        lo, hi = _f32(math.nextafter(s, -math.inf)), _f32(math.nextafter(s, math.inf))
-        if lo != hi:  # s is a tie between two float32 values
-            return hi if e > 0 else lo
-    return r
-
 
 def _mkl_k_blocks(k):
     """MKL's k blocking in its packed kernel: one block up to 192, else blocks of min(192, k // 2), last shorter."""
@@ -91,7 +69,6 @@ def matmul_mkl(a, b, m, k, n, trans_a=False, trans_b=False, bias=None):
     cols = [b[j * k:(j + 1) * k] for j in range(n)] if trans_b else [b[j::n] for j in range(n)]
     out = array("f", bytes(4 * m * n))
     blocks = _mkl_k_blocks(k) if k else []
-    f32, fma32 = _f32, _fma32
     for i, row in enumerate(rows):
         base = i * n
         for j, col in enumerate(cols):
@@ -118,30 +95,68 @@ def _divide(x, y):
         return math.nan if x != x or x == 0 else math.copysign(math.inf, x) * math.copysign(1.0, y)
 
 
-# The elementwise float32 ops with a kernel: each is one IEEE operation on two floats (exact in a double, or
-# rounded once there), so the double result rounded to float32 when stored is the float32 operation's result.
+# The elementwise float32 ops with a kernel. Each entry takes the op's parameters (numbers: float32 values, or
+# +-inf for a missing clamp bound) and gives the function of one element of each operand. Each step is one IEEE
+# operation on float32 values, exact in a double or rounded once there, and rounded to float32 where ATen's kernel
+# rounds (f32, or the store into the float32 output), so the result is the float32 op's result; the forms are
+# ATen's vectorized CPU kernels' (test_kernels.py checks every entry against torch). kernels.js has the twin of each.
+def _lerp(x, y, w):
+    """ATen's lerp: one fused multiply-add, from the far end when |weight| >= 0.5."""
+    if abs(w) < 0.5:
+        return x + w * f32(y - x)
+    return y - f32(y - x) * f32(1 - w)
+
+
+def _clamp(low, high):
+    def clamp(x):
+        if x != x:
+            return x
+        if x < low:
+            x = low
+        return high if x > high else x
+
+    return clamp
+
+
+def fma32(a, b, c):
+    """float32 fma(a, b, c): a * b + c rounded once (a * b of two float32 values is exact in a double)."""
+    p = a * b
+    s = p + c
+    if s - s != 0:  # inf or nan
+        return f32(s)
+    back = s - p
+    error = (p - (s - back)) + (c - back)  # s + error == p + c exactly (TwoSum)
+    rounded = f32(s)
+    # Rounding twice goes wrong only where the double s sits halfway between two float32 values and the exact
+    # sum does not; then the error says on which side of s the exact value lies.
+    half_step = s - rounded
+    other = rounded + 2 * half_step
+    if error and half_step and f32(other) == other:
+        return other if (error > 0) == (half_step > 0) else rounded
+    return rounded
+
+
 ELEMENTWISE = {
-    "add": operator.add,
-    "sub": operator.sub,
-    "mul": operator.mul,
-    "div": _divide,
-    "relu": lambda x: 0.0 if x < 0 else x,  # ATen's clamp_min: -0.0 and NaN stay as they are
-    "relu_backward": lambda grad, out: 0.0 if out <= 0 else grad,  # threshold_backward: NaN lets grad through
+    "add": lambda: operator.add,
+    "sub": lambda: operator.sub,
+    "mul": lambda: operator.mul,
+    "div": lambda: _divide,
+    "sqrt": lambda: lambda x: math.sqrt(x) if x >= 0 else math.nan,  # correctly rounded twice: still exact
+    "relu": lambda: lambda x: 0.0 if x < 0 else x,  # ATen's clamp_min: -0.0 and NaN stay as they are
+    "relu_backward": lambda: lambda grad, out: 0.0 if out <= 0 else grad,  # threshold_backward: NaN lets grad by
+    "clamp": _clamp,
+    # clamp_backward's where(low <= x <= high, grad, 0): +0.0 outside, NaN inputs count as outside
+    "clamp_backward": lambda low, high: lambda grad, x: grad if low <= x <= high else 0.0,
+    "add_scaled": lambda alpha: lambda x, y: x + alpha * y,  # add/sub with alpha: one fused multiply-add
+    "lerp": lambda: _lerp,  # (input, end, weight)
+    "addcmul": lambda value: lambda s, x, y: fma32(f32(value * x), y, s),  # fma(value * tensor1, tensor2, input)
+    "addcdiv": lambda value: lambda s, x, y: s + f32(_divide(f32(x * value), y)),  # input + value * t1 / t2
 }
 
 
-def elementwise(name, *operands):
-    """ELEMENTWISE[name] over equal-length float32 buffers, into a new one."""
-    return array("f", map(ELEMENTWISE[name], *operands))
-
-
-def add_scaled(x, y, alpha):
-    """x + alpha * y elementwise, for add/sub with alpha (SGD's p.add_(grad, alpha=-lr)); alpha is a float32 value.
-
-    Each element is computed in a double (alpha * y is exact there) and rounded to float32 once, which gives
-    ATen's fused multiply-add result for float32 tensors (test_kernels.py checks it against torch).
-    """
-    return array("f", [a + alpha * b for a, b in zip(x, y)])
+def elementwise(name, operands, params=()):
+    """ELEMENTWISE[name] with these params over equal-length float32 buffers (at most 3), into a new one."""
+    return array("f", map(ELEMENTWISE[name](*params), *operands))
 
 
 def _out_size(size, kernel, stride, pad):

@@ -6,33 +6,12 @@ exp comes from SLEEF (expf8_u10) and the scalar tail's from glibc (expf), both e
 """
 
 import math
-from array import array
 from decimal import Decimal, localcontext
+
+from .._kernels.reference import f32, fma32
 
 _inf, _nan = float("inf"), float("nan")
 VECTOR = 8  # floats per Vectorized<float> in the kernels used here (AVX2 width)
-
-
-def f32(x):
-    return array("f", (x,))[0]
-
-
-def fma32(a, b, c):
-    """float32 fused multiply-add: a * b + c rounded once (a * b is exact in a double; the double sum's own
-    rounding is undone where it would make the float32 rounding go the other way)."""
-    p = a * b
-    s = p + c
-    if s - s != 0:  # inf or nan
-        return f32(s)
-    bv = s - p
-    err = (p - (s - bv)) + (c - bv)  # s + err == p + c exactly (TwoSum)
-    r = f32(s)
-    half = s - r
-    if err and half:
-        other = r + 2 * half
-        if f32(other) == other:  # s was exactly halfway between two floats: the exact sum decides
-            return other if (err > 0) == (half > 0) else r
-    return r
 
 
 # ---- SLEEF's float32 exp (sleefsimdsp.c xexpf, FMA build), as Vectorized<float>::exp computes it -------------

@@ -9,6 +9,7 @@ from array import array
 
 from .. import _dtype, _random
 from .._device import CPU, check_device
+from .._kernels.reference import fma32
 from .._random import _fma, _to_f32
 from .._tensor import Tensor
 from .._unsupported import unsupported
@@ -313,7 +314,7 @@ def linspace(start, end, steps, *, dtype=None, device=None, requires_grad=False,
     elif dtype.bits == 32:
         start, end = _to_f32(start), _to_f32(end)
         step = _to_f32(_to_f32(end - start) / _to_f32(float(steps - 1)))
-        values = [_fma32(step, _to_f32(i), start) if i < steps // 2 else _fma32(-step, _to_f32(steps - i - 1), end)
+        values = [fma32(step, _to_f32(i), start) if i < steps // 2 else fma32(-step, _to_f32(steps - i - 1), end)
                   for i in range(steps)]
     else:
         start, end = float(start), float(end)
@@ -321,11 +322,6 @@ def linspace(start, end, steps, *, dtype=None, device=None, requires_grad=False,
         values = [_fma(step, float(i), start) if i < steps // 2 else _fma(-step, float(steps - i - 1), end)
                   for i in range(steps)]
     return _finish(Tensor._from_values(values, (steps,), dtype), requires_grad, device)
-
-
-def _fma32(x, y, z):
-    """A float32 fused multiply-add: x*y + z rounded once to float32."""
-    return _random._fma_f32([x], [y], [z])[0]
 
 
 @function

@@ -5,10 +5,10 @@ operand in place instead of copying it; small batched products run ATen's naive 
 
 import itertools
 import math
-from array import array
 from collections import namedtuple
 
 from .. import _dtype, _kernels
+from .._kernels.reference import f32, fma32
 from .._tensor import Tensor
 from .._unsupported import unsupported
 from ..autograd.graph import record
@@ -172,13 +172,9 @@ def _small_product(a, b, m, k, n):
         for j in range(n):
             acc = 0.0
             for p, x in enumerate(row):
-                acc = _f32(acc + _f32(x * b[p * n + j]))
+                acc = f32(acc + f32(x * b[p * n + j]))
             out.append(acc)
     return out
-
-
-def _f32(value):
-    return array("f", (value,))[0]
 
 
 def _bmm_values(input, mat2):
@@ -341,7 +337,7 @@ def linalg_cross(input, other, dim=-1):
     dtype = _dtype.result_type(input, other)
     if dtype is _dtype.float32:
         def component(x, y, z, w):
-            return reduction._fma32(x, y, -_f32(z * w))
+            return fma32(x, y, -f32(z * w))
     else:
         def component(x, y, z, w):
             return dtype.cast(x * y - z * w)

@@ -9,11 +9,12 @@ import builtins
 import math
 import operator
 import warnings
+from array import array
 from itertools import repeat
 
 from .. import _dtype, _kernels
 from .._kernels.reference import ELEMENTWISE, _divide
-from .._random import _sum_to_f32, _to_f32
+from .._random import _to_f32
 from .._tensor import Tensor
 from .._unsupported import unsupported
 from ..autograd.graph import needs_grad, record
@@ -32,6 +33,8 @@ def shape_of(value):
 def broadcast_shapes(*shapes):
     """The shapes broadcast together, folded left to right as ATen's infer_size does; a mismatch is reported at
     the first dim that fails from the right, as PyTorch's message does."""
+    if len(shapes) == 2 and shapes[0] == shapes[1]:
+        return tuple(shapes[0])  # the common case: nothing to broadcast
     result = ()
     for shape in shapes:
         rank = builtins.max(len(result), len(shape))
@@ -61,23 +64,42 @@ def _dtype_scalar(value, dtype):
     return dtype.cast(value)
 
 
-# The functions with a kernel (_kernels.elementwise), for float32 tensors of one shape.
-_KERNEL_NAMES = {function: name for name, function in ELEMENTWISE.items()}
+# The Python functions that are also a kernel's (reference.ELEMENTWISE), whatever the dtype.
+_KERNEL_NAMES = {operator.add: "add", operator.sub: "sub", operator.mul: "mul", _divide: "div"}
 
 
 def elementwise(fn, *operands, dtype=None, out_dtype=None):
     """fn applied to the operands' elements, broadcast together, computing in `dtype` (their promotion by
-    default) and storing as `out_dtype` (default: dtype)."""
+    default) and storing as `out_dtype` (default: dtype). The kernel where fn has one and all is float32."""
     dtype = dtype or _dtype.result_type(*operands)
     shape = broadcast_shapes(*(shape_of(x) for x in operands))
     kernel = _KERNEL_NAMES.get(fn)
-    if (kernel and dtype is (out_dtype or dtype) is _dtype.float32
-            and all(isinstance(x, Tensor) and x.dtype is dtype and x._shape == shape for x in operands)):
-        values = _kernels.elementwise(kernel, *(x._values() for x in operands))
-        return Tensor._make(values, shape, views.contiguous_strides(shape), 0, dtype)
+    if kernel and dtype is (out_dtype or dtype) is _dtype.float32:
+        out = float32_kernel(kernel, *operands, shape=shape)
+        if out is not None:
+            return out
     n = math.prod(shape)
     columns = [_column(x, shape, n, dtype) for x in operands]
     return Tensor._from_values(list(map(fn, *columns)), shape, out_dtype or dtype)
+
+
+def float32_kernel(name, *operands, params=(), shape=None):
+    """The float32 tensor of kernel `name` (reference.ELEMENTWISE, with its params) over the operands broadcast
+    together, numbers meeting it as float32 values; None unless every tensor operand is float32."""
+    shape = broadcast_shapes(*(shape_of(x) for x in operands)) if shape is None else shape
+    n = math.prod(shape)
+    columns = []
+    for x in operands:
+        if isinstance(x, Tensor):
+            if x.dtype is not _dtype.float32:
+                return None
+            columns.append(x._values() if x._shape == shape else views.expanded(x, shape)._values())
+        elif isinstance(x, (int, float)):
+            columns.append(array("f", (x,)) * n)
+        else:
+            return None
+    values = _kernels.elementwise(name, columns, params)
+    return Tensor._make(values, shape, views.contiguous_strides(shape), 0, _dtype.float32)
 
 
 def _float_dtype(*operands):
@@ -136,31 +158,18 @@ def _sigmoid_f32(x):
     return 1.0 / _to_f32(1.0 + _to_f32(_exp(-x)))
 
 
-def fma32(a, b, c):
-    """float32 fma(a, b, c): a * b + c rounded once (a * b of two float32 values is exact in double)."""
-    p = a * b
-    s = p + c
-    if s - s != 0:  # inf or nan
-        return _to_f32(s)
-    back = s - p
-    error = (p - (s - back)) + (c - back)  # s + error == p + c exactly (TwoSum)
-    return _sum_to_f32(s, error, _to_f32(s))
-
-
 # ---- arithmetic -------------------------------------------------------------------------------------------------
 def _add_scaled(input, other, alpha, dtype):
     """input + alpha * other, as add/sub compute it: a fused multiply-add per element as ATen's vectorized loop
     does it (the double sum rounded once reproduces it), except where `other` is one value broadcast over a
     float32 input (_scalar_tail_steps)."""
-    if alpha == 1:
-        return elementwise(operator.add, input, other, dtype=dtype)
+    if alpha in (1, -1):  # alpha * other is exact: the fused multiply-add is a plain add or subtract
+        return elementwise(operator.add if alpha == 1 else operator.sub, input, other, dtype=dtype)
     alpha = _dtype_scalar(alpha, dtype)
     if (isinstance(input, Tensor) and isinstance(other, Tensor) and input.dtype is other.dtype is _dtype.float32
             and input._shape == other._shape):
         # The hot case (the SGD update p.add_(grad, alpha=-lr)): the kernel, not a Python call per element.
-        shape = input._shape
-        values = _kernels.add_scaled(input._values(), other._values(), alpha)
-        return Tensor._make(values, shape, views.contiguous_strides(shape), 0, dtype)
+        return float32_kernel("add_scaled", input, other, params=(alpha,))
     out = elementwise(lambda x, y: x + alpha * y, input, other, dtype=dtype)
     if isinstance(input, Tensor) and input.dtype is dtype is _dtype.float32 and input._shape == out._shape:
         row = _constant_run(shape_of(other), out._shape, input.is_contiguous())
@@ -334,7 +343,9 @@ def pow(input, exponent):
                       lambda grad: (grad_for(input, mul(grad, mul(exponent, pow(input, sub(exponent, 1))))),
                                     grad_for(exponent, mul(grad, mul(out, log(input))))),
                       saved=(input, exponent, out))
-    if exponent == 2:  # ATen special-cases small exponents; these round exactly as its float32 kernels do
+    if exponent == 1 and input.dtype.is_floating_point:  # ATen's pow_out copies the base
+        out = Tensor._from_values(input._values(), input._shape, input.dtype)
+    elif exponent == 2:  # ATen special-cases small exponents; these round exactly as its float32 kernels do
         out = elementwise(operator.mul, input, input)
     elif exponent == 3:
         out = mul(elementwise(operator.mul, input, input), input).detach()
@@ -388,7 +399,9 @@ def log(input):
 
 @op(in_place=True, out=True)
 def sqrt(input):
-    out = elementwise(_sqrt, input, dtype=_float_dtype(input))
+    out = float32_kernel("sqrt", input)
+    if out is None:
+        out = elementwise(_sqrt, input, dtype=_float_dtype(input))
     return record("SqrtBackward0", out, (input,), lambda grad: (div(grad, mul(out, 2)),), saved=(out,))
 
 
@@ -421,9 +434,15 @@ def tanh(input):
 
 @op(in_place=True)
 def relu(input):
-    out = elementwise(ELEMENTWISE["relu"], input)
-    return record("ReluBackward0", out, (input,),
-                  lambda grad: (elementwise(ELEMENTWISE["relu_backward"], grad, out),), saved=(out,))
+    out = _kernel_or_python("relu", input)
+    return record("ReluBackward0", out, (input,), lambda grad: (_kernel_or_python("relu_backward", grad, out),),
+                  saved=(out,))
+
+
+def _kernel_or_python(name, *operands, params=()):
+    """Kernel `name` over the operands where they are float32, else its function elementwise in their dtype."""
+    out = float32_kernel(name, *operands, params=params)
+    return out if out is not None else elementwise(ELEMENTWISE[name](*params), *operands)
 
 
 @op(in_place=True, out=True, aliases=("clip",))
@@ -436,19 +455,13 @@ def clamp(input, min=None, max=None):
     if isinstance(min, Tensor) or isinstance(max, Tensor):
         return _clamp_tensors(input, min, max)
     dtype = _dtype.result_type(input, *(b for b in (min, max) if b is not None))
-    low, high = (None if b is None else _dtype_scalar(b, dtype) for b in (min, max))
-
-    def clip(x):
-        if x != x:
-            return x
-        if low is not None and x < low:
-            x = low
-        return high if high is not None and x > high else x
-
-    out = elementwise(clip, input, dtype=dtype)
-    inside = elementwise(lambda x: (low is None or x >= low) and (high is None or x <= high), input,
-                         out_dtype=_dtype.bool)
-    return record("ClampBackward1", out, (input,), lambda grad: (mul(grad, inside),))
+    bounds = (-_inf if min is None else _dtype_scalar(min, dtype), _inf if max is None else _dtype_scalar(max, dtype))
+    if dtype is input.dtype:
+        out = _kernel_or_python("clamp", input, params=bounds)
+    else:  # an integer tensor clamped to a float bound
+        out = elementwise(ELEMENTWISE["clamp"](*bounds), input, dtype=dtype)
+    return record("ClampBackward1", out, (input,),
+                  lambda grad: (_kernel_or_python("clamp_backward", grad, input, params=bounds),), saved=(input,))
 
 
 def _clamp_tensors(input, min, max):
@@ -487,19 +500,17 @@ def _clamp_tensors(input, min, max):
 def lerp(input, end, weight):
     """input + weight * (end - input) as ATen's vectorized lerp: one fused multiply-add, from the far end when
     |weight| >= 0.5."""
-    def fused(x, y, w):
-        if builtins.abs(w) < 0.5:
-            return x + w * _to_f32(y - x)
-        return y - _to_f32(y - x) * _to_f32(1 - w)
+    def fused(x, y, w):  # the float64 form of reference.py's float32 _lerp
+        return x + w * (y - x) if builtins.abs(w) < 0.5 else y - (y - x) * (1 - w)
 
+    out = float32_kernel("lerp", input, end, weight)
     if isinstance(weight, Tensor):
-        out = elementwise(fused, input, end, weight)
+        out = out if out is not None else elementwise(fused, input, end, weight)
         return record("LerpBackward1", out, (input, end, weight),
                       lambda grad: (grad_for(input, mul(grad, rsub(weight, 1))), grad_for(end, mul(grad, weight)),
                                     grad_for(weight, mul(grad, sub(end, input)))),
                       saved=(input, end, weight))
-    w = _to_f32(weight)
-    out = elementwise(lambda x, y: fused(x, y, w), input, end)
+    out = out if out is not None else elementwise(lambda x, y: fused(x, y, weight), input, end)
     return record("LerpBackward0", out, (input, end),
                   lambda grad: (grad_for(input, mul(grad, 1 - weight)), grad_for(end, mul(grad, weight))))
 
@@ -511,11 +522,8 @@ def _detached(value):
 @op(in_place=True, out=True)
 def addcmul(input, tensor1, tensor2, *, value=1):
     """input + value * tensor1 * tensor2: for float32 ATen's fma(value * tensor1, tensor2, input)."""
-    dtype = _dtype.result_type(input, tensor1, tensor2)
-    if dtype is _dtype.float32:
-        v = _to_f32(value)
-        out = elementwise(lambda s, x, y: fma32(_to_f32(v * x), y, s), input, tensor1, tensor2, dtype=dtype)
-    else:
+    out = float32_kernel("addcmul", input, tensor1, tensor2, params=(_to_f32(value),))
+    if out is None:
         out = add(_detached(input), mul(mul(_detached(tensor1), value), _detached(tensor2)))
     return record("AddcmulBackward0", out, (input, tensor1, tensor2),
                   lambda grad: (grad_for(input, grad), grad_for(tensor1, mul(grad, mul(tensor2, value))),
@@ -526,7 +534,9 @@ def addcmul(input, tensor1, tensor2, *, value=1):
 @op(in_place=True, out=True)
 def addcdiv(input, tensor1, tensor2, *, value=1):
     """input + value * tensor1 / tensor2, evaluated left to right as ATen does."""
-    out = add(_detached(input), div(mul(_detached(tensor1), value), _detached(tensor2)))
+    out = float32_kernel("addcdiv", input, tensor1, tensor2, params=(_to_f32(value),))
+    if out is None:
+        out = add(_detached(input), div(mul(_detached(tensor1), value), _detached(tensor2)))
 
     def backward(grad):
         value_over = div(Tensor._from_values([value] * tensor2.numel(), tensor2._shape, tensor2.dtype), tensor2)

@@ -12,7 +12,7 @@ from array import array
 from collections import namedtuple
 
 from .. import _dtype, _kernels
-from .._kernels.reference import VECTOR_WIDTH
+from .._kernels.reference import VECTOR_WIDTH, f32, fma32
 from .._tensor import Tensor
 from ..autograd.graph import record
 from . import pointwise, views
@@ -33,7 +33,7 @@ def _float_sums(input, dims):
     shape, strides = input._shape, input._stride
     typecode = input.dtype.typecode
     width = _VECTOR_WIDTH if typecode == "f" else _VECTOR_WIDTH // 2
-    rounded = _f32 if typecode == "f" else float
+    rounded = f32 if typecode == "f" else float
     kept = [d for d in range(input.dim()) if d not in dims]
     out_strides = dict(zip(kept, views.contiguous_strides([shape[d] for d in kept])))
     order = sorted((d for d in dims if shape[d] != 1), key=lambda d: strides[d]) + \
@@ -269,28 +269,6 @@ def any(input, dim=None):
 _nan, _inf = float("nan"), float("inf")
 
 
-def _f32(value):
-    return array("f", (value,))[0]
-
-
-def _fma32(a, b, c):
-    """float32 a * b + c rounded once, as a hardware FMA gives it (a * b is exact in a double; TwoSum keeps the
-    double sum's own rounding error, which decides the float32 rounding when the double sum sits at a midpoint)."""
-    p = a * b
-    s = p + c
-    if s - s != 0:
-        return _f32(s)
-    bv = s - p
-    err = (p - (s - bv)) + (c - bv)
-    r = _f32(s)
-    half = s - r
-    if err and half:
-        other = r + 2 * half
-        if _f32(other) == other:
-            return other if (err > 0) == (half > 0) else r
-    return r
-
-
 def _memory_rows(input, dims):
     """(values, row length) with each reduced group one row, its elements in the order ATen's TensorIterator
     visits them: by the input's strides, largest first (row-major order for a contiguous tensor)."""
@@ -473,11 +451,11 @@ def prod(input, dim=None, keepdim=False, *, dtype=None):
     if not out_dtype.is_floating_point:  # integer products wrap around as int64 does, in any order
         products = [_wrap_int64(math.prod(chunk)) for chunk in rows]
     elif _inner_contiguous(source, dims):  # ATen's vectorized inner reduction
-        multiply = (lambda a, b: _f32(a * b)) if out_dtype is _dtype.float32 else operator.mul
+        multiply = (lambda a, b: f32(a * b)) if out_dtype is _dtype.float32 else operator.mul
         width = _VECTOR_WIDTH if out_dtype is _dtype.float32 else _VECTOR_WIDTH // 2
         products = [_vectorized_inner_reduce(chunk, multiply, width) for chunk in rows]
     else:  # one running product per output, in memory order (float32 rounding at each step)
-        rounded = _f32 if out_dtype is _dtype.float32 else float
+        rounded = f32 if out_dtype is _dtype.float32 else float
         products = []
         for chunk in rows:
             total = 1.0
@@ -519,7 +497,7 @@ def _exclusive_products(input, dim):
             before.append(before[-1] * value)
         for value in reversed(chunk[1:]):
             after.append(after[-1] * value)
-        rounded = (lambda v: _f32(v)) if input.dtype is _dtype.float32 else float
+        rounded = (lambda v: f32(v)) if input.dtype is _dtype.float32 else float
         result.extend(rounded(rounded(b) * rounded(a)) for b, a in zip(before, reversed(after)))
     return _from_rows(result, input, dim)
 
@@ -538,7 +516,7 @@ def _from_rows(values, input, dim, dtype=None, shape=None):
 def _norm_values(values, row, p, vectorized, typecode):
     """Each row's p-norm as ATen's norm kernels accumulate it (in the input's precision): p=2 over a contiguous
     last dim in 8 lanes + a tail (binary_kernel_reduce_lastdim), else one running value per output."""
-    rounded = _f32 if typecode == "f" else float
+    rounded = f32 if typecode == "f" else float
     results = []
     for start in range(0, len(values), row):
         chunk = values[start:start + row]
@@ -582,14 +560,14 @@ def _two_norm_lastdim(row):
     lanes = [0.0] * width
     full = len(row) - len(row) % width
     for d in range(0, full, width):
-        lanes = [_f32(a + _f32(v * v)) for a, v in zip(lanes, row[d:d + width])]
+        lanes = [f32(a + f32(v * v)) for a, v in zip(lanes, row[d:d + width])]
     total = lanes[0]
     for lane in lanes[1:]:
-        total = _f32(total + lane)
+        total = f32(total + lane)
     tail = row[full:]
     paired = len(tail) // 4 * 4
     for i, v in enumerate(tail):
-        total = _f32(total + _f32(v * v)) if i < paired else _fma32(v, v, total)
+        total = f32(total + f32(v * v)) if i < paired else fma32(v, v, total)
     return pointwise._sqrt(total)
 
 
@@ -856,7 +834,7 @@ def _scatter_add_along(input, dim, indices, grad):
     size = input._shape[dim]
     result = []
     zero = 0.0 if grad.dtype.is_floating_point else 0
-    store = _f32 if grad.dtype is _dtype.float32 else (lambda v: v)
+    store = f32 if grad.dtype is _dtype.float32 else (lambda v: v)
     for i in range(0, len(values), row or 1):
         slots = [zero] * size
         for value, at in zip(values[i:i + row], positions[i:i + row]):

@@ -14,6 +14,7 @@ import math
 from collections import namedtuple
 
 from .. import _dtype
+from .._kernels.reference import f32
 from .._tensor import Tensor
 from .._unsupported import unsupported
 from ..autograd.graph import record
@@ -471,7 +472,7 @@ def bincount(input, weights=None, minlength=0):
     if weights._shape != input._shape:
         raise RuntimeError("weights should be 1-d and have the same length as input")
     dtype = weights.dtype if weights.dtype.is_floating_point else _dtype.float64
-    store = reduction._f32 if dtype is _dtype.float32 else float
+    store = f32 if dtype is _dtype.float32 else float
     sums = [0.0] * size
     for v, w in zip(elements, weights._values()):
         sums[v] = store(sums[v] + w)
@@ -486,7 +487,7 @@ def histc(input, bins=100, min=0, max=0):
         raise NotImplementedError(f"\"histogram_histc_out\" not implemented for '{pointwise._type_word(input.dtype)}'")
     if bins <= 0:
         raise RuntimeError("torch.histc(): bins must be > 0, but got " + str(bins) + " for dim 0")
-    rounded = reduction._f32 if input.dtype is _dtype.float32 else float
+    rounded = f32 if input.dtype is _dtype.float32 else float
     elements = list(input._values())
     low, high = rounded(min), rounded(max)
     if low == high and elements:

@@ -176,6 +176,8 @@ ELEMENTWISE_CASES = {
     "sub": (2, lambda rng: ()),
     "mul": (2, lambda rng: ()),
     "div": (2, lambda rng: ()),
+    "neg": (1, lambda rng: ()),
+    "abs": (1, lambda rng: ()),
     "sqrt": (1, lambda rng: ()),
     "relu": (1, lambda rng: ()),
     "relu_backward": (2, lambda rng: ()),

@@ -151,6 +151,8 @@ TORCH_ELEMENTWISE = {
     "sub": torch.sub,
     "mul": torch.mul,
     "div": torch.div,
+    "neg": torch.neg,
+    "abs": torch.abs,
     # The correctly rounded square root. torch.sqrt on float32 is MKL's vsSqrt, which is not: about 15% of random
     # inputs come out one ulp away (a known difference, see test_learner_programs.KNOWN_DIFFERENCES).
     "sqrt": lambda x: torch.sqrt(x.double()).float(),

@@ -299,3 +299,14 @@ def _same_error(bt, fn):
 ])
 def test_error_messages(bt, fn):
     _same_error(bt, fn)
+
+
+@pytest.mark.parametrize("bounds", [(0.0, None), (None, 0.5), (-0.5, 0.5)])
+def test_clamp_gradient_outside_the_bounds_is_positive_zero(bt, bounds):
+    # ATen's clamp_backward is where(inside, grad, 0): a negative gradient outside gives +0, not -0 (grad * False)
+    values, grad = [-1.0, 0.25, 2.0, float("nan")], [-3.0, -4.0, -5.0, -6.0]
+    real = torch.tensor(values, requires_grad=True)
+    real.clamp(*bounds).backward(torch.tensor(grad))
+    ours = bt.tensor(values, requires_grad=True)
+    ours.clamp(*bounds).backward(bt.tensor(grad))
+    assert to_real(ours.grad).view(torch.int32).tolist() == real.grad.view(torch.int32).tolist()

@@ -37,8 +37,11 @@ def _f32(values):
     return values if isinstance(values, array) and values.typecode == "f" else array("f", values)
 
 
+_ZERO = {typecode: array(typecode, [0]) for typecode in "fdq"}
+
+
 def _zeros(typecode, n):
-    return array(typecode, bytes(array(typecode).itemsize * n))
+    return _ZERO[typecode] * n
 
 
 def matmul(a, b, m, k, n, trans_a=False, trans_b=False):
@@ -49,16 +52,17 @@ def matmul(a, b, m, k, n, trans_a=False, trans_b=False):
     return out
 
 
+# Sums always run here: reference.py's cascade costs more than the call even for a few values.
 def sum_rows(values, length, typecode, vectorized=True):
-    if len(values) < SMALL:
-        return reference.sum_rows(values, length, typecode, vectorized)
+    if not values:
+        return []
     out, values = _zeros("d", len(values) // length), _buffer(values, typecode)
     _js.sumRows(_at(out), _at(values), len(values), length, typecode == "d", vectorized)
     return out.tolist()
 
 
 def sum_columns(values, rows, columns, typecode, vectorized=True):
-    if len(values) < SMALL:
+    if not values:
         return reference.sum_columns(values, rows, columns, typecode, vectorized)
     out, values = _zeros("d", columns), _buffer(values, typecode)
     _js.sumColumns(_at(out), _at(values), rows, columns, typecode == "d", vectorized)

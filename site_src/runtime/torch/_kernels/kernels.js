@@ -94,6 +94,8 @@
     sub: (n, out, x, y) => { for (let i = 0; i < n; i++) out[i] = x[i] - y[i]; },
     mul: (n, out, x, y) => { for (let i = 0; i < n; i++) out[i] = x[i] * y[i]; },
     div: (n, out, x, y) => { for (let i = 0; i < n; i++) out[i] = x[i] / y[i]; },
+    neg: (n, out, x) => { for (let i = 0; i < n; i++) out[i] = -x[i]; },
+    abs: (n, out, x) => { for (let i = 0; i < n; i++) out[i] = Math.abs(x[i]); },
     sqrt: (n, out, x) => { for (let i = 0; i < n; i++) out[i] = Math.sqrt(x[i]); },
     relu: (n, out, x) => {
       // biome-ignore lint/complexity/useMathMinMax: Math.max(x, 0) would turn -0 into 0; ATen keeps -0

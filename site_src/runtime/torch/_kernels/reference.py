@@ -141,6 +141,8 @@ ELEMENTWISE = {
     "sub": lambda: operator.sub,
     "mul": lambda: operator.mul,
     "div": lambda: _divide,
+    "neg": lambda: operator.neg,
+    "abs": lambda: abs,
     "sqrt": lambda: lambda x: math.sqrt(x) if x >= 0 else math.nan,  # correctly rounded twice: still exact
     "relu": lambda: lambda x: 0.0 if x < 0 else x,  # ATen's clamp_min: -0.0 and NaN stay as they are
     "relu_backward": lambda: lambda grad, out: 0.0 if out <= 0 else grad,  # threshold_backward: NaN lets grad by

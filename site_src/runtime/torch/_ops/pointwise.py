@@ -15,7 +15,7 @@ from itertools import repeat
 from .. import _dtype, _kernels
 from .._kernels.reference import ELEMENTWISE, _divide
 from .._random import _to_f32
-from .._tensor import Tensor
+from .._tensor import Tensor, new_storage
 from .._unsupported import unsupported
 from ..autograd.graph import needs_grad, record
 from ..autograd.grad_mode import is_grad_enabled
@@ -65,7 +65,8 @@ def _dtype_scalar(value, dtype):
 
 
 # The Python functions that are also a kernel's (reference.ELEMENTWISE), whatever the dtype.
-_KERNEL_NAMES = {operator.add: "add", operator.sub: "sub", operator.mul: "mul", _divide: "div"}
+_KERNEL_NAMES = {operator.add: "add", operator.sub: "sub", operator.mul: "mul", _divide: "div", operator.neg: "neg",
+                 operator.abs: "abs"}
 
 
 def elementwise(fn, *operands, dtype=None, out_dtype=None):
@@ -226,8 +227,10 @@ def sub(input, other, *, alpha=1):
         raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not supported. "
                            "Use the `^` or `logical_xor()` operator instead.")
     out = _add_scaled(input, other, -alpha, dtype)
+    # -grad * alpha, the product left out where alpha is 1 (maybe_multiply in ATen's derivatives)
     return record("SubBackward0", out, (input, other),
-                  lambda grad: (grad_for(input, grad), grad_for(other, mul(neg(grad), alpha))))
+                  lambda grad: (grad_for(input, grad),
+                                grad_for(other, neg(grad) if alpha == 1 else mul(neg(grad), alpha))))
 
 
 @op
@@ -828,7 +831,7 @@ def fill_(self, value):
     if _check_in_place(self, value):
         raise unsupported("torch.Tensor.fill_ on a tensor that requires grad")
     value = value.item() if isinstance(value, Tensor) else value
-    self._write([_dtype.checked(value, self.dtype, self.dtype.ctype)] * self.numel())
+    self._write(new_storage(self.dtype, [_dtype.checked(value, self.dtype, self.dtype.ctype)]) * self.numel())
     self._version[0] += 1
     return self
 

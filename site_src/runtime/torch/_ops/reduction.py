@@ -54,32 +54,37 @@ def _float_sums(input, dims):
     for size, stride, out_stride, _ in groups[2:]:
         positions = [(start + i * stride, o + i * out_stride) for i in range(size) for start, o in positions]
     storage = input._storage
+    if not isinstance(storage, array):
+        storage = array(typecode, storage)
     for start, o in positions:
-        rows = [storage[start + j * s1:start + j * s1 + (size0 - 1) * s0 + 1:s0] if s0 else  # (rows along dim 0)
-                [storage[start + j * s1]] * size0 for j in range(size1)]
         if s0 == 1 and size0 >= width:  # vectorized_inner_sum
-            sums = _kernels.sum_rows(_flat(rows, typecode), size0, typecode)
+            sums = _kernels.sum_rows(_block(storage, start, size1, s1, size0, s0), size0, typecode)
         elif s1 == 1 and size1 >= width:  # vectorized_outer_sum
-            sums = _kernels.sum_columns(_flat(zip(*rows), typecode), size0, size1, typecode)
+            sums = _kernels.sum_columns(_block(storage, start, size0, s0, size1, s1), size0, size1, typecode)
         elif s0 < s1:  # scalar_inner_sum
-            sums = _kernels.sum_rows(_flat(rows, typecode), size0, typecode, vectorized=False)
+            sums = _kernels.sum_rows(_block(storage, start, size1, s1, size0, s0), size0, typecode, vectorized=False)
         else:  # scalar_outer_sum
-            sums = _kernels.sum_columns(_flat(zip(*rows), typecode), size0, size1, typecode, vectorized=False)
+            sums = _kernels.sum_columns(_block(storage, start, size0, s0, size1, s1), size0, size1, typecode,
+                                        vectorized=False)
         for j, value in enumerate(sums):
             at = o + j * o1
             out[at] = rounded(out[at] + value)
     return out
 
 
-def _flat(parts, typecode):
-    """The parts' values, one after the other, as one array (the kernels' buffer)."""
-    flat = array(typecode)
-    for part in parts:
-        if isinstance(part, array):
-            flat.extend(part)
+def _block(storage, start, rows, row_stride, columns, column_stride):
+    """The (rows, columns) values at storage[start + i * row_stride + j * column_stride], row-major in one array
+    (the kernels' buffer), gathered a row at a time by array slices."""
+    if column_stride == 1 and row_stride == columns and start == 0 and len(storage) == rows * columns:
+        return storage
+    block = array(storage.typecode)
+    for i in range(rows):
+        first = start + i * row_stride
+        if column_stride:
+            block.extend(storage[first:first + (columns - 1) * column_stride + 1:column_stride])
         else:
-            flat.fromlist(list(part))
-    return flat
+            block.extend(storage[first:first + 1] * columns)
+    return block
 
 
 # ---- reducing over dims -----------------------------------------------------------------------------------------

@@ -190,6 +190,8 @@ def result_type(*operands):
     dtype = getattr(operands[0], "dtype", None)
     if dtype is not None and all(getattr(op, "dtype", None) is dtype for op in operands[1:]):
         return dtype  # tensors of one dtype (the common case): nothing to promote
+    if len(operands) == 2 and dtype is not None and dtype.category == 2 and type(operands[1]) in (int, float, bool):
+        return dtype  # a float tensor with a real number, the other common case: the tensor's dtype
     dims, zero_dims, scalars = [], [], []
     for op in operands:
         if hasattr(op, "dtype"):

@@ -8,6 +8,7 @@ functions, bound at the bottom of this file.
 """
 
 import functools
+import math
 import warnings
 from array import array
 
@@ -63,6 +64,36 @@ def _leaf_only(requires_grad):
         message += (" If you want to use a computed variable in a subgraph that doesn't require differentiation use "
                     "var_no_grad = var.detach().")
     return message
+
+
+def _gather(storage, offset, shape, stride):
+    """The elements of a strided view of storage, row-major, gathered an innermost row at a time by slices."""
+    if not shape:
+        return storage[offset:offset + 1]
+    last, step = shape[-1], stride[-1]
+    values = array(storage.typecode) if isinstance(storage, array) else []
+    for start in _row_starts(offset, shape, stride):
+        if step == 0:
+            values.extend(storage[start:start + 1] * last)
+        else:
+            values.extend(storage[start:start + step * (last - 1) + 1:step])
+    return values
+
+
+def _row_starts(offset, shape, stride):
+    """Storage index of the first element of each innermost row, in row-major order."""
+    starts = [offset]
+    for size, step in zip(shape[:-1], stride[:-1]):
+        starts = [s + i * step for s in starts for i in range(size)]
+    return starts
+
+
+def _repeat_each(values, times):
+    """Each of values repeated `times` times in place: [a, b] -> [a, a, a, b, b, b]."""
+    out = array(values.typecode) if isinstance(values, array) else []
+    for i in range(len(values)):
+        out.extend(values[i:i + 1] * times)
+    return out
 
 
 def _storage_address(storage):
@@ -135,13 +166,6 @@ class Tensor:
         return view
 
     # ---- reading and writing elements -----------------------------------------------------------------------
-    def _row_starts(self):
-        """Storage index of the first element of each innermost row, in row-major order."""
-        starts = [self._offset]
-        for size, stride in zip(self._shape[:-1], self._stride[:-1]):
-            starts = [s + i * stride for s in starts for i in range(size)]
-        return starts
-
     def _values(self):
         """The elements in row-major order (a read-only sequence: the storage itself when it is laid out so)."""
         shape, storage = self._shape, self._storage
@@ -154,22 +178,25 @@ class Tensor:
             return storage
         if self.is_contiguous():
             return storage[self._offset:self._offset + n]
-        last, step = shape[-1], self._stride[-1]
-        # An array is gathered row by row as C copies (array slices), without a Python float per element.
-        values = array(storage.typecode) if isinstance(storage, array) else []
-        for start in self._row_starts():
-            if step == 0:
-                values.extend(storage[start:start + 1] * last)
-            else:
-                values.extend(storage[start:start + step * (last - 1) + 1:step])
-        return values
+        # Broadcast dims (stride 0) first and last are left out of the gather: the values of the dims between are
+        # gathered row by row as C copies (array slices, no Python float per element), then each is repeated for
+        # the broadcast dims after them, and the whole for those before.
+        stride = self._stride
+        first = next((d for d, step in enumerate(stride) if step), len(shape))
+        last = next((d for d in range(len(shape) - 1, first - 1, -1) if stride[d]), first - 1) + 1
+        inner = _gather(storage, self._offset, shape[first:last], stride[first:last])
+        each = math.prod(shape[last:])
+        if each > 1:
+            inner = _repeat_each(inner, each)
+        return inner * math.prod(shape[:first])
 
     def _positions(self):
         """The storage index of every element, in row-major order."""
         if not self._shape:
             return [self._offset]
         last, step = self._shape[-1], self._stride[-1]
-        return [start + i * step for start in self._row_starts() for i in range(last)]
+        return [start + i * step for start in _row_starts(self._offset, self._shape, self._stride)
+                for i in range(last)]
 
     def _is_whole_storage(self):
         """Whether this tensor's elements, in row-major order, are exactly its storage."""
@@ -324,9 +351,9 @@ class Tensor:
     def _set_grad_fn(self, node):
         old = self.grad_fn
         if self._retains_grad and old is not None:  # an in-place op: retain_grad follows the tensor's new node
-            hook = old._retain_hooks.pop(self._output_nr, None)
+            hook = old._own_hooks("_retain_hooks").pop(self._output_nr, None)
             if hook is not None:
-                node._retain_hooks[0] = hook
+                node._own_hooks("_retain_hooks")[0] = hook
         self.grad_fn, self._output_nr = node, 0
         self._requires_grad = True
 
@@ -354,12 +381,12 @@ class Tensor:
             self._grad = grad.clone() if self._grad is None else self._grad + grad
 
         self._retains_grad = True
-        self.grad_fn._retain_hooks[self._output_nr] = keep
+        self.grad_fn._own_hooks("_retain_hooks")[self._output_nr] = keep
 
     def register_hook(self, hook):
         if not self.requires_grad:
             raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
-        hooks = self._grad_node()._tensor_hooks.setdefault(self._output_nr, {})
+        hooks = self._grad_node()._own_hooks("_tensor_hooks").setdefault(self._output_nr, {})
         return add_hook(hooks, hook)
 
     def register_post_accumulate_grad_hook(self, hook):

@@ -15,7 +15,9 @@
   const view = (Type, at, length) => (at ? new Type(heap.buffer, at, length) : undefined);
   const f32 = (at, length) => view(Float32Array, at, length);
   const f64 = (at, length) => view(Float64Array, at, length);
-  const i64 = (at, length) => view(BigInt64Array, at, length);
+  // int64 indices (array('q')) as pairs of int32 words, little-endian: the low word at 2 * i holds the index (they
+  // are below 2^31), the high word 0. Words avoid a BigInt per element.
+  const i64Words = (at, length) => view(Int32Array, at, 2 * length);
 
   const outSize = (size, kernel, stride, pad) => Math.floor((size + 2 * pad - kernel) / stride) + 1;
 
@@ -414,7 +416,8 @@
   function maxPool2d(outPtr, indicesPtr, xPtr, N, C, H, W, KH, KW, sh, sw, ph, pw) {
     const OH = outSize(H, KH, sh, ph), OW = outSize(W, KW, sw, pw);
     const rows = windows(OH, sh, ph, KH, H), cols = windows(OW, sw, pw, KW, W);
-    const out = f32(outPtr, N * C * OH * OW), indices = i64(indicesPtr, N * C * OH * OW), x = f32(xPtr, N * C * H * W);
+    const out = f32(outPtr, N * C * OH * OW), indices = i64Words(indicesPtr, N * C * OH * OW);
+    const x = f32(xPtr, N * C * H * W);
     let pos = 0;
     for (let plane = 0; plane < N * C; plane++) {
       const base = plane * H * W;
@@ -433,7 +436,7 @@
             }
           }
           out[pos] = best;
-          indices[pos] = BigInt(bestAt);
+          indices[2 * pos] = bestAt;
           pos++;
         }
       }
@@ -444,10 +447,11 @@
   // gx holds planes of planeIn values, gradOut and indices planes of planeOut.
   function maxPool2dBackward(gxPtr, gradOutPtr, indicesPtr, planes, planeIn, planeOut) {
     const gx32 = f32(gxPtr, planes * planeIn), gradOut = f32(gradOutPtr, planes * planeOut);
-    const indices = i64(indicesPtr, planes * planeOut);
+    const indices = i64Words(indicesPtr, planes * planeOut);
     const gx = new Float64Array(gx32.length);
-    for (let pos = 0; pos < gradOut.length; pos++) {
-      gx[Math.floor(pos / planeOut) * planeIn + Number(indices[pos])] += gradOut[pos];
+    for (let plane = 0, pos = 0; plane < planes; plane++) {
+      const base = plane * planeIn;
+      for (let end = pos + planeOut; pos < end; pos++) gx[base + indices[2 * pos]] += gradOut[pos];
     }
     gx32.set(gx);
   }

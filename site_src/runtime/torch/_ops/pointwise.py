@@ -33,8 +33,12 @@ def shape_of(value):
 def broadcast_shapes(*shapes):
     """The shapes broadcast together, folded left to right as ATen's infer_size does; a mismatch is reported at
     the first dim that fails from the right, as PyTorch's message does."""
-    if len(shapes) == 2 and shapes[0] == shapes[1]:
-        return tuple(shapes[0])  # the common case: nothing to broadcast
+    if len(shapes) == 2:  # the common cases: one shape, or a tensor with a number
+        a, b = shapes
+        if a == b or not b:
+            return tuple(a)
+        if not a:
+            return tuple(b)
     result = ()
     for shape in shapes:
         rank = builtins.max(len(result), len(shape))

@@ -9,12 +9,14 @@ the order PyTorch's engine runs them in, so gradients from several paths add up 
 
 import itertools
 import re
+import types
 import warnings
 
 from .._unsupported import missing_attribute
 from . import grad_mode
 
 _sequence_nr = itertools.count()
+_NO_HOOKS = types.MappingProxyType({})
 
 _FREED = (
     "Trying to backward through the graph a second time (or directly access saved tensors after they have already "
@@ -75,28 +77,41 @@ class Node:
     hands _apply one gradient for a one-output node, a tuple of them for a node of several outputs.
     """
 
+    # The hooks, each an empty mapping shared by all nodes until the node gets its own (_own_hooks(), on the first
+    # registration): a node is made for every op, a hook is rare.
+    _tensor_hooks = _NO_HOOKS  # output_nr -> {handle id: hook(grad)}: Tensor.register_hook on that output
+    _retain_hooks = _NO_HOOKS  # output_nr -> hook: retain_grad, run after the tensor hooks as in PyTorch
+    _node_pre_hooks = _NO_HOOKS  # Node.register_prehook: hook(grad_outputs) -> new grad_outputs or None
+    _node_post_hooks = _NO_HOOKS  # Node.register_hook: hook(grad_inputs, grad_outputs)
+
     def __init__(self, next_functions, backward=None, saved=(), outputs=()):
         self.next_functions = next_functions
         self._input_metadata = tuple(InputMetadata(t) for t in outputs)
         self._backward = backward
         # (tensor, its version at save time), checked in backward; None stays None (save_for_backward(None))
-        self._saved = tuple((t, t._version[0] if t is not None else 0) for t in saved)
-        self._saved_output_nrs = _output_nrs(saved, outputs)
+        self._saved = tuple((t, t._version[0] if t is not None else 0) for t in saved) if saved else ()
+        self._saved_output_nrs = _output_nrs(saved, outputs) if saved else ()
         self._sequence_nr = next(_sequence_nr)
-        self._tensor_hooks = {}  # output_nr -> {handle id: hook(grad)}: Tensor.register_hook on that output
-        self._retain_hooks = {}  # output_nr -> hook: retain_grad, run after the tensor hooks as in PyTorch
-        self._node_pre_hooks = {}  # Node.register_prehook: hook(grad_outputs) -> new grad_outputs or None
-        self._node_post_hooks = {}  # Node.register_hook: hook(grad_inputs, grad_outputs)
-        self.metadata = {}
+
+    def _own_hooks(self, kind):
+        """This node's own dict of hooks of a kind ("_tensor_hooks", ...), made on first use."""
+        own = self.__dict__.get(kind)
+        if own is None:
+            own = self.__dict__[kind] = {}
+        return own
+
+    @property
+    def metadata(self):
+        return self._own_hooks("_metadata")
 
     def name(self):
         return type(self).__name__
 
     def register_prehook(self, hook):
-        return _add_hook(self._node_pre_hooks, hook)
+        return _add_hook(self._own_hooks("_node_pre_hooks"), hook)
 
     def register_hook(self, hook):
-        return _add_hook(self._node_post_hooks, hook)
+        return _add_hook(self._own_hooks("_node_post_hooks"), hook)
 
     def _num_outputs(self):
         return max(len(self._input_metadata), 1)
@@ -219,9 +234,12 @@ def record(name, result, inputs, backward, saved=()):
     backward(grad) returns one gradient (or None) per entry of `inputs`. `saved` lists the tensors backward reads,
     so an in-place change to them before backward is reported instead of giving a wrong gradient.
     """
-    if needs_grad(*inputs):
-        node = node_class(name)(tuple(edge(t) for t in inputs), backward, saved, outputs=(result,))
-        result._set_grad_fn(node)
+    if grad_mode._grad_enabled:  # needs_grad(*inputs), inline: this runs for every op
+        for t in inputs:
+            if getattr(t, "_requires_grad", False):
+                node = node_class(name)(tuple(edge(t) for t in inputs), backward, saved, outputs=(result,))
+                result._set_grad_fn(node)
+                break
     return result
 
 

@@ -444,10 +444,19 @@
   }
 
   // Each output gradient added to the input position its max came from, in output order.
-  // gx holds planes of planeIn values, gradOut and indices planes of planeOut.
-  function maxPool2dBackward(gxPtr, gradOutPtr, indicesPtr, planes, planeIn, planeOut) {
+  // gx holds planes of planeIn values, gradOut and indices planes of planeOut. Where windows overlap an input
+  // may get several gradients, added in a double; where they do not, each gets at most one, 0 + g (+0 for -0),
+  // stored straight into gx, which Python zero-filled.
+  function maxPool2dBackward(gxPtr, gradOutPtr, indicesPtr, planes, planeIn, planeOut, overlapping) {
     const gx32 = f32(gxPtr, planes * planeIn), gradOut = f32(gradOutPtr, planes * planeOut);
     const indices = i64Words(indicesPtr, planes * planeOut);
+    if (!overlapping) {
+      for (let plane = 0, pos = 0; plane < planes; plane++) {
+        const base = plane * planeIn;
+        for (let end = pos + planeOut; pos < end; pos++) gx32[base + indices[2 * pos]] = 0 + gradOut[pos];
+      }
+      return;
+    }
     const gx = new Float64Array(gx32.length);
     for (let plane = 0, pos = 0; plane < planes; plane++) {
       const base = plane * planeIn;

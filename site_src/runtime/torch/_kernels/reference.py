@@ -282,8 +282,11 @@ def max_pool2d(x, x_shape, kernel, stride, padding):
     return out, indices, (N, C, OH, OW)
 
 
-def max_pool2d_backward(grad_out, indices, x_shape, out_shape):
-    """Scatter each output gradient to the input position its max came from, adding in output order."""
+def max_pool2d_backward(grad_out, indices, x_shape, out_shape, overlapping=True):
+    """Scatter each output gradient to the input position its max came from, adding in output order.
+
+    overlapping=False promises that no two windows share an input (stride >= kernel): each input then gets at most
+    one gradient, 0.0 + g, which the JavaScript kernel stores without a double buffer."""
     N, C, H, W = x_shape
     plane_out = out_shape[2] * out_shape[3]
     gx = [0.0] * (N * C * H * W)

@@ -82,7 +82,8 @@ def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
     out = Tensor._make(values, out_shape, views.contiguous_strides(out_shape), 0, _dtype.float32)
 
     def backward(grad):
-        g = _kernels.max_pool2d_backward(_float32_buffer(grad, "max_pool2d"), indices, batched, shape)
+        g = _kernels.max_pool2d_backward(_float32_buffer(grad, "max_pool2d"), indices, batched, shape,
+                                         overlapping=any(k > s for k, s in zip(kernel, stride)))
         return (Tensor._make(g, input._shape, views.contiguous_strides(input._shape), 0, _dtype.float32),)
 
     record("MaxPool2DWithIndicesBackward0", out, (input,), backward)

@@ -43,7 +43,8 @@ def build_wheel(dest_dir) -> Path:
         # (pytest-xdist workers, the site build) must not share them.
         source = Path(tmp) / "runtime"
         shutil.copytree(RUNTIME_SOURCE, source, ignore=_not_packaged)
-        assemble_wasm(source / "torch" / "_kernels" / "kernels.wat")
+        for wat in sorted((source / "torch" / "_kernels").glob("*.wat")):
+            assemble_wasm(wat)
         # The PEP 517 hook, called the way frontends such as pip call it (no isolation: setuptools is in the venv).
         hook = "import sys, setuptools.build_meta as backend; print(backend.build_wheel(sys.argv[1]))"
         done = subprocess.run(

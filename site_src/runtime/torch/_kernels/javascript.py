@@ -21,8 +21,9 @@ SMALL = 16
 # Read beside this file rather than through importlib.resources: the wheel is always unpacked in Pyodide, and
 # importing importlib.resources there (compiled from source on every page load) cost 12 ms of `import torch`.
 _js = run_js((Path(__file__).parent / "kernels.js").read_text())
-_wasm = array("B", (Path(__file__).parent / "kernels.wasm").read_bytes())  # the SIMD kernels (kernels.wat)
-_js.init(pyodide_js._module.memory, *_wasm.buffer_info())
+# the SIMD kernels, built into the wheel from kernels.wat (own memory) and elementwise.wat (Pyodide's memory)
+_wasm = [array("B", (Path(__file__).parent / name).read_bytes()) for name in ("kernels.wasm", "elementwise.wasm")]
+_js.init(pyodide_js._module.memory, *_wasm[0].buffer_info(), *_wasm[1].buffer_info())
 del _wasm
 
 

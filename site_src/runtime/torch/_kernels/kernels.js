@@ -37,10 +37,16 @@
   // in their own memory: inputs are copied in and results out, a cost linear in the sizes.
   let wasm = null;
 
-  // Called once by javascript.py: Pyodide's memory and kernels.wasm's bytes (at, length in that memory).
-  function init(memory, wasmAt, wasmLength) {
+  // elementwise.wat's kernels, which work in place in Pyodide's memory: ELEMENTWISE's entries of the same names
+  // (n, outPtr, xPtr, yPtr).
+  let simd = null;
+
+  // Called once by javascript.py: Pyodide's memory, kernels.wasm's and elementwise.wasm's bytes (address, length).
+  function init(memory, wasmAt, wasmLength, simdAt, simdLength) {
     heap = memory;
-    wasm = new WebAssembly.Instance(new WebAssembly.Module(new Uint8Array(heap.buffer, wasmAt, wasmLength))).exports;
+    const compile = (at, length) => new WebAssembly.Module(new Uint8Array(heap.buffer, at, length));
+    wasm = new WebAssembly.Instance(compile(wasmAt, wasmLength)).exports;
+    simd = new WebAssembly.Instance(compile(simdAt, simdLength), { env: { memory: heap } }).exports;
   }
 
   // Byte offsets of consecutive 16-aligned blocks of the given byte sizes in wasm memory, grown to hold them.
@@ -91,6 +97,7 @@
   // reference.py's ELEMENTWISE, step for step as reference.py writes each (Math.fround where it rounds with f32):
   // out[i] from x[i] (and y[i], z[i]) with the params p, q. Each kernel writes out its own loop, so that V8
   // compiles it with its arithmetic inlined: one shared loop calling a function per kernel ran 10x slower.
+  // relu and relu_backward are elementwise.wat's (simd above).
   const ELEMENTWISE = {
     add: (n, out, x, y) => { for (let i = 0; i < n; i++) out[i] = x[i] + y[i]; },
     sub: (n, out, x, y) => { for (let i = 0; i < n; i++) out[i] = x[i] - y[i]; },
@@ -99,13 +106,6 @@
     neg: (n, out, x) => { for (let i = 0; i < n; i++) out[i] = -x[i]; },
     abs: (n, out, x) => { for (let i = 0; i < n; i++) out[i] = Math.abs(x[i]); },
     sqrt: (n, out, x) => { for (let i = 0; i < n; i++) out[i] = Math.sqrt(x[i]); },
-    relu: (n, out, x) => {
-      // biome-ignore lint/complexity/useMathMinMax: Math.max(x, 0) would turn -0 into 0; ATen keeps -0
-      for (let i = 0; i < n; i++) out[i] = x[i] < 0 ? 0 : x[i];
-    },
-    relu_backward: (n, out, grad, result) => {
-      for (let i = 0; i < n; i++) out[i] = result[i] <= 0 ? 0 : grad[i];
-    },
     clamp: (n, out, x, _y, _z, low, high) => {
       for (let i = 0; i < n; i++) {
         let v = x[i];
@@ -136,6 +136,10 @@
 
   // out = ELEMENTWISE[name] over the n elements of x (and y, z where given: address 0 for none), params p, q.
   function elementwise(name, n, outPtr, xPtr, yPtr, zPtr, p, q) {
+    if (name in simd) {
+      simd[name](n, outPtr, xPtr, yPtr);
+      return;
+    }
     ELEMENTWISE[name](n, f32(outPtr, n), f32(xPtr, n), f32(yPtr, n), f32(zPtr, n), p, q);
   }
 

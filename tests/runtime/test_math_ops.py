@@ -310,3 +310,13 @@ def test_clamp_gradient_outside_the_bounds_is_positive_zero(bt, bounds):
     ours = bt.tensor(values, requires_grad=True)
     ours.clamp(*bounds).backward(bt.tensor(grad))
     assert to_real(ours.grad).view(torch.int32).tolist() == real.grad.view(torch.int32).tolist()
+
+
+def test_lerp_rounds_once_where_the_double_expression_sits_on_a_tie(bt):
+    # Found by hypothesis: end - diff * (1 - weight) in a double lands on a float32 tie that the tiny end breaks,
+    # so only the fused multiply-add ATen does gives PyTorch's value.
+    end, weight = torch.tensor(-5.0928e-19).item(), torch.tensor(1.4760726690292358).item()
+    real = torch.lerp(torch.tensor([-5.0] * 20), torch.tensor([end] * 20), weight)
+    ours = bt.lerp(bt.tensor([-5.0] * 20), bt.tensor([end] * 20), weight)
+    assert to_real(ours).view(torch.int32).tolist() == real.view(torch.int32).tolist()
+    assert bt.lerp(bt.tensor(-5.0), bt.tensor(end), weight).item() == real[0].item()

@@ -119,11 +119,11 @@
     clamp_backward: (n, out, grad, x, _z, low, high) => {
       for (let i = 0; i < n; i++) out[i] = low <= x[i] && x[i] <= high ? grad[i] : 0;
     },
-    add_scaled: (n, out, x, y, _z, alpha) => { for (let i = 0; i < n; i++) out[i] = x[i] + alpha * y[i]; },
+    add_scaled: (n, out, x, y, _z, alpha) => { for (let i = 0; i < n; i++) out[i] = fma32(alpha, y[i], x[i]); },
     lerp: (n, out, x, y, w) => {
       for (let i = 0; i < n; i++) {
         const d = Math.fround(y[i] - x[i]);
-        out[i] = Math.abs(w[i]) < 0.5 ? x[i] + w[i] * d : y[i] - d * Math.fround(1 - w[i]);
+        out[i] = Math.abs(w[i]) < 0.5 ? fma32(w[i], d, x[i]) : fma32(-d, Math.fround(1 - w[i]), y[i]);
       }
     },
     addcmul: (n, out, s, x, y, value) => {

@@ -101,10 +101,11 @@ def _divide(x, y):
 # rounds (f32, or the store into the float32 output), so the result is the float32 op's result; the forms are
 # ATen's vectorized CPU kernels' (test_kernels.py checks every entry against torch). kernels.js has the twin of each.
 def _lerp(x, y, w):
-    """ATen's lerp: one fused multiply-add, from the far end when |weight| >= 0.5."""
+    """ATen's lerp: one fused multiply-add, from the far end when |weight| >= 0.5. (Not the double expression
+    rounded: where it lands on a float32 tie, the fused result can round the other way.)"""
     if abs(w) < 0.5:
-        return x + w * f32(y - x)
-    return y - f32(y - x) * f32(1 - w)
+        return fma32(w, f32(y - x), x)
+    return fma32(-f32(y - x), f32(1 - w), y)
 
 
 def _clamp(low, high):
@@ -149,7 +150,7 @@ ELEMENTWISE = {
     "clamp": _clamp,
     # clamp_backward's where(low <= x <= high, grad, 0): +0.0 outside, NaN inputs count as outside
     "clamp_backward": lambda low, high: lambda grad, x: grad if low <= x <= high else 0.0,
-    "add_scaled": lambda alpha: lambda x, y: x + alpha * y,  # add/sub with alpha: one fused multiply-add
+    "add_scaled": lambda alpha: lambda x, y: fma32(alpha, y, x),  # add/sub with alpha: one fused multiply-add
     "lerp": lambda: _lerp,  # (input, end, weight)
     "addcmul": lambda value: lambda s, x, y: fma32(f32(value * x), y, s),  # fma(value * tensor1, tensor2, input)
     "addcdiv": lambda value: lambda s, x, y: s + f32(_divide(f32(x * value), y)),  # input + value * t1 / t2

@@ -13,7 +13,7 @@ from array import array
 from itertools import repeat
 
 from .. import _dtype, _kernels
-from .._kernels.reference import ELEMENTWISE, _divide
+from .._kernels.reference import ELEMENTWISE, _divide, fma32
 from .._random import _to_f32
 from .._tensor import Tensor, new_storage
 from .._unsupported import unsupported
@@ -166,8 +166,7 @@ def _sigmoid_f32(x):
 # ---- arithmetic -------------------------------------------------------------------------------------------------
 def _add_scaled(input, other, alpha, dtype):
     """input + alpha * other, as add/sub compute it: a fused multiply-add per element as ATen's vectorized loop
-    does it (the double sum rounded once reproduces it), except where `other` is one value broadcast over a
-    float32 input (_scalar_tail_steps)."""
+    does it, except where `other` is one value broadcast over a float32 input (_scalar_tail_steps)."""
     if alpha in (1, -1):  # alpha * other is exact: the fused multiply-add is a plain add or subtract
         return elementwise(operator.add if alpha == 1 else operator.sub, input, other, dtype=dtype)
     alpha = _dtype_scalar(alpha, dtype)
@@ -175,7 +174,8 @@ def _add_scaled(input, other, alpha, dtype):
             and input._shape == other._shape):
         # The hot case (the SGD update p.add_(grad, alpha=-lr)): the kernel, not a Python call per element.
         return float32_kernel("add_scaled", input, other, params=(alpha,))
-    out = elementwise(lambda x, y: x + alpha * y, input, other, dtype=dtype)
+    fused = (lambda x, y: fma32(alpha, y, x)) if dtype is _dtype.float32 else (lambda x, y: x + alpha * y)
+    out = elementwise(fused, input, other, dtype=dtype)
     if isinstance(input, Tensor) and input.dtype is dtype is _dtype.float32 and input._shape == out._shape:
         row = _constant_run(shape_of(other), out._shape, input.is_contiguous())
         if row > 1:

@@ -89,7 +89,7 @@ def _row_starts(offset, shape, stride):
 
 
 def _repeat_each(values, times):
-    """Each of values repeated `times` times in place: [a, b] -> [a, a, a, b, b, b]."""
+    """Each of values repeated `times` times where it stands: [a, b] -> [a, a, a, b, b, b]."""
     out = array(values.typecode) if isinstance(values, array) else []
     for i in range(len(values)):
         out.extend(values[i:i + 1] * times)
@@ -351,9 +351,9 @@ class Tensor:
     def _set_grad_fn(self, node):
         old = self.grad_fn
         if self._retains_grad and old is not None:  # an in-place op: retain_grad follows the tensor's new node
-            hook = old._own_hooks("_retain_hooks").pop(self._output_nr, None)
+            hook = old._own_dict("_retain_hooks").pop(self._output_nr, None)
             if hook is not None:
-                node._own_hooks("_retain_hooks")[0] = hook
+                node._own_dict("_retain_hooks")[0] = hook
         self.grad_fn, self._output_nr = node, 0
         self._requires_grad = True
 
@@ -381,12 +381,12 @@ class Tensor:
             self._grad = grad.clone() if self._grad is None else self._grad + grad
 
         self._retains_grad = True
-        self.grad_fn._own_hooks("_retain_hooks")[self._output_nr] = keep
+        self.grad_fn._own_dict("_retain_hooks")[self._output_nr] = keep
 
     def register_hook(self, hook):
         if not self.requires_grad:
             raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
-        hooks = self._grad_node()._own_hooks("_tensor_hooks").setdefault(self._output_nr, {})
+        hooks = self._grad_node()._own_dict("_tensor_hooks").setdefault(self._output_nr, {})
         return add_hook(hooks, hook)
 
     def register_post_accumulate_grad_hook(self, hook):

@@ -446,10 +446,11 @@ def relu(input):
                   saved=(out,))
 
 
-def _kernel_or_python(name, *operands, params=()):
-    """Kernel `name` over the operands where they are float32, else its function elementwise in their dtype."""
+def _kernel_or_python(name, *operands, params=(), dtype=None):
+    """Kernel `name` over the operands where they are float32, else its function elementwise in `dtype` (their
+    promotion by default)."""
     out = float32_kernel(name, *operands, params=params)
-    return out if out is not None else elementwise(ELEMENTWISE[name](*params), *operands)
+    return out if out is not None else elementwise(ELEMENTWISE[name](*params), *operands, dtype=dtype)
 
 
 @op(in_place=True, out=True, aliases=("clip",))
@@ -463,10 +464,7 @@ def clamp(input, min=None, max=None):
         return _clamp_tensors(input, min, max)
     dtype = _dtype.result_type(input, *(b for b in (min, max) if b is not None))
     bounds = (-_inf if min is None else _dtype_scalar(min, dtype), _inf if max is None else _dtype_scalar(max, dtype))
-    if dtype is input.dtype:
-        out = _kernel_or_python("clamp", input, params=bounds)
-    else:  # an integer tensor clamped to a float bound
-        out = elementwise(ELEMENTWISE["clamp"](*bounds), input, dtype=dtype)
+    out = _kernel_or_python("clamp", input, params=bounds, dtype=dtype)  # dtype: an integer tensor, a float bound
     return record("ClampBackward1", out, (input,),
                   lambda grad: (_kernel_or_python("clamp_backward", grad, input, params=bounds),), saved=(input,))
 

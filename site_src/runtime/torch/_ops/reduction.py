@@ -58,8 +58,6 @@ def _float_sums(input, dims):
     for size, stride, out_stride, _ in groups[2:]:
         positions = [(start + i * stride, o + i * out_stride) for i in range(size) for start, o in positions]
     storage = input._storage
-    if not isinstance(storage, array):
-        storage = array(typecode, storage)
     for start, o in positions:
         if s0 == 1 and size0 >= width:  # vectorized_inner_sum
             sums = _kernels.sum_rows(_block(storage, start, size1, s1, size0, s0), size0, typecode)

@@ -77,7 +77,7 @@ class Node:
     hands _apply one gradient for a one-output node, a tuple of them for a node of several outputs.
     """
 
-    # The hooks, each an empty mapping shared by all nodes until the node gets its own (_own_hooks(), on the first
+    # The hooks, each an empty mapping shared by all nodes until the node gets its own (_own_dict(), on the first
     # registration): a node is made for every op, a hook is rare.
     _tensor_hooks = _NO_HOOKS  # output_nr -> {handle id: hook(grad)}: Tensor.register_hook on that output
     _retain_hooks = _NO_HOOKS  # output_nr -> hook: retain_grad, run after the tensor hooks as in PyTorch
@@ -93,8 +93,8 @@ class Node:
         self._saved_output_nrs = _output_nrs(saved, outputs) if saved else ()
         self._sequence_nr = next(_sequence_nr)
 
-    def _own_hooks(self, kind):
-        """This node's own dict of hooks of a kind ("_tensor_hooks", ...), made on first use."""
+    def _own_dict(self, kind):
+        """This node's own dict `kind` ("_tensor_hooks", ..., "_metadata"), made on first use."""
         own = self.__dict__.get(kind)
         if own is None:
             own = self.__dict__[kind] = {}
@@ -102,16 +102,16 @@ class Node:
 
     @property
     def metadata(self):
-        return self._own_hooks("_metadata")
+        return self._own_dict("_metadata")
 
     def name(self):
         return type(self).__name__
 
     def register_prehook(self, hook):
-        return _add_hook(self._own_hooks("_node_pre_hooks"), hook)
+        return _add_hook(self._own_dict("_node_pre_hooks"), hook)
 
     def register_hook(self, hook):
-        return _add_hook(self._own_hooks("_node_post_hooks"), hook)
+        return _add_hook(self._own_dict("_node_post_hooks"), hook)
 
     def _num_outputs(self):
         return max(len(self._input_metadata), 1)

@@ -208,3 +208,16 @@ def _elementwise_case(rng):
     if name == "lerp" and rng.random() < 0.5:  # one weight for all, as lerp(input, end, 0.1) takes it
         operands[2] = array("f", [operands[2][0] if operands[2][0] == operands[2][0] else 0.9]) * n
     return (name, operands, params(rng))
+
+
+def fma_tie_cases():
+    """Elementwise cases whose fused multiply-add lands on a float32 tie in a double (a * b = 1 + (i + j) 2^-12 +
+    i j 2^-24 for odd i j), broken by a tiny addend or not: only fma32's TwoSum step rounds these right."""
+    pairs = [(1 + i * 2.0 ** -12, 1 + j * 2.0 ** -12) for i in range(1, 40, 2) for j in range(1, 40, 2)]
+    a, b = array("f", [p for p, _ in pairs]), array("f", [q for _, q in pairs])
+    yield from (("add_scaled", [array("f", [c]) * len(pairs), b], (float(a[k]),))
+                for k in (0, 7, 100) for c in (0.0, 2.0 ** -60, -(2.0 ** -60)))
+    for c in (0.0, 2.0 ** -60, -(2.0 ** -60)):
+        # addcmul's fma(value * x, y, s) with value 1; lerp's fma(w, end - input, input) with input 0, end b
+        yield ("addcmul", [array("f", [c]) * len(pairs), a, b], (1.0,))
+    yield ("lerp", [array("f", [0.0]) * len(pairs), b, array("f", [0.25 + 2.0 ** -12]) * len(pairs)], ())

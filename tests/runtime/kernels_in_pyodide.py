@@ -5,7 +5,7 @@ Prints one JSON object: for each kernel, the numbers of the cases whose results 
 
 import json
 
-from kernel_cases import KERNELS, as_bytes, cases, nonfinite_cases
+from kernel_cases import KERNELS, as_bytes, cases, fma_tie_cases, nonfinite_cases
 from torch._kernels import javascript, reference
 
 javascript.SMALL = 0  # every case through JavaScript, however small (the site leaves small ones to reference.py)
@@ -17,4 +17,8 @@ for kernel in KERNELS:
             for number, args in enumerate(kernel_cases)
             if as_bytes(getattr(javascript, kernel)(*args)) != as_bytes(getattr(reference, kernel)(*args))
         ]
+mismatches["elementwise (fma ties)"] = [
+    number for number, args in enumerate(fma_tie_cases())
+    if as_bytes(javascript.elementwise(*args)) != as_bytes(reference.elementwise(*args))
+]
 print(json.dumps(mismatches))

@@ -3,6 +3,7 @@
 import importlib.util
 import json
 import math
+from fractions import Fraction
 from array import array
 from pathlib import Path
 
@@ -12,7 +13,7 @@ import torch.nn.functional as F
 
 from browser_torch.runners import run_many_in_pyodide
 
-from kernel_cases import ELEMENTWISE_CASES, KERNELS, cases
+from kernel_cases import ELEMENTWISE_CASES, KERNELS, cases, fma_tie_cases
 
 HERE = Path(__file__).parent
 REFERENCE = HERE.parents[1] / "site_src" / "runtime" / "torch" / "_kernels" / "reference.py"
@@ -35,8 +36,11 @@ def pyodide_mismatches():
     return json.loads(result.stdout)
 
 
+PYODIDE_CASE_SETS = [*KERNELS, *(f"{kernel} (NaN, inf)" for kernel in KERNELS), "elementwise (fma ties)"]
+
+
 @pytest.mark.pyodide
-@pytest.mark.parametrize("kernel", KERNELS + [f"{kernel} (NaN, inf)" for kernel in KERNELS])
+@pytest.mark.parametrize("kernel", PYODIDE_CASE_SETS)
 def test_javascript_matches_reference_bit_for_bit(pyodide_mismatches, kernel):
     assert pyodide_mismatches[kernel] == [], f"cases whose {kernel} results differ"
 
@@ -186,5 +190,37 @@ def test_elementwise_is_torch_bit_for_bit(reference, args):
         same_bits(got, torch.lerp(tensors[0], tensors[1], operands[2][0]))
 
 
+@pytest.mark.parametrize("args", list(fma_tie_cases()))
+def test_fused_kernels_on_float32_ties_are_torch_bit_for_bit(reference, args):
+    name, operands, params = args
+    tensors = [torch.tensor(values.tolist(), dtype=torch.float32) for values in operands]
+    got = torch.tensor(reference.elementwise(name, operands, params).tolist(), dtype=torch.float32)
+    same_bits(got, TORCH_ELEMENTWISE[name](*params, *tensors))
+
+
 def test_every_elementwise_kernel_is_tested(reference):
     assert set(reference.ELEMENTWISE) == set(TORCH_ELEMENTWISE) == set(ELEMENTWISE_CASES)
+
+
+def _round_to_f32(exact):
+    """The float32 nearest to a Fraction, ties to even, decided exactly."""
+    import numpy as np
+
+    guess = np.float32(float(exact))
+    candidates = [np.nextafter(guess, np.float32(-np.inf)), guess, np.nextafter(guess, np.float32(np.inf))]
+    best = min(abs(Fraction(float(c)) - exact) for c in candidates)
+    nearest = [c for c in candidates if abs(Fraction(float(c)) - exact) == best]
+    return float(min(nearest, key=lambda c: int(np.array(c).view(np.int32)) & 1))
+
+
+@pytest.mark.parametrize("scale", [1.0, 2.0 ** -30, 2.0 ** 40])
+def test_fma32_rounds_once_also_where_the_double_sum_sits_on_a_tie(reference, scale):
+    # a * b = 1 + (i + j) 2^-12 + i j 2^-24 sits halfway between two float32 values for odd i j; a c far below
+    # it breaks the tie (the double sum loses it), c = 0 leaves it to ties-to-even.
+    for i in range(1, 40, 2):
+        for j in range(1, 40, 2):
+            a, b = (1 + i * 2.0 ** -12) * scale, 1 + j * 2.0 ** -12
+            for c in (0.0, 2.0 ** -60 * scale, -(2.0 ** -60) * scale, -(2.0 ** -30) * scale):
+                for sign in (1.0, -1.0):
+                    want = _round_to_f32(Fraction(sign * a) * Fraction(b) + Fraction(c))
+                    assert reference.fma32(sign * a, b, c) == want, (sign * a, b, c)

@@ -83,15 +83,16 @@
     out.set(wasmF32(outAt, out.length));
   }
 
-  // reference.py's fma32: a * b + c of float32 values rounded once to float32 (a * b is exact in a double; TwoSum
-  // gives the error of the double sum, which decides a double sum that sits halfway between two float32 values).
+  // reference.py's fma32: a * b + c of float32 values rounded once to float32 (a * b is exact in a double; only
+  // a double sum halfway between two float32 values needs TwoSum's error to say which way the exact sum lies).
   function fma32(a, b, c) {
     const p = a * b, s = p + c;
-    if (!Number.isFinite(s)) return Math.fround(s);
+    const rounded = Math.fround(s), halfStep = s - rounded; // NaN for an infinite or NaN s: no tie
+    if (!halfStep) return rounded;
+    const other = rounded + 2 * halfStep;
+    if (Math.fround(other) !== other) return rounded;
     const back = s - p, error = (p - (s - back)) + (c - back);
-    const rounded = Math.fround(s), halfStep = s - rounded, other = rounded + 2 * halfStep;
-    if (error && halfStep && Math.fround(other) === other) return (error > 0) === (halfStep > 0) ? other : rounded;
-    return rounded;
+    return error && (error > 0) === (halfStep > 0) ? other : rounded;
   }
 
   // reference.py's ELEMENTWISE, step for step as reference.py writes each (Math.fround where it rounds with f32):

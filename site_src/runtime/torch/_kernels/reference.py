@@ -123,18 +123,19 @@ def fma32(a, b, c):
     """float32 fma(a, b, c): a * b + c rounded once (a * b of two float32 values is exact in a double)."""
     p = a * b
     s = p + c
-    if s - s != 0:  # inf or nan
-        return f32(s)
+    rounded = f32(s)
+    # Rounding twice goes wrong only where the double s sits halfway between two float32 values (rounding to
+    # nearest keeps the exact sum on s's side of any other float32 midpoint); then the exact sum's error says on
+    # which side of s it lies.
+    half_step = s - rounded  # nan for an inf or nan s: no tie
+    if not half_step:
+        return rounded
+    other = rounded + 2 * half_step
+    if f32(other) != other:
+        return rounded
     back = s - p
     error = (p - (s - back)) + (c - back)  # s + error == p + c exactly (TwoSum)
-    rounded = f32(s)
-    # Rounding twice goes wrong only where the double s sits halfway between two float32 values and the exact
-    # sum does not; then the error says on which side of s the exact value lies.
-    half_step = s - rounded
-    other = rounded + 2 * half_step
-    if error and half_step and f32(other) == other:
-        return other if (error > 0) == (half_step > 0) else rounded
-    return rounded
+    return other if error and (error > 0) == (half_step > 0) else rounded
 
 
 ELEMENTWISE = {

@@ -49,14 +49,28 @@ def _product(a, b):
                                a.dtype)
 
 
+def _product_grads(grad, mat1, mat2):
+    """The gradients of mat1 @ mat2 for (mat1, mat2) where they require grad: grad @ mat2.t() and mat1.t() @ grad,
+    each laid out like its matrix, as ATen's mm_mat1_backward / mm_mat2_backward do: for a column-major matrix
+    (nn.Linear's weight.t()) the transposed product, transposed back, so the weight's gradient comes out contiguous
+    (the same sums in the same order)."""
+    def column_major(matrix):
+        return matrix._stride[0] == 1 and matrix._stride[1] == matrix._shape[0] != 1
+
+    grad1 = grad2 = None
+    if mat1.requires_grad:
+        grad1 = views.t(mm(mat2, views.t(grad))) if column_major(mat1) else mm(grad, views.t(mat2))
+    if mat2.requires_grad:
+        grad2 = views.t(mm(views.t(grad), mat1)) if column_major(mat2) else mm(views.t(mat1), grad)
+    return grad1, grad2
+
+
 @op(out=True)
 def mm(input, mat2):
     if input.dim() != 2 or mat2.dim() != 2:
         raise RuntimeError(f"{'self' if input.dim() != 2 else 'mat2'} must be a matrix")
     out = _product(input, mat2)
-    return record("MmBackward0", out, (input, mat2),
-                  lambda grad: (mm(grad, views.t(mat2)) if input.requires_grad else None,
-                                mm(views.t(input), grad) if mat2.requires_grad else None),
+    return record("MmBackward0", out, (input, mat2), lambda grad: _product_grads(grad, input, mat2),
                   saved=(input, mat2))
 
 
@@ -69,11 +83,12 @@ def addmm(input, mat1, mat2, *, beta=1, alpha=1):
     base = views.expanded(input.detach(), product._shape)
     scaled = product if alpha == 1 else pointwise.mul(product, alpha)
     out = scaled if beta == 0 else pointwise.add(scaled, base if beta == 1 else pointwise.mul(base, beta))
-    return record("AddmmBackward0", out, (input, mat1, mat2),
-                  lambda grad: (pointwise.grad_for(input, _maybe_multiply(grad, beta)),
-                                _maybe_multiply(mm(grad, views.t(mat2)), alpha) if mat1.requires_grad else None,
-                                _maybe_multiply(mm(views.t(mat1), grad), alpha) if mat2.requires_grad else None),
-                  saved=(mat1, mat2))
+    def backward(grad):
+        grads = _product_grads(grad, mat1, mat2)
+        return (pointwise.grad_for(input, _maybe_multiply(grad, beta)),
+                *(g if g is None else _maybe_multiply(g, alpha) for g in grads))
+
+    return record("AddmmBackward0", out, (input, mat1, mat2), backward, saved=(mat1, mat2))
 
 
 @op(in_place=True, out=True)

@@ -37,6 +37,7 @@ BUNDLE_CACHE = ROOT / ".cache" / "runner"
 # What the page needs of Pyodide's npm package (its console pages and source maps stay out).
 PYODIDE_FILES = ["pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip"]
 VIZ_FILE = NODE_MODULES / "@viz-js" / "viz" / "dist" / "viz-global.js"
+INLINE_SCRIPTS = ("boot.js", "sitemap.js")  # bundled, then inlined into <head> (runner/overrides/main.html)
 
 CSP_META = re.compile(r'\s*<meta http-equiv="Content-Security-Policy"[^>]*>')
 INLINE_SCRIPT = re.compile(r"<script(?P<attributes>[^>]*)>(?P<body>.*?)</script>", re.S)
@@ -58,7 +59,7 @@ def install(site_dir: Path, *, live_reload: bool = False) -> None:
     site_dir = Path(site_dir)
     assets = site_dir / "assets"
     for name, source in bundle().items():
-        if name != "boot.js":  # inlined into the pages instead
+        if name not in INLINE_SCRIPTS:  # inlined into the pages instead
             _copy(source, assets / "runner" / name)
     _copy(RUNNER / "runner.css", assets / "runner" / "runner.css")
     _write_grad_graph_zip(assets / "runner" / "grad_graph.zip")
@@ -75,9 +76,10 @@ def install(site_dir: Path, *, live_reload: bool = False) -> None:
     _write_service_worker(site_dir)
 
 
-def boot_script() -> str:
-    """The boot script that pages inline into <head> (runner/overrides/main.html): it starts the worker early."""
-    return bundle()["boot.js"].read_text(encoding="utf-8").strip()
+def inline_script(name: str) -> str:
+    """A script that pages inline into <head> (runner/overrides/main.html): boot.js starts the worker early,
+    sitemap.js lets instant navigation work wherever the site is served."""
+    return bundle()[name].read_text(encoding="utf-8").strip()
 
 
 def bundle() -> dict[str, Path]:
@@ -89,7 +91,7 @@ def bundle() -> dict[str, Path]:
         if path.is_file():
             digest.update(path.name.encode() + b"\0" + path.read_bytes())
     out = BUNDLE_CACHE / digest.hexdigest()[:16]
-    names = ("runner.js", "runner.js.map", "boot.js", "worker.js", "worker.js.map")
+    names = ("runner.js", "runner.js.map", *INLINE_SCRIPTS, "worker.js", "worker.js.map")
     outputs = {name: out / name for name in names}
     if not all(path.exists() for path in outputs.values()):
         staging = out.with_name(out.name + ".tmp")
@@ -100,7 +102,8 @@ def bundle() -> dict[str, Path]:
         # worker. boot.js has no source map: inline, it has no URL for one to sit next to.
         _run([esbuild, RUNNER / "src" / "main.js", *common, "--sourcemap", "--format=iife",
               f"--outfile={staging / 'runner.js'}"])
-        _run([esbuild, RUNNER / "src" / "boot.js", *common, "--format=iife", f"--outfile={staging / 'boot.js'}"])
+        for name in INLINE_SCRIPTS:
+            _run([esbuild, RUNNER / "src" / name, *common, "--format=iife", f"--outfile={staging / name}"])
         _run([esbuild, RUNNER / "src" / "worker.js", *common, "--sourcemap", "--format=esm", "--loader:.py=text",
               f"--outfile={staging / 'worker.js'}"])
         shutil.rmtree(out, ignore_errors=True)

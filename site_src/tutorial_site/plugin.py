@@ -69,7 +69,9 @@ class TutorialPlugin(BasePlugin[TutorialConfig]):
         return config
 
     def on_env(self, env, config, files):
-        env.globals["nn_boot_script"] = assets.boot_script()  # inlined into <head> by runner/overrides/main.html
+        # Inlined into <head> by runner/overrides/main.html.
+        env.globals["nn_boot_script"] = assets.inline_script("boot.js")
+        env.globals["nn_sitemap_script"] = assets.inline_script("sitemap.js")
         return env
 
     def on_serve(self, server, config, builder):

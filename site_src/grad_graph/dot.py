@@ -17,7 +17,12 @@ from typing import Iterable
 
 from .walk import Graph, Node, Shape
 
-FONT = "Helvetica,Arial,sans-serif"
+# One font name that both renderers measure with the same widths: @viz-js/viz has no fonts and sizes text with
+# the metrics it has built in for Arial and Helvetica (a list such as "Helvetica,Arial,sans-serif" falls back to
+# its Times metrics, narrower than any sans-serif a browser draws), and dot asks fontconfig, which gives Arial
+# or its metric twin Liberation Sans (for "Helvetica", Debian's gives DejaVu Sans, 10 % wider). graph.css draws
+# the text in the same family.
+FONT = "Arial"
 _SAFE_ID = re.compile(r"[A-Za-z][A-Za-z0-9_-]*\Z")
 
 

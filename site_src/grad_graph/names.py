@@ -8,9 +8,10 @@ in-browser runtime alike.
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any, Mapping
 
-from .walk import probe
+from .walk import Graph, probe
 
 
 def _is_module(value: Any) -> bool:
@@ -50,3 +51,20 @@ def names_from_globals(namespace: Mapping[str, Any]) -> dict[str, Any]:
         if _is_leaf_requiring_grad(value):
             add(variable, value)
     return names
+
+
+def model_from_globals(namespace: Mapping[str, Any], graph: Graph) -> Any:
+    """The module variable whose parameters most of ``graph``'s leaves are, or None.
+
+    ``graph`` is built with ``params=names_from_globals(namespace)``, so a
+    parameter's label starts with the variable that holds its module
+    (``net.conv1.weight``). Built again with ``module=`` this model, the graph
+    has the labels and module clusters an ``autograd-graph`` block with
+    ``module: net`` draws (``conv1.weight`` in a box ``conv1``). A tie goes to
+    the module whose parameter is nearer the root.
+    """
+    holders = Counter(node.label.partition(".")[0] for node in graph.nodes if node.label and "." in node.label)
+    if not holders:
+        return None
+    [(variable, _)] = holders.most_common(1)
+    return namespace[variable]

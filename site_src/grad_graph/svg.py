@@ -4,10 +4,11 @@ What Graphviz writes is a standalone file: an XML prolog and DOCTYPE, sizes in
 points, and the colours from the DOT. Inline on a themed page the diagram
 should instead follow the page: colours become ``currentColor`` (graph.css then
 paints nodes with Material's CSS variables, so light and dark schemes both
-read), the width follows the container up to the drawn size, and the root gets
-a <title> and <desc> for screen readers. Node and edge <title>s (Graphviz
-writes internal names such as "n0") become their tooltips, the index path that
-reaches them. Pure standard library: usable inside Pyodide too.
+read), the width follows the container up to the drawn size (graph.css keeps
+the text readable, graph.js zooms), and the root gets a <title> and <desc> for
+screen readers. Node and edge <title>s (Graphviz writes internal names such as
+"n0") become their tooltips, the index path that reaches them. Pure standard
+library: usable inside Pyodide too.
 """
 
 from __future__ import annotations
@@ -45,7 +46,9 @@ def inline_svg(svg_text: str | bytes, *, title: str, description: str) -> str:
     root.set("width", "100%")
     style = "height: auto;"
     if width:
-        style = f"max-width: {width}; {style}"
+        # --ag-width, the drawn size, is what graph.css sizes and zooms from; max-width keeps the drawing at
+        # most that wide where graph.css is not loaded.
+        style = f"--ag-width: {width}; max-width: {width}; {style}"
     root.set("style", style)
     root.set("class", "ag-svg")
     root.set("aria-labelledby", f"{graph_id}-title")

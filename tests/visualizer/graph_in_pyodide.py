@@ -12,9 +12,13 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parents[1] / "site_src"))  # the host folder is mounted at the same path
 
 import grad_graph  # noqa: E402
+from grad_graph.names import model_from_globals, names_from_globals  # noqa: E402
 
 namespace = runpy.run_path(str(HERE / "lenet_loss.py"))
-graph = grad_graph.build_graph(namespace["loss"], module=namespace["net"], name="loss")
+# As the runner's graph_dot does: the page's variables name the leaves, and the model among them gives the clusters.
+params = names_from_globals(namespace)
+model = model_from_globals(namespace, grad_graph.build_graph(namespace["loss"], params=params, name="loss"))
+graph = grad_graph.build_graph(namespace["loss"], module=model, params=params, name="loss")
 dot = grad_graph.to_dot(graph, graph_id="live", clusters=True, highlight=(0, 0))
 # What Graphviz (@viz-js/viz) writes for one node with a tooltip; the worker may theme it as the build does.
 drawn = (

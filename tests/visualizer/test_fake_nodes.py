@@ -1,6 +1,6 @@
 """The walker is duck-typed: any object with next_functions and name() is a node (the in-browser runtime's are)."""
 import grad_graph
-from grad_graph.names import names_from_globals
+from grad_graph.names import model_from_globals, names_from_globals
 
 
 class FakeNode:
@@ -80,3 +80,14 @@ def test_names_from_globals_prefix_module_variables():
         "_hidden": FakeTensor((1,), requires_grad=True), "data": FakeTensor((1,)),
     }
     assert names_from_globals(namespace) == {"fc.weight": weight, "x": x}
+
+
+def test_the_model_is_the_module_variable_most_leaves_belong_to():
+    weight, bias, scale = (FakeTensor((1,), requires_grad=True) for _ in range(3))
+    net, head = FakeModule(weight=weight, bias=bias), FakeModule(scale=scale)
+    root = FakeNode("AddBackward0", FakeAccumulateGrad(scale), FakeAccumulateGrad(weight), FakeAccumulateGrad(bias))
+    namespace = {"head": head, "net": net}
+    graph = grad_graph.build_graph(FakeTensor((1,), grad_fn=root), params=names_from_globals(namespace))
+    assert model_from_globals(namespace, graph) is net
+    alone = grad_graph.build_graph(FakeTensor((1,), grad_fn=FakeNode("MulBackward0", FakeAccumulateGrad(weight))))
+    assert model_from_globals(namespace, alone) is None  # no leaf is named after a module variable

@@ -6,6 +6,7 @@ import xml.etree.ElementTree as ET
 import pytest
 
 import grad_graph
+from grad_graph.names import model_from_globals, names_from_globals
 from tutorial_site.formatters import graph as formatter
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -51,6 +52,18 @@ def test_ids_are_stable_and_differ_between_blocks(figure, lenet):
 def test_without_module_names_follow_the_session_variables(lenet):
     figure = formatter.render({"tensor": "loss"}, lenet)
     assert "net.conv1.weight" in figure and "The autograd graph of loss" in figure
+
+
+def test_the_page_variables_give_the_live_graph_the_blocks_model(lenet):
+    """The runner's graph_dot has no `module:` option, only the page's variables: the model it finds there draws
+    what a block with `module: net` draws."""
+    params = names_from_globals(lenet)
+    model = model_from_globals(lenet, grad_graph.build_graph(lenet["loss"], params=params, name="loss"))
+    assert model is lenet["net"]
+    live = grad_graph.build_graph(lenet["loss"], module=model, params=params, name="loss")
+    figure = formatter.render({"tensor": "loss", "module": "net", "clusters": "true", "id": "same"}, lenet)
+    dot = html.unescape(re.search(r'data-dot="([^"]*)"', figure)[1])
+    assert grad_graph.to_dot(live, graph_id="same", title="The autograd graph of loss", clusters=True) == dot
 
 
 @pytest.mark.parametrize(

@@ -60,7 +60,7 @@ def test_inline_svg_is_well_formed_themed_and_accessible(lenet):
     assert svg[1].tag == f"{SVG}desc" and "conv1.weight" in svg[1].text
     assert svg.get("aria-labelledby") == "lenet-title"
     assert svg.get("viewBox") and svg.get("width") == "100%" and "height" not in svg.attrib
-    assert re.fullmatch(r"max-width: [\d.]+pt; height: auto;", svg.get("style"))
+    assert re.fullmatch(r"--ag-width: ([\d.]+pt); max-width: \1; height: auto;", svg.get("style"))  # graph.css zooms
     colours = {el.get(a) for el in svg.iter() for a in ("fill", "stroke") if el.get(a) is not None}
     assert colours <= {"none", "transparent", "currentColor"}, colours  # graph.css paints with Material's variables
     texts = {t.text for t in svg.iter(f"{SVG}text")}

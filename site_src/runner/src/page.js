@@ -209,12 +209,12 @@ class Cell {
 
   async showGraph() {
     this.graph.hidden = false;
+    this.graph.classList.add("autograd-graph"); // drawn, themed and zoomed as the build-time diagrams are
     this.graph.replaceChildren(element("figcaption", {}, "Drawing the autograd graph…"));
     try {
       const dot = await this.page.python.graphDot(this.index);
-      const svg = await renderGraph(dot);
       const caption = `Autograd graph of ${this.graphLabel}, drawn in your browser from the code above.`;
-      this.graph.replaceChildren(svg, element("figcaption", {}, caption));
+      this.graph.replaceChildren(...(await renderGraph(dot, caption)));
     } catch (error) {
       this.graph.replaceChildren(element("figcaption", {}, `Could not draw the graph: ${error.message}`));
     }

@@ -65,18 +65,18 @@ class PageSession:
         return True, target[0] if target else None
 
     def graph_dot(self, cell: int) -> str:
-        """DOT of the autograd graph behind the tensor cell `cell` produced, leaves named after the page's variables."""
+        """DOT of the autograd graph behind the tensor cell `cell` produced, drawn as the page's diagrams are: leaves
+        named after the page's variables, the model's parameters by their own names, boxed by module."""
         import grad_graph  # the build's visualizer, unpacked from grad_graph.zip on first use
-        from grad_graph.names import names_from_globals
+        from grad_graph.names import model_from_globals, names_from_globals
 
         label, tensor = self.graphable[cell]
-        return grad_graph.render(
-            tensor,
-            format="dot",
-            params=names_from_globals(self.namespace),
-            name=label if label.isidentifier() else None,
-            graph_id=f"cell{cell}-graph",
-        )
+        params = names_from_globals(self.namespace)
+        name = label if label.isidentifier() else None
+        # A page's diagram names its model (`module: net`); here the model is the variable most leaves belong to.
+        model = model_from_globals(self.namespace, grad_graph.build_graph(tensor, params=params, name=name))
+        graph = grad_graph.build_graph(tensor, module=model, params=params, name=name)
+        return grad_graph.to_dot(graph, graph_id=f"cell{cell}-graph", clusters=True)
 
 
 def _has_grad_fn(value) -> bool:

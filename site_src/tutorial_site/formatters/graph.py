@@ -18,8 +18,11 @@ clusters: true to box each module's nodes.
 caption: the figure caption and the SVG's title.
 id: the diagram's id prefix; needed only for two identical blocks on one page.
 
-The figure holds the inline SVG, the caption, a line where graph.js shows the
-clicked node's path, and the DOT in data-dot for the browser to redraw.
+The figure holds the inline SVG in the viewport that graph.js zooms and pans,
+the caption, a line where graph.js shows the clicked node's path, and the DOT
+in data-dot for the browser to redraw. The page runner draws a live graph into
+the same markup (site_src/runner/src/graph.js), so one stylesheet and one
+script serve both.
 """
 
 from __future__ import annotations
@@ -77,7 +80,7 @@ def _render(options: dict[str, str], namespace: dict[str, Any]) -> str:
     svg = grad_graph.inline_svg(run_dot(dot_source, "svg"), title=caption, description=grad_graph.describe(graph))
     return (
         f'<figure class="autograd-graph" id="{graph_id}-figure" data-dot="{one_line(dot_source)}">\n'
-        f"{svg}\n"
+        f'<div class="ag-viewport">{svg}</div>\n'
         f'<figcaption>{html.escape(caption)}<span class="ag-path" aria-live="polite"></span></figcaption>\n'
         "</figure>"
     )

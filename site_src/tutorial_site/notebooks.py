@@ -8,7 +8,13 @@ and the whole tutorial as one notebook, notebooks/neural-networks.ipynb and down
 
 Code cells are the code the page's run executed (its PageRun cells), never a copy kept elsewhere. The modules a
 page imports from snippets/ (lenet.py) travel inside: a `%%writefile` cell in the notebook, a string the script
-writes next to itself, so that one downloaded file runs on its own.
+writes next to itself, so that one downloaded file runs on its own. The page's autograd diagrams travel inside too,
+as images in Markdown cells, and when mkdocs.yml names a GitHub `repo_url` each notebook opens with a link that
+opens it in Colab.
+
+On the site a notebook page is a view of its page, not a second copy of it: it stays out of the search index and
+out of the navigation (the whole-tutorial notebook has its entry), and takes its table of contents from the
+headings it shows (mkdocs-jupyter's own drops inline code from them).
 
 Timing: mkdocs-jupyter renders a notebook from a file on disk while mkdocs reads the page, so the generated files
 live in a build directory, as the files of a second docs folder (`File(src_dir=...)`: mkdocs-jupyter's wrapper
@@ -22,6 +28,7 @@ tests run it top to bottom in one kernel and check that it prints the same.
 """
 from __future__ import annotations
 
+import base64
 import copy
 import hashlib
 import importlib.metadata
@@ -34,6 +41,8 @@ import sys
 import tempfile
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
+from html import escape as html_escape
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterator
 from urllib.parse import urlsplit
@@ -42,12 +51,15 @@ import nbformat
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
+from mkdocs.structure.toc import TableOfContents, get_toc
 from mkdocs.utils import get_relative_url
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
+from grad_graph.graphviz import run_dot
+
 from . import snippets
-from .formatters.base import annotation_list, closing_fence, parse_options
+from .formatters.base import annotation_list, closing_fence
 
 if TYPE_CHECKING:  # the plugin imports this module, so its classes are named for type checkers only
     from mkdocs.structure.pages import Page
@@ -66,6 +78,18 @@ LINK = re.compile(r"(?<=\]\()(?P<target>[^)\s]+)")
 MERMAID_LOADER = re.compile(r'<script type="module">(?:(?!</script>).)*?mermaid(?:(?!</script>).)*</script>', re.DOTALL)
 # Material's code annotation marker, `# (1)!`: the `!` asks Material to hide the comment around the marker.
 ANNOTATION_MARKER = re.compile(r"[ \t]*#[ \t]*\((?P<number>\d+)\)!", re.MULTILINE)
+GITHUB_REPO = re.compile(r"^https?://github\.com/(?P<owner>[^/\s]+)/(?P<name>[^/\s]+?)(?:\.git)?/?$")
+MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>])")
+# Material's admonition types and their aliases (each is also a CSS class of Material's).
+ADMONITION_KINDS = {
+    "note", "abstract", "summary", "tldr", "info", "todo", "tip", "hint", "important", "success", "check", "done",
+    "question", "help", "faq", "warning", "caution", "attention", "failure", "fail", "missing", "danger", "error",
+    "bug", "example", "quote", "cite",
+}
+# An admonition as the notebook Markdown writes it (`> **Warning: title**`), once nbconvert has rendered it.
+RENDERED_QUOTE = re.compile(
+    r"<blockquote>\s*<p><strong>(?P<label>[A-Z][a-z]+)(?:: (?P<title>(?:(?!</strong>).)*))?</strong></p>"
+    r"(?P<body>(?:(?!</?blockquote\b).)*)</blockquote>", re.DOTALL)
 
 
 @dataclass(frozen=True)
@@ -95,6 +119,7 @@ class Build:
         self.whole = Downloads.of(WHOLE_TUTORIAL)
         self.whole_cells: dict[str, list] = {}  # page -> its cells as the whole-tutorial notebook shows them
         self.modules: dict[str, str] = {}  # every snippet module a page imports
+        self.titles: dict[str, str] = {}  # a page notebook's src_uri -> its title, told apart from its page's
         self.executions: dict[str, Future] = {}  # page -> its executed notebook
         self.used_cache: set[Path] = set()
         generated = [uri for made in self.pages.values() for uri in (made.notebook, made.ipynb, made.script)]
@@ -107,22 +132,32 @@ class Build:
     def is_notebook(self, file: File) -> bool:
         return file.src_uri in {made.notebook for made in [*self.pages.values(), self.whole]}
 
-    def page_ran(self, page: Page, markdown: str, run: PageRun) -> None:
-        """Build the page's notebook and script from its Markdown and its run; start executing the notebook."""
+    def page_ran(self, page: Page, markdown: str, run: PageRun, figures: list[str]) -> None:
+        """Build the page's notebook and script from its Markdown, its run and the autograd figures it drew (their
+        HTML, in page order); start executing the notebook."""
         uri = page.file.src_uri
         made = self.pages[uri]
         lines = markdown.split("\n")
         if not any(line.startswith("# ") for line in lines):
             lines.insert(0, f"# {page.title}")
+        diagrams = [Diagram.from_figure(figure) for figure in figures]
         links = _Links(self.config, self.files, page.file, made.notebook)
         whole_links = _Links(self.config, self.files, page.file, self.whole.notebook)
-        self.whole_cells[uri] = _PageConverter(run.cells, whole_links, demote=True).convert(lines)
+        self.whole_cells[uri] = _PageConverter(run.cells, diagrams, whole_links, demote=True).convert(lines)
         self.modules.update(run.modules)
+        self.titles[made.notebook] = f"{page.title} (notebook)"
         self._write(made.script, page_script(page.title, made.script, run))
-        intro = (f"This notebook is the page [{page.title}]({links.url(page.file.url)}) of the tutorial "
-                 f"*{self.config.site_name}*, with what real PyTorch printed when the site was built.")
-        notebook = assemble(_PageConverter(run.cells, links).convert(lines), intro, run.modules)
+        intro = self._intro(f"This notebook is the page [{page.title}]({links.url(page.file.url)}) of the tutorial "
+                            f"*{self.config.site_name}*, with what real PyTorch printed when the site was built.", made)
+        notebook = assemble(_PageConverter(run.cells, diagrams, links).convert(lines), intro, run.modules)
         self.executions[uri] = self.pool.submit(self._execute, notebook, uri)
+
+    def page_read(self, page: Page) -> None:
+        """A notebook page, read (mkdocs-jupyter renders it next): out of the search index, where its page is
+        already, and a page's notebook titled apart from its page (the browser tab, the header)."""
+        page.meta["search"] = {"exclude": True}
+        if page.file.src_uri in self.titles:
+            page.title = self.titles[page.file.src_uri]
 
     def write(self, file: File) -> None:
         """Write a notebook page's file before mkdocs-jupyter reads it: the executed notebook, and its download."""
@@ -158,8 +193,8 @@ class Build:
         cells = [nbformat.v4.new_markdown_cell(f"# {self.config.site_name}")]
         for uri in self.pages:
             cells.extend(self.whole_cells[uri])
-        notebook = assemble(cells, "Every page of the tutorial in one notebook, in the order of the site.",
-                            self.modules)
+        intro = self._intro("Every page of the tutorial in one notebook, in the order of the site.", self.whole)
+        notebook = assemble(cells, intro, self.modules)
         printed = {_origin(cell): cell.outputs for uri in self.pages for cell in self._executed(uri).cells
                    if cell.cell_type == "code"}
         code = [cell for cell in notebook.cells if cell.cell_type == "code"]
@@ -171,6 +206,13 @@ class Build:
                     output.execution_count = count
         notebook.metadata.language_info = self._executed(next(iter(self.pages))).metadata.language_info
         return notebook
+
+    def _intro(self, text: str, made: Downloads) -> str:
+        """The notebook's opening words: `text`, and the Colab link when the site names its GitHub repository."""
+        colab = colab_url(self.config, made.ipynb)
+        if colab is None:
+            return text
+        return f"{text}\n\n[Open in Colab]({colab}) to run it with full PyTorch, on a GPU if you choose one."
 
     def _execute(self, notebook: nbformat.NotebookNode, page_uri: str) -> nbformat.NotebookNode:
         """`notebook` with its outputs, from the cache if the same code ran before: prose edits never re-run it."""
@@ -225,10 +267,148 @@ def execute(notebook: nbformat.NotebookNode) -> None:
     nbformat.validate(notebook)
 
 
-def offline(html: str) -> str:
-    """A rendered notebook page without nbconvert's Mermaid loader: it imports from a CDN (when a notebook has
-    Mermaid diagrams, which ours never do), and the site loads nothing from other origins."""
-    return MERMAID_LOADER.sub("", html)
+def site_page(html: str, page: Page) -> str:
+    """A notebook page as mkdocs-jupyter rendered it, made a page of this site: without nbconvert's Mermaid loader
+    (it imports from a CDN when a notebook has Mermaid diagrams, which ours never do, and the site loads nothing from
+    other origins), with its admonitions shown as on the tutorial's pages, and with a table of contents that is the
+    headings as they show."""
+    page.toc = _headings_toc(html)
+    return RENDERED_QUOTE.sub(_as_admonition, MERMAID_LOADER.sub("", html))
+
+
+def colab_url(config: MkDocsConfig, site_path: str) -> str | None:
+    """Where Colab opens the file at `site_path` of the built site, or None for a site that names no GitHub repository.
+
+    Colab opens notebooks from GitHub: this is the file in the branch `mkdocs gh-deploy` publishes the site to
+    (`remote_branch`, gh-pages unless mkdocs.yml says otherwise), in the repository `repo_url` names.
+    """
+    repo = GITHUB_REPO.match(config.repo_url or "")
+    if repo is None:
+        return None
+    return (f"https://colab.research.google.com/github/{repo['owner']}/{repo['name']}/blob/{config.remote_branch}/"
+            f"{site_path}")
+
+
+@dataclass(frozen=True)
+class Diagram:
+    """An autograd diagram a page drew, as its notebook shows it: Graphviz's own drawing of the figure's DOT, which
+    is standalone where the page's inline SVG takes its colours from the site's stylesheet.
+
+    It goes in a Markdown image with a data: URL. Not a cell attachment: JupyterLab renders attachments of raster
+    types only. Not an output: running the notebook would clear it, and nothing in the notebook could draw it again.
+    """
+
+    svg: bytes
+    caption: str
+    description: str
+
+    @classmethod
+    def from_figure(cls, figure: str) -> Diagram:
+        """The diagram of a figure formatters/graph.py rendered."""
+        reader = _FigureReader()
+        reader.feed(figure)
+        reader.close()
+        if not reader.dot:
+            raise ValueError("an autograd-graph figure without its DOT (data-dot)")
+        return cls(run_dot(reader.dot, "svg"), reader.caption.strip(), reader.description.strip())
+
+    def markdown(self) -> list[str]:
+        data = base64.b64encode(self.svg).decode("ascii")
+        alt = _markdown_text(self.description or self.caption)
+        return [f"![{alt}](data:image/svg+xml;base64,{data})", "", f"*{_markdown_text(self.caption)}*"]
+
+
+class _FigureReader(HTMLParser):
+    """What a notebook needs of an autograd figure: the DOT it was drawn from, its caption and its text description."""
+
+    def __init__(self):
+        super().__init__()
+        self.dot: str | None = None
+        self.caption = ""
+        self.description = ""
+        self._inside: str | None = None  # figcaption or desc, whose text is wanted
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "figure" and self.dot is None:
+            self.dot = dict(attrs).get("data-dot")
+        elif tag in ("figcaption", "desc"):
+            self._inside = tag
+
+    def handle_endtag(self, tag):
+        if tag == self._inside:
+            self._inside = None
+
+    def handle_data(self, data):
+        if self._inside == "figcaption":
+            self.caption += data
+        elif self._inside == "desc":
+            self.description += data
+
+
+def _markdown_text(text: str) -> str:
+    """`text` as literal Markdown: a caption's `next_functions[0][0]` stays itself, not emphasis or a link."""
+    return MARKDOWN_SPECIAL.sub(r"\\\1", text)
+
+
+def _admonition_title(kind: str, title: str | None) -> str:
+    """An admonition's bold first line in a notebook: its kind (Material shows it by colour and icon), its title."""
+    label = kind.title()
+    return label if not title or title == label else f"{label}: {title}"
+
+
+def _as_admonition(quote: re.Match) -> str:
+    """A rendered block quote that opens with an admonition's bold line, as Material renders that admonition."""
+    kind = quote["label"].lower()
+    if kind not in ADMONITION_KINDS:
+        return quote[0]
+    return (f'<div class="admonition {kind}">\n<p class="admonition-title">{quote["title"] or quote["label"]}</p>'
+            f'{quote["body"]}</div>')
+
+
+class _Headings(HTMLParser):
+    """The headings of rendered HTML that have an id: level, id and text (without the heading's permalink)."""
+
+    def __init__(self):
+        super().__init__()
+        self.found: list[tuple[int, str, str]] = []
+        self._heading: list | None = None  # [level, id, text] of the heading being read
+        self._in_permalink = False
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        if re.fullmatch(r"h[1-6]", tag) and attributes.get("id"):
+            self._heading = [int(tag[1]), attributes["id"], ""]
+        elif self._heading and tag == "a" and "anchor-link" in (attributes.get("class") or "").split():
+            self._in_permalink = True
+
+    def handle_endtag(self, tag):
+        if not self._heading:
+            return
+        if tag == "a":
+            self._in_permalink = False
+        elif tag == f"h{self._heading[0]}":
+            self.found.append((self._heading[0], self._heading[1], self._heading[2].strip()))
+            self._heading = None
+
+    def handle_data(self, data):
+        if self._heading and not self._in_permalink:
+            self._heading[2] += data
+
+
+def _headings_toc(html: str) -> TableOfContents:
+    """A table of contents of the headings in `html`, nested by level, their text whole (inline code included)."""
+    headings = _Headings()
+    headings.feed(html)
+    headings.close()
+    roots: list[dict] = []
+    enclosing: list[dict] = []  # the open heading of each level above the next one
+    for level, anchor, text in headings.found:
+        token = {"level": level, "id": anchor, "name": html_escape(text), "children": []}
+        while enclosing and enclosing[-1]["level"] >= level:
+            enclosing.pop()
+        (enclosing[-1]["children"] if enclosing else roots).append(token)
+        enclosing.append(token)
+    return get_toc(roots)
 
 
 def assemble(cells: list, intro: str, modules: dict[str, str]) -> nbformat.NotebookNode:
@@ -347,15 +527,16 @@ class _Links:
 class _PageConverter:
     """A page's Material Markdown -> notebook cells: prose in plain Markdown a notebook renders, the run's code.
 
-    Admonitions become block quotes with a bold title, content tabs a bold label over their content, code
-    annotations stay the numbered list they are (the code keeps `# (1)` for it), an autograd diagram becomes a
-    sentence that links to it on the site. Containers are indented by four spaces: their bodies are converted
-    after dedenting, so fences and containers nest as on the page. `demote` moves headings one level down, for
-    the whole-tutorial notebook whose one title is the tutorial's.
+    Admonitions become block quotes that open with their kind and title in bold, content tabs a bold label over
+    their content, code annotations stay the numbered list they are (the code keeps `# (1)` for it), an autograd
+    diagram the image of the one the page drew at that point (`diagrams`, in page order). Containers are indented
+    by four spaces: their bodies are converted after dedenting, so fences and containers nest as on the page.
+    `demote` moves headings one level down, for the whole-tutorial notebook whose one title is the tutorial's.
     """
 
-    def __init__(self, cells: list[Cell], links: _Links, demote: bool = False):
+    def __init__(self, cells: list[Cell], diagrams: list[Diagram], links: _Links, demote: bool = False):
         self.run_cells = iter(cells)
+        self.diagrams = iter(diagrams)
         self.links = links
         self.demote = demote
 
@@ -376,8 +557,7 @@ class _PageConverter:
                 if container.re is TAB:
                     out.extend([f"**{container['title']}**", "", *inner])
                 else:
-                    title = container["title"] if container["title"] is not None else container["kind"].title()
-                    out.extend(_quoted(title, inner))
+                    out.extend(_quoted(_admonition_title(container["kind"], container["title"]), inner))
             elif fence:
                 end = _closing(lines, i, fence)
                 out.extend(self._fence(fence, lines, i, end))
@@ -404,9 +584,10 @@ class _PageConverter:
                 "page": self.links.page.src_uri, "cell": cell.cell, "source": cell.source, "section": cell.section}
             return [notebook_cell]
         if fence["lang"] == "autograd-graph":
-            caption = parse_options(body).get("caption", "the autograd graph at this point of the page.")
-            page = self.links.url(self.links.page.url)
-            return [f"*[Diagram on the site]({page}): {caption}*"]
+            diagram = next(self.diagrams, None)
+            if diagram is None:
+                raise ValueError("the page's autograd-graph fences and the diagrams its run drew disagree")
+            return diagram.markdown()
         return lines[start : end + 1]
 
 

@@ -88,24 +88,26 @@ class TutorialPlugin(BasePlugin[TutorialConfig]):
 
     def on_page_markdown(self, markdown, page, config, files):
         if self.notebooks.is_notebook(page.file):
+            self.notebooks.page_read(page)
             return markdown  # mkdocs-jupyter renders it
         run = PageRun(page.url)
         session = PageSession(self.snippets_dir)
         source = markdown
+        figures: list[str] = []  # the autograd diagrams, for the page's notebook
         try:
-            markdown = self._run_fences(markdown, run, session)
+            markdown = self._run_fences(markdown, run, session, figures)
         except (SnippetFailed, snippets.SnippetNotFound, ValueError) as error:
             raise PluginError(f"{page.file.src_uri}: {error}") from None
         run.modules = session.imported_modules()
         self.runs[page.file.src_uri] = run
         if run.cells:
-            self.notebooks.page_ran(page, source, run)
+            self.notebooks.page_ran(page, source, run, figures)
             markdown = downloads.insert(markdown, page.file.src_uri, self.notebooks.downloads(page.file.src_uri))
         return markdown
 
     def on_page_content(self, html, page, config, files):
         if self.notebooks.is_notebook(page.file):
-            return notebooks.offline(html)
+            return notebooks.site_page(html, page)
         run = self.runs.get(page.file.src_uri)
         if not run or not run.cells:
             return html
@@ -121,7 +123,7 @@ class TutorialPlugin(BasePlugin[TutorialConfig]):
         if self.notebooks:
             self.notebooks.close(succeeded=False)
 
-    def _run_fences(self, markdown: str, run: PageRun, session: PageSession) -> str:
+    def _run_fences(self, markdown: str, run: PageRun, session: PageSession, figures: list[str]) -> str:
         lines = markdown.split("\n")
         out: list[str] = []
         i = 0
@@ -136,7 +138,8 @@ class TutorialPlugin(BasePlugin[TutorialConfig]):
             prefix = opening["indent"]
             body = [line[len(prefix):] for line in lines[i + 1 : end]]
             if opening["lang"] == "autograd-graph":
-                out.extend(prefix + line for line in graph.render(parse_options(body), session.namespace).split("\n"))
+                figures.append(graph.render(parse_options(body), session.namespace))
+                out.extend(prefix + line for line in figures[-1].split("\n"))
                 i = end + 1
                 continue
             snippet = snippets.load(body[0], self.snippets_dir, self.root) if len(body) == 1 else None

@@ -2,6 +2,7 @@
 shows, and the built site holds them, with links that resolve."""
 from __future__ import annotations
 
+import base64
 import copy
 import re
 import shutil
@@ -117,11 +118,65 @@ def test_markdown_cells_carry_no_material_only_syntax(built_site):
                     assert not re.search(pattern, cell.source, re.MULTILINE), (path.name, pattern, cell.source)
 
 
-def test_admonitions_become_quotes_with_their_title(built_site):
+def test_admonitions_become_quotes_with_their_kind_and_title(built_site):
     site, _ = built_site
     loss = nbformat.read(site / "downloads" / "loss.ipynb", as_version=4)
-    quotes = [cell.source for cell in loss.cells if cell.source.startswith("> **The old comment `# ReLU` is wrong**")]
+    title = "> **Warning: The old comment `# ReLU` is wrong**"
+    quotes = [cell.source for cell in loss.cells if cell.source.startswith(title)]
     assert quotes and all(line.startswith(">") for line in quotes[0].splitlines())
+
+
+SVG_IMAGE = re.compile(r"!\[(?P<alt>[^\]\n]+)\]\(data:image/svg\+xml;base64,(?P<data>[A-Za-z0-9+/=]+)\)")
+
+
+def diagrams_in(notebook) -> list[str]:
+    """The SVG documents a notebook's Markdown cells show as images."""
+    return [base64.b64decode(image["data"]).decode() for cell in notebook.cells if cell.cell_type == "markdown"
+            for image in SVG_IMAGE.finditer(cell.source)]
+
+
+def test_notebooks_show_the_diagrams_their_pages_draw(built_site):
+    """Each autograd-graph block of a page is an image in its notebook: Graphviz's standalone SVG, no link away."""
+    site, _ = built_site
+    fences = {stem(page): (DOCS / page).read_text(encoding="utf-8").count("```autograd-graph")
+              for page in TUTORIAL_PAGES}
+    assert sum(fences.values()) >= 2
+    for name, count in [*fences.items(), (notebooks.WHOLE_TUTORIAL, sum(fences.values()))]:
+        notebook = nbformat.read(site / "downloads" / f"{name}.ipynb", as_version=4)
+        diagrams = diagrams_in(notebook)
+        assert len(diagrams) == count, name
+        for svg in diagrams:
+            assert "<svg" in svg and 'class="node' in svg and "MseLossBackward0" in svg, name
+            assert "currentColor" not in svg  # the site's stylesheet colours the inline SVG; this one is standalone
+        assert not any("Diagram on the site" in cell.source for cell in notebook.cells), name
+
+
+def test_notebooks_name_no_colab_without_a_repository(built_site):
+    site, _ = built_site
+    for path in sorted((site / "downloads").glob("*.ipynb")):
+        assert "colab" not in path.read_text(encoding="utf-8").lower(), path.name
+
+
+@pytest.fixture(scope="module")
+def site_with_repository(tmp_path_factory):
+    """The site built as a project that names its GitHub repository in mkdocs.yml (repo_url)."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    site_dir = tmp_path_factory.mktemp("site-with-repository")
+    build(load_config(str(ROOT / "mkdocs.yml"), site_dir=str(site_dir), strict=True,
+                      repo_url="https://github.com/example-owner/nn-tutorial"))
+    return site_dir
+
+
+def test_every_notebook_opens_in_colab_from_the_repository(site_with_repository):
+    """Colab opens the notebook the site publishes, from the branch `mkdocs gh-deploy` pushes the site to."""
+    site = site_with_repository
+    for name in [*map(stem, TUTORIAL_PAGES), notebooks.WHOLE_TUTORIAL]:
+        title = nbformat.read(site / "downloads" / f"{name}.ipynb", as_version=4).cells[0].source
+        url = f"https://colab.research.google.com/github/example-owner/nn-tutorial/blob/gh-pages/downloads/{name}.ipynb"
+        assert f"[Open in Colab]({url})" in title, title
+        assert f'href="{url}"' in (site / "notebooks" / name / "index.html").read_text(encoding="utf-8")
 
 
 class Links(HTMLParser):
@@ -244,12 +299,16 @@ def test_converter_turns_material_syntax_into_plain_markdown(built_site):
         "caption: the graph",
         "```",
     ])
-    converted = notebooks._PageConverter(cells, notebooks._Links(config, files, page, "notebooks/define.ipynb"))
+    diagram = notebooks.Diagram(b"<svg/>", "the graph: next_functions[0][0]", "")
+    links = notebooks._Links(config, files, page, "notebooks/define.ipynb")
+    converted = notebooks._PageConverter(cells, [diagram], links)
     result = [(cell.cell_type, cell.source) for cell in converted.convert(markdown.split("\n"))]
-    assert result[0] == ("markdown", "# Title\n\n> **Look**\n>\n> See [the layers](../../layers/#the-3x3-variant).")
+    assert result[0] == ("markdown",
+                         "# Title\n\n> **Note: Look**\n>\n> See [the layers](../../layers/#the-3x3-variant).")
     assert result[1][0] == "code" and "# (1)" in result[1][1] and "(1)!" not in result[1][1]
     assert result[2] == ("markdown", "> 1.  first annotation\n\n**Tab A**")
     assert result[3] == ("code", cells[1].code.rstrip("\n"))
-    assert result[4] == ("markdown", "*[Diagram on the site](../../define/): the graph*")
+    caption = r"the graph: next\_functions\[0\]\[0\]"
+    assert result[4] == ("markdown", f"![{caption}](data:image/svg+xml;base64,PHN2Zy8+)\n\n*{caption}*")
     assert len(result) == 5
     assert isinstance(cells[0], Cell)

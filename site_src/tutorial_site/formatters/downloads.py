@@ -24,4 +24,4 @@ def render(page_uri: str, downloads: Downloads) -> str:
         link("Open as a notebook", downloads.notebook, False),
         link("Download .ipynb", downloads.ipynb, True),
         link("Download .py", downloads.script, True),
-    ]) + "\n{: .nn-downloads }"
+    ]) + "\n{: .nn-downloads data-search-exclude }"  # on every page: as search text it matches them all

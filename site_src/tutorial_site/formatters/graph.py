@@ -79,7 +79,9 @@ def _render(options: dict[str, str], namespace: dict[str, Any]) -> str:
 
     svg = grad_graph.inline_svg(run_dot(dot_source, "svg"), title=caption, description=grad_graph.describe(graph))
     return (
-        f'<figure class="autograd-graph" id="{graph_id}-figure" data-dot="{one_line(dot_source)}">\n'
+        # data-search-exclude: node names, shapes and paths would bury the page's prose in search results.
+        f'<figure class="autograd-graph" id="{graph_id}-figure" data-search-exclude'
+        f' data-dot="{one_line(dot_source)}">\n'
         f'<div class="ag-viewport">{svg}</div>\n'
         f'<figcaption>{html.escape(caption)}<span class="ag-path" aria-live="polite"></span></figcaption>\n'
         "</figure>"

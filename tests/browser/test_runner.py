@@ -112,7 +112,7 @@ def test_traceback_uses_the_editor_line_numbers(page, site_url, first_page):
     cell(page, 0).get_by_role("button", name="Run", exact=True).click()
     wait_idle(page)
     text = output_text(page, 0)
-    assert 'File "<cell 0>", line 4, in <module>' in text
+    assert 'File "<cell 1>", line 4, in <module>' in text
     assert 'raise ValueError("boom")' in text
     assert text.rstrip().endswith("ValueError: boom")
     assert "nn_page_session" not in text  # the runner's own frames are not the reader's
@@ -124,7 +124,7 @@ def test_syntax_error_points_at_the_editor_line(page, site_url, first_page):
     cell(page, 0).get_by_role("button", name="Run", exact=True).click()
     wait_idle(page)
     text = output_text(page, 0)
-    assert 'File "<cell 0>", line 2' in text and "SyntaxError" in text
+    assert 'File "<cell 1>", line 2' in text and "SyntaxError" in text
     assert "Traceback" not in text
 
 
@@ -282,3 +282,24 @@ def test_site_works_offline_after_the_first_load(context, site_url, first_page):
     cell(page, 0).get_by_role("button", name="Run", exact=True).click()
     wait_idle(page)
     assert output_text(page, 0) == "offline 2\n"
+
+
+def test_editing_the_network_reaches_the_cells_that_import_it(page, site_url):
+    # "Define the network" shows lenet.py whole; the cells below it `from lenet import Net`.
+    open_page(page, site_url + "define/")
+    set_code(page, 0, editor_code(page, 0).replace("nn.Conv2d(1, 6, 5)", "nn.Conv2d(1, 8, 5)"))
+    cell(page, 1).get_by_role("button", name="Run", exact=True).click()
+    wait_idle(page)
+    assert "(conv1): Conv2d(1, 8, kernel_size=(5, 5)" in output_text(page, 1)
+
+
+def test_traceback_shows_the_readers_frames_only_in_an_error_colour(page, site_url, first_page):
+    open_page(page, site_url + first_page)
+    set_code(page, 0, "import torch\n\ndef f(x):\n    return x @ x\n\nf(torch.ones(2, 3))\n")
+    cell(page, 0).get_by_role("button", name="Run", exact=True).click()
+    wait_idle(page)
+    error = cell(page, 0).locator(".nn-output__error")
+    text = error.text_content()
+    assert 'File "<cell 1>", line 6' in text and 'File "<cell 1>", line 4, in f' in text
+    assert "site-packages" not in text and "nn_page_session" not in text
+    assert error.evaluate("(e) => getComputedStyle(e).whiteSpace") == "pre-wrap"

@@ -123,6 +123,10 @@ class Cell {
     this.index = data.cell;
     this.code = data.code;
     this.root = root;
+    // A cell that shows a whole snippet file the page imports (lenet.py): running it rewrites that module, so
+    // an edit to the definition reaches the later cells' `from lenet import Net`.
+    const file = data.source?.split("/").pop();
+    this.module = !data.section && file in (page.data.modules ?? {}) ? file : null;
     this.busy = false;
     const name = `Cell ${this.index + 1}${data.source ? ` (${data.source})` : ""}`;
     root.classList.add("nn-cell--live");
@@ -174,7 +178,8 @@ class Cell {
     this.graphButton.hidden = true;
     this.graph.hidden = true;
     try {
-      const result = await this.page.python.run(this.index, editorCode(this.editor), (stream, text) => this.append(stream, text));
+      const code = editorCode(this.editor);
+      const result = await this.page.python.run(this.index + 1, code, this.module, (stream, text) => this.append(stream, text));
       this.page.ran.add(this.index);
       this.graphLabel = result.graph;
       this.graphButton.hidden = !result.graph;
@@ -212,7 +217,7 @@ class Cell {
     this.graph.classList.add("autograd-graph"); // drawn, themed and zoomed as the build-time diagrams are
     this.graph.replaceChildren(element("figcaption", {}, "Drawing the autograd graph…"));
     try {
-      const dot = await this.page.python.graphDot(this.index);
+      const dot = await this.page.python.graphDot(this.index + 1);
       const caption = `Autograd graph of ${this.graphLabel}, drawn in your browser from the code above.`;
       this.graph.replaceChildren(...(await renderGraph(dot, caption)));
     } catch (error) {

@@ -106,9 +106,10 @@ export class PythonWorker {
     }
   }
 
-  async run(cell, code, onStream) {
+  // cell: its number on the page (from 1); module: the page module whose whole file this cell shows, if any.
+  async run(cell, code, module, onStream) {
     await this.sessionReady;
-    const running = this.request({ type: "run", session: this.page.id, cell, code, onStream });
+    const running = this.request({ type: "run", session: this.page.id, cell, code, module, onStream });
     this.running = running;
     try {
       return await running;

@@ -38,16 +38,23 @@ class PageSession:
         self.namespace = {"__name__": "__main__", "__builtins__": builtins}
         self.graphable = {}  # cell index -> (label, tensor) whose autograd graph "Show graph" draws
 
-    def run(self, cell: int, code: str) -> tuple[bool, str | None]:
-        """Run one cell; if it raises, print the traceback (editor line numbers) instead.
+    def run(self, cell: int, code: str, module: str | None = None) -> tuple[bool, str | None, str | None]:
+        """Run one cell. `cell` counts from 1, as the page shows it.
+
+        module: the page module this cell shows whole (lenet.py on "Define the network"): its edited code is
+        written to that file too, and the module is imported afresh by the next cell that imports it, so an edit
+        to the definition reaches the cells that use it.
 
         Returns (finished without an exception, label of a tensor with a grad_fn this cell produced: its last
-        expression, else the last such variable it assigned; None when there is none).
+        expression, else the last such variable it assigned, or None; the traceback of the reader's code when it
+        raised, or None).
         """
         filename = f"<cell {cell}>"
         # linecache lets tracebacks quote the edited lines, as they would from a file.
         linecache.cache[filename] = (len(code), None, code.splitlines(True), filename)
         self.graphable.pop(cell, None)
+        if module:
+            self._write_module(module, code)
         try:
             tree = ast.parse(code, filename)
             # Keep the last expression's value (it is never printed: the build shows stdout only).
@@ -55,14 +62,21 @@ class PageSession:
             exec(compile(tree, filename, "exec"), self.namespace)
             value = eval(compile(last, filename, "eval"), self.namespace) if last else None
         except BaseException as exc:  # the reader's code may raise anything, KeyboardInterrupt included
-            _print_user_traceback(exc)
-            return False, None
+            return False, None, user_traceback(exc)
         finally:
             sys.stdout.flush()
+            sys.stderr.flush()
         target = _graph_target(tree, value, last, self.namespace)
         if target:
             self.graphable[cell] = target
-        return True, target[0] if target else None
+        return True, target[0] if target else None, None
+
+    @staticmethod
+    def _write_module(filename: str, code: str):
+        with open(os.path.join(WORKDIR, filename), "w") as f:
+            f.write(code)
+        sys.modules.pop(filename.removesuffix(".py"), None)
+        importlib.invalidate_caches()  # the file changed within the finder's mtime granularity
 
     def graph_dot(self, cell: int) -> str:
         """DOT of the autograd graph behind the tensor cell `cell` produced, drawn as the page's diagrams are: leaves
@@ -100,16 +114,24 @@ def _graph_target(tree, value, last, namespace):
     return None
 
 
-def _print_user_traceback(exc: BaseException):
-    # Drop this module's own frames so the traceback starts at the reader's cell.
-    tb = exc.__traceback__
-    while tb is not None and tb.tb_frame.f_code.co_filename == __file__:
-        tb = tb.tb_next
-    if isinstance(exc, SyntaxError) and (exc.filename or "").startswith("<cell "):
-        tb = None  # raised by the parser: its frames are not the reader's
-    refusals = sys.modules.get("torch._unsupported")
-    if refusals is not None:  # a missing API: the traceback ends at the reader's line, not inside the runtime
-        tb = refusals.user_traceback(exc, tb)
-    sys.stdout.flush()
-    traceback.print_exception(type(exc), exc, tb, file=sys.stderr)
-    sys.stderr.flush()
+def _is_readers(filename: str) -> bool:
+    """A frame of the reader's code: a cell, or a page module such as lenet.py (which a cell may have edited)."""
+    return filename.startswith("<cell ") or filename.startswith(WORKDIR + "/")
+
+
+def user_traceback(exc: BaseException) -> str:
+    """The traceback as Python prints it, with the reader's frames only: the frames of this module, of the
+    in-browser torch and of Python's own library are not the reader's code, and they are not on the page.
+    Chained exceptions (raise ... from ..., an error while handling another) are filtered alike."""
+    report = traceback.TracebackException.from_exception(exc)
+    seen = set()
+    pending = [report]
+    while pending:
+        part = pending.pop()
+        if id(part) in seen:
+            continue
+        seen.add(id(part))
+        part.stack = traceback.StackSummary.from_list([f for f in part.stack if _is_readers(f.filename)])
+        pending.extend(p for p in (part.__cause__, part.__context__) if p is not None)
+    # With no frame left (a SyntaxError from the parser), Python prints the error alone, without "Traceback".
+    return "".join(report.format())

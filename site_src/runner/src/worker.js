@@ -138,16 +138,18 @@ function importedNames(code) {
   return names;
 }
 
-async function run({ id, session: forSession, cell, code }) {
+async function run({ id, session: forSession, cell, code, module }) {
   if (forSession !== sessionId) throw new Error("stale session");
   await pyodide.loadPackagesFromImports(code, QUIET);
   output = { id };
   const started = performance.now();
-  let ok, graph;
+  let ok, graph, traceback;
   try {
-    const result = session.run(cell, code);
-    [ok, graph] = result.toJs();
+    const result = session.run(cell, code, module ?? null);
+    [ok, graph, traceback] = result.toJs();
     result.destroy();
+    outputBuffer.flush();
+    if (traceback) post({ type: "stream", id, name: "error", text: traceback });
   } finally {
     outputBuffer.flush();
     output = null;

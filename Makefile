@@ -1,4 +1,4 @@
-# Two entry points for a fresh machine: `make serve` and `make test`.
+# Three entry points for a fresh machine: `make serve`, `make test` and `make build` (README.md).
 # Each sets up everything it needs first (Debian packages, .venv/, node_modules/).
 SHELL := /bin/bash
 PYTHON ?= python3.11

@@ -70,7 +70,9 @@ def install(site_dir: Path, *, live_reload: bool = False) -> None:
         _copy(pyodide / name, assets / "pyodide" / name)
     lockfile = cached_site_packages()  # the runtime's wheel + Pyodide's lockfile with it, rebuilt when it changes
     for packaged in lockfile.parent.iterdir():
-        _copy(packaged, assets / "pyodide" / packaged.name)
+        if packaged != lockfile:
+            _copy(packaged, assets / "pyodide" / packaged.name)
+    _write_shipped_lockfile(lockfile, assets / "pyodide" / lockfile.name)
     _copy(VIZ_FILE, assets / "viz" / VIZ_FILE.name)
     add_content_security_policy(site_dir, live_reload=live_reload)
     _write_service_worker(site_dir)
@@ -80,6 +82,16 @@ def inline_script(name: str) -> str:
     """A script that pages inline into <head> (runner/overrides/main.html): boot.js starts the worker early,
     sitemap.js lets instant navigation work wherever the site is served."""
     return bundle()[name].read_text(encoding="utf-8").strip()
+
+
+def download_bytes() -> int:
+    """What the worker fetches to boot: Pyodide's wasm and standard library, the lockfile and the wheels the site
+    ships (the worker counts its fetches against this; the two .mjs modules are imports, not fetches)."""
+    pyodide = _pyodide_dist()
+    core = sum((pyodide / name).stat().st_size for name in ("pyodide.asm.wasm", "python_stdlib.zip"))
+    lockfile = cached_site_packages()
+    return core + sum(path.stat().st_size for path in lockfile.parent.iterdir() if path != lockfile) + len(
+        _shipped_lockfile_text(lockfile).encode())
 
 
 def bundle() -> dict[str, Path]:
@@ -176,6 +188,23 @@ def _write_service_worker(site_dir: Path) -> None:
     target = site_dir / "runner-sw.js"
     if not target.exists() or target.read_text(encoding="utf-8") != script:
         target.write_text(script, encoding="utf-8")
+
+
+def _write_shipped_lockfile(lockfile: Path, target: Path) -> None:
+    """The lockfile with only the packages whose wheel the site ships. Pyodide's own lists hundreds (numpy, ...)
+    that are not on the site: with them listed, `import numpy` in a cell would try to fetch a wheel the host
+    does not have ("Failed to fetch") before failing; unlisted, it fails at once with ModuleNotFoundError."""
+    text = _shipped_lockfile_text(lockfile)
+    if not target.exists() or target.read_text(encoding="utf-8") != text:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+
+
+def _shipped_lockfile_text(lockfile: Path) -> str:
+    lock = json.loads(lockfile.read_text(encoding="utf-8"))
+    lock["packages"] = {name: package for name, package in lock["packages"].items()
+                        if (lockfile.parent / package["file_name"]).is_file()}
+    return json.dumps(lock, indent=1, sort_keys=True)
 
 
 def _write_grad_graph_zip(target: Path) -> None:

@@ -37,6 +37,8 @@ class Cell:
     first_line: int
     code: str
     output: str
+    # The options of the autograd-graph block drawn after this cell: the live "Show graph" draws as it does.
+    graph: dict[str, str] | None = None
 
 
 @dataclass
@@ -72,6 +74,7 @@ class TutorialPlugin(BasePlugin[TutorialConfig]):
         # Inlined into <head> by runner/overrides/main.html.
         env.globals["nn_boot_script"] = assets.inline_script("boot.js")
         env.globals["nn_sitemap_script"] = assets.inline_script("sitemap.js")
+        env.globals["nn_download_bytes"] = assets.download_bytes()  # for the boot's progress bar
         return env
 
     def on_serve(self, server, config, builder):
@@ -138,7 +141,10 @@ class TutorialPlugin(BasePlugin[TutorialConfig]):
             prefix = opening["indent"]
             body = [line[len(prefix):] for line in lines[i + 1 : end]]
             if opening["lang"] == "autograd-graph":
-                figures.append(graph.render(parse_options(body), session.namespace))
+                options = parse_options(body)
+                figures.append(graph.render(options, session.namespace))
+                if run.cells:
+                    run.cells[-1].graph = {k: v for k, v in options.items() if k in graph.LIVE_OPTIONS}
                 out.extend(prefix + line for line in figures[-1].split("\n"))
                 i = end + 1
                 continue

@@ -1,6 +1,7 @@
 """Helpers of the browser tests (fixtures are in conftest.py)."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from support import read_page_data
@@ -21,3 +22,39 @@ def wait_ready(page, timeout_ms: int = 90_000):
     """Until Python has booted and the page's session is open (its imports done)."""
     page.wait_for_function("() => window.nnRunner?.python?.status.phase === 'ready'", timeout=timeout_ms)
     page.evaluate("() => window.nnRunner.python.sessionReady")
+
+
+ADDRESS = re.compile(r"0x[0-9a-fA-F]+")
+
+
+def mask(text: str) -> str:
+    return ADDRESS.sub("0x…", text)
+
+
+def cell(page, index: int):
+    return page.locator(f'.nn-cell[data-cell="{index}"]')
+
+
+def output_text(page, index: int) -> str:
+    return cell(page, index).locator(".nn-output code").text_content()
+
+
+def set_code(page, index: int, code: str):
+    editor = cell(page, index).locator(".cm-content")
+    editor.click()
+    page.keyboard.press("ControlOrMeta+a")
+    page.keyboard.insert_text(code)
+
+
+def editor_code(page, index: int) -> str:
+    return page.evaluate("(i) => window.nnRunner.page.cells[i].editor.state.doc.toString()", index)
+
+
+def wait_idle(page):
+    """Until every run asked for so far has ended."""
+    page.evaluate("() => window.nnRunner.page.queue")
+
+
+def open_page(page, url: str):
+    page.goto(url)
+    wait_ready(page)

@@ -168,3 +168,14 @@ def test_graphs_reached_by_instant_navigation_get_one_zoom_bar_each(page, site_u
     page.locator(f"{BUILT} .ag-zoom").first.wait_for()
     assert page.evaluate("() => window.beforeNavigation")  # the same document: Material's instant navigation
     assert page.locator(BUILT).count() == page.locator(f"{BUILT} .ag-zoom").count() == 1
+
+
+ON_PATH = "(figure) => [...figure.querySelectorAll('g.node.ag-on-path text')].map((t) => t.textContent).sort()"
+
+
+def test_live_graph_highlights_the_walk_the_pages_diagram_highlights(page, site_url):
+    # loss.md's diagram after the first cell says `highlight: 0 0`: the live graph of the same tensor does too.
+    live = show_live_graph(page, site_url + "loss/").evaluate(ON_PATH)
+    built = page.locator(BUILT).first.evaluate(ON_PATH)
+    assert "MseLossBackward0" in built and len(built) >= 3
+    assert live == built

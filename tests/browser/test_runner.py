@@ -8,48 +8,15 @@ import re
 import time
 
 import pytest
-from browser_support import page_data, pages_with_cells, wait_ready
+from browser_support import (cell, editor_code, mask, open_page, output_text, page_data, pages_with_cells, set_code,
+                             wait_idle, wait_ready)
 from support import ROOT
 
-ADDRESS = re.compile(r"0x[0-9a-fA-F]+")
 DOC_PAGES = sorted(
     ("" if doc.stem == "index" else f"{doc.stem}/")
     for doc in (ROOT / "docs").glob("*.md")
     if "```python" in doc.read_text(encoding="utf-8")
 )
-
-
-def mask(text: str) -> str:
-    return ADDRESS.sub("0x…", text)
-
-
-def cell(page, index: int):
-    return page.locator(f'.nn-cell[data-cell="{index}"]')
-
-
-def output_text(page, index: int) -> str:
-    return cell(page, index).locator(".nn-output code").text_content()
-
-
-def set_code(page, index: int, code: str):
-    editor = cell(page, index).locator(".cm-content")
-    editor.click()
-    page.keyboard.press("ControlOrMeta+a")
-    page.keyboard.insert_text(code)
-
-
-def editor_code(page, index: int) -> str:
-    return page.evaluate("(i) => window.nnRunner.page.cells[i].editor.state.doc.toString()", index)
-
-
-def wait_idle(page):
-    """Until every run asked for so far has ended."""
-    page.evaluate("() => window.nnRunner.page.queue")
-
-
-def open_page(page, url: str):
-    page.goto(url)
-    wait_ready(page)
 
 
 @pytest.fixture(scope="module")

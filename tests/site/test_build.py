@@ -1,6 +1,7 @@
 """The built site: every cell shows its build-time output, nothing loads from another origin, failures name the line."""
 from __future__ import annotations
 
+import json
 import re
 import textwrap
 from html.parser import HTMLParser
@@ -73,6 +74,20 @@ def test_pages_that_import_lenet_ship_it_to_the_browser(built_site):
     site, _ = built_site
     data, _ = page_data(site, "loss")
     assert "class Net(nn.Module)" in data["modules"]["lenet.py"]
+
+
+def test_the_shipped_lockfile_lists_only_the_wheels_the_site_ships(built_site):
+    """Pyodide's own lockfile lists hundreds of packages the site does not ship; listed, `import numpy` would try
+    to fetch one ("Failed to fetch") before failing. The download total the pages announce counts the same files."""
+    site, _ = built_site
+    pyodide = site / "assets" / "pyodide"
+    lock = json.loads((pyodide / "pyodide-lock.json").read_text(encoding="utf-8"))
+    assert "browser-torch-runtime" in lock["packages"]
+    assert all((pyodide / package["file_name"]).is_file() for package in lock["packages"].values())
+    fetched = [pyodide / "pyodide.asm.wasm", pyodide / "python_stdlib.zip", pyodide / "pyodide-lock.json",
+               *(pyodide / p["file_name"] for p in lock["packages"].values())]
+    announced = re.search(r'data-download-bytes="(\d+)"', (site / "loss" / "index.html").read_text(encoding="utf-8"))
+    assert int(announced[1]) == sum(path.stat().st_size for path in fetched)
 
 
 RESOURCE = re.compile(r"""(?:src|href|srcset|content)\s*=\s*["']([^"']+)["']|url\(\s*["']?([^"')]+)""", re.I)

@@ -6,6 +6,7 @@ import { HighlightStyle, bracketMatching, indentOnInput, syntaxHighlighting } fr
 import { EditorState } from "@codemirror/state";
 import { EditorView, drawSelection, highlightActiveLine, keymap, lineNumbers } from "@codemirror/view";
 import { tags } from "@lezer/highlight";
+import { codeAnnotations } from "./annotations.js";
 
 const materialHighlight = HighlightStyle.define([
   { tag: [tags.keyword, tags.controlKeyword, tags.definitionKeyword, tags.moduleKeyword], color: "var(--md-code-hl-keyword-color)" },
@@ -34,13 +35,16 @@ const materialTheme = EditorView.theme({
   },
 });
 
-// `onRun` is bound to Ctrl/Cmd+Enter. Tab is left to move focus (keyboard users must be able to leave the
-// editor); indentation is on Ctrl/Cmd+] and Ctrl/Cmd+[, and Enter keeps the current indentation.
-export function createEditor({ parent, code, label, onRun }) {
-  const runKey = { key: "Mod-Enter", run: () => {
-      onRun();
-      return true;
-    }, preventDefault: true };
+// `onRun` is bound to Shift+Enter (as in Jupyter) and Ctrl/Cmd+Enter. Tab is left to move focus (keyboard users
+// must be able to leave the editor); indentation is on Ctrl/Cmd+] and Ctrl/Cmd+[, and Enter keeps the current
+// indentation. `onChange` gets the code after each edit. `annotations` (optional): the block's Material code
+// annotations, a Map number -> Element or HTML, shown as markers in place of their `# (N)!` comments.
+export function createEditor({ parent, code, label, onRun, onChange, annotations }) {
+  const run = () => {
+    onRun();
+    return true;
+  };
+  const runKeys = [{ key: "Shift-Enter", run, preventDefault: true }, { key: "Mod-Enter", run, preventDefault: true }];
   return new EditorView({
     parent,
     state: EditorState.create({
@@ -55,8 +59,10 @@ export function createEditor({ parent, code, label, onRun }) {
         python(),
         syntaxHighlighting(materialHighlight),
         materialTheme,
-        keymap.of([runKey, { key: "Mod-]", run: indentMore }, { key: "Mod-[", run: indentLess }, ...defaultKeymap, ...historyKeymap]),
+        keymap.of([...runKeys, { key: "Mod-]", run: indentMore }, { key: "Mod-[", run: indentLess }, ...defaultKeymap, ...historyKeymap]),
         EditorView.contentAttributes.of({ "aria-label": label }),
+        annotations?.size ? codeAnnotations(annotations) : [],
+        EditorView.updateListener.of((update) => update.docChanged && onChange?.(update.state.doc.toString())),
       ],
     }),
   });

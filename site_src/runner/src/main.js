@@ -16,7 +16,7 @@ function showPage() {
   const cellElements = new Map([...document.querySelectorAll(".nn-cell[data-cell]")].map((el) => [Number(el.dataset.cell), el]));
   if (!data || cellElements.size === 0) return;
   const fresh = !python;
-  python ??= new PythonWorker(new URL("runner/worker.js", ASSETS_URL));
+  python ??= new PythonWorker(new URL("runner/worker.js", ASSETS_URL), downloadBytes());
   page = new Page(python, data, cellElements); // boots Python if this is the first page with cells
   if (fresh) python.booted.then(registerServiceWorker);
 }
@@ -25,6 +25,11 @@ function showPage() {
 function pageData() {
   const element = document.getElementById("nn-page");
   return element ? JSON.parse(element.dataset.json) : null;
+}
+
+// What booting Python downloads, in bytes, as the build counted it (on boot.js's script); 0 if unknown.
+function downloadBytes() {
+  return Number(document.querySelector("script[data-download-bytes]")?.dataset.downloadBytes) || 0;
 }
 
 // The worker boot.js started from <head> (undefined without it): ours from now on.
@@ -45,7 +50,7 @@ function registerServiceWorker() {
 // This script runs at the end of <body>, before Material's document$ fires: start Python now.
 const firstPage = pageData();
 if (firstPage) {
-  python = new PythonWorker(new URL("runner/worker.js", ASSETS_URL));
+  python = new PythonWorker(new URL("runner/worker.js", ASSETS_URL), downloadBytes());
   python.boot(firstPage.cells.map((cell) => cell.code), takeEarlyWorker());
   python.booted.then(registerServiceWorker);
 }

@@ -1,5 +1,6 @@
 // One tutorial page made runnable: its cells (editor, Run/Stop/Reset, output), a page bar with the Python
 // status, Run all and Restart, and the notebook rule that a cell runs after the earlier cells of the page.
+import { annotationList, annotationNotes } from "./annotations.js";
 import { createEditor, editorCode, setEditorCode } from "./editor.js";
 import { renderGraph } from "./graph.js";
 import { StoppedError } from "./python.js";
@@ -26,17 +27,21 @@ export class Page {
     return this.python.startPage(page).catch(() => {});
   }
 
+  // Instant navigation replaced this page: its queued runs are dropped and a run still going is stopped, so
+  // the next page's session is not stuck behind it.
   leave() {
     this.stopStatus();
+    this.left = true;
+    if (this.cells.some((c) => c.busy)) this.python.stop();
   }
 
   createBar(firstCell) {
     const bar = element("div", { class: "nn-pagebar", role: "region", "aria-label": "Python in your browser" });
     this.statusText = element("span", { class: "nn-pagebar__status", role: "status" });
     this.progress = element("progress", { class: "nn-pagebar__progress", "aria-label": "Python download" });
-    const runAll = button("Run all", () => this.runAll());
-    const restart = button("Restart", () => this.restart());
-    bar.append(this.statusText, this.progress, runAll, restart);
+    const actions = element("span", { class: "nn-pagebar__actions" }); // kept together when the bar wraps
+    actions.append(button("Run all", () => this.runAll()), button("Restart", () => this.restart()));
+    bar.append(this.statusText, this.progress, actions);
     firstCell.before(bar);
     return bar;
   }
@@ -44,22 +49,28 @@ export class Page {
   showStatus(status) {
     const mb = (bytes) => (bytes / 1e6).toFixed(1);
     const stopNote = this.python.interrupts
-      ? "Stop interrupts a running cell."
-      : "Stop restarts Python (this page is not cross-origin isolated, so a running cell cannot be interrupted).";
-    const offline = navigator.serviceWorker?.controller ? " Cached for offline use." : "";
+      ? "Stop ends a running cell and keeps your variables."
+      : "Stop ends a running cell by restarting Python: the cells above it run again before the next one.";
+    const offline = navigator.serviceWorker?.controller ? " Saved for reading offline." : "";
     this.bar.dataset.phase = status.phase;
     this.progress.hidden = status.phase !== "downloading";
     if (status.phase === "downloading") {
-      this.progress.max = status.total || 1;
-      this.progress.value = status.loaded;
-      const what = status.restarting ? "Restarting Python" : "Downloading Python";
-      this.statusText.textContent = status.total ? `${what}: ${mb(status.loaded)} of ${mb(status.total)} MB` : `${what}…`;
+      // The build knows what the boot downloads (python.downloadBytes); the responses' own lengths arrive one
+      // by one (and compressed), which would show "0.1 of 0.1 MB" at first.
+      const total = this.python.downloadBytes || 0;
+      this.progress.max = total || 1;
+      this.progress.value = Math.min(status.loaded, total);
+      this.progress.toggleAttribute("value", Boolean(total)); // no total: an indeterminate bar
+      const what = this.python.restarting ? "Restarting Python" : "Downloading Python";
+      this.statusText.textContent = total
+        ? `${what}: ${mb(Math.min(status.loaded, total))} of ${mb(total)} MB`
+        : `${what}: ${mb(status.loaded)} MB`;
     } else if (status.phase === "starting") {
       this.statusText.textContent = "Starting Python…";
     } else if (status.phase === "ready" && !this.python.sessionOpen) {
       this.statusText.textContent = "Python started; loading this page's imports…";
     } else if (status.phase === "ready") {
-      this.statusText.textContent = `Python ready: edit any cell and press Run (Ctrl+Enter). ${stopNote}${offline}`;
+      this.statusText.textContent = `Python ready: edit any cell, then Run it (or Shift+Enter). ${stopNote}${offline}`;
     } else {
       this.statusText.textContent = `Python failed to start: ${status.message}`;
     }
@@ -91,6 +102,12 @@ export class Page {
     return ok;
   }
 
+  // The page's modules (lenet.py) as their cells' editors show them. Every run sends them, so an edit to the
+  // definition reaches the cells that `from lenet import Net`, above the definition's cell as well as below it.
+  moduleCode() {
+    return Object.fromEntries(this.cells.filter((c) => c.module).map((c) => [c.module, editorCode(c.editor)]));
+  }
+
   syncGeneration() {
     if (this.generation !== this.python.generation) {
       this.ran.clear();
@@ -109,9 +126,12 @@ export class Page {
     return job;
   }
 
+  // Anything still in flight (a runaway cell, an earlier page's run) is stopped first: Restart always ends
+  // with a working session. A stop that restarted the worker opened this page's session with the new one.
   async restart() {
-    if (this.cells.some((c) => c.busy)) await this.python.stop();
-    await this.openSession();
+    const how = this.python.busy ? await this.python.stop() : null;
+    if (how === "restarted") await this.python.sessionReady?.catch(() => {});
+    else await this.openSession();
     for (const cell of this.cells) cell.setNote("");
     this.statusText.textContent = "Python session restarted: cells will run again from the top.";
   }
@@ -122,9 +142,10 @@ class Cell {
     this.page = page;
     this.index = data.cell;
     this.code = data.code;
+    this.graphOptions = data.graph; // the page's diagram after this cell: Show graph draws its tensor the same way
     this.root = root;
-    // A cell that shows a whole snippet file the page imports (lenet.py): running it rewrites that module, so
-    // an edit to the definition reaches the later cells' `from lenet import Net`.
+    // A cell that shows a whole snippet file the page imports (lenet.py): the module is what this editor shows
+    // (see Page.moduleCode).
     const file = data.source?.split("/").pop();
     this.module = !data.section && file in (page.data.modules ?? {}) ? file : null;
     this.busy = false;
@@ -134,21 +155,38 @@ class Cell {
     root.setAttribute("aria-label", name);
 
     const highlighted = root.querySelector(".highlight");
+    // Material's code annotations (the notes list right after the block, read before the editor goes in between):
+    // the editor shows them as markers, and the list stays for readers without JavaScript.
+    const noteList = annotationList(highlighted);
+    const annotations = annotationNotes(noteList, highlighted);
+    if (noteList) noteList.hidden = true;
     const editorHost = element("div", { class: "nn-editor" });
     highlighted.after(editorHost);
     highlighted.hidden = true; // kept for readers without JavaScript; the editor shows the same code
-    this.editor = createEditor({ parent: editorHost, code: this.code, label: `Code of ${name}`, onRun: () => page.run(this.index) });
+    this.editKey = `nn-edit:${location.pathname.replace(/index\.html$/, "")}#${this.index}`;
+    this.editor = createEditor({
+      parent: editorHost,
+      code: storedEdit(this.editKey, this.code) ?? this.code,
+      label: `Code of ${name}`,
+      onRun: () => page.run(this.index),
+      onChange: (code) => this.edited(code),
+      annotations,
+    });
 
-    this.runButton = button("Run", () => page.run(this.index), "Run this cell and the earlier cells it needs (Ctrl+Enter)");
+    this.runButton = button("Run", () => page.run(this.index), "Run this cell and the earlier cells it needs (Shift+Enter)");
     this.stopButton = button("Stop", () => this.stop(), "Stop the running cell");
     this.stopButton.disabled = true;
     this.resetButton = button("Reset", () => this.reset(), "Restore the original code");
     this.graphButton = button("Show graph", () => this.showGraph());
     this.graphButton.hidden = true;
+    this.editedMark = element("span", { class: "nn-cell__edited", title: "Your edit is kept in this browser; Reset restores the original" }, "edited");
     this.note = element("span", { class: "nn-cell__note", role: "status" });
     const bar = element("div", { class: "nn-cell__bar" });
-    bar.append(this.runButton, this.stopButton, this.resetButton, this.graphButton, this.note);
+    // The number tracebacks (`<cell 2>`) and notes ("Ran cell 1 first") use; the group's label says it to screen readers.
+    const number = element("span", { class: "nn-cell__number", "aria-hidden": "true" }, `cell ${this.index + 1}`);
+    bar.append(number, this.runButton, this.stopButton, this.resetButton, this.editedMark, this.graphButton, this.note);
     editorHost.after(bar);
+    this.markEdited(editorCode(this.editor));
 
     // The build's output block (formatters/cell.py writes one for every cell, empty when nothing printed).
     this.output = root.querySelector(".nn-output");
@@ -171,6 +209,7 @@ class Cell {
 
   // Runs this cell's current code in the page session; resolves to whether it finished without an error.
   async execute() {
+    if (this.page.left) return false;
     this.setBusy(true);
     this.output.dataset.origin = "browser";
     this.output.hidden = false;
@@ -179,7 +218,8 @@ class Cell {
     this.graph.hidden = true;
     try {
       const code = editorCode(this.editor);
-      const result = await this.page.python.run(this.index + 1, code, this.module, (stream, text) => this.append(stream, text));
+      const modules = this.page.moduleCode();
+      const result = await this.page.python.run(this.index + 1, code, modules, (stream, text) => this.append(stream, text));
       this.page.ran.add(this.index);
       this.graphLabel = result.graph;
       this.graphButton.hidden = !result.graph;
@@ -212,17 +252,48 @@ class Cell {
     setEditorCode(this.editor, this.code);
   }
 
+  edited(code) {
+    storeEdit(this.editKey, this.code, code);
+    this.markEdited(code);
+  }
+
+  markEdited(code) {
+    this.editedMark.hidden = code === this.code;
+    this.root.classList.toggle("nn-cell--edited", code !== this.code);
+  }
+
   async showGraph() {
     this.graph.hidden = false;
     this.graph.classList.add("autograd-graph"); // drawn, themed and zoomed as the build-time diagrams are
     this.graph.replaceChildren(element("figcaption", {}, "Drawing the autograd graph…"));
     try {
-      const dot = await this.page.python.graphDot(this.index + 1);
+      const dot = await this.page.python.graphDot(this.index + 1, this.graphOptions);
       const caption = `Autograd graph of ${this.graphLabel}, drawn in your browser from the code above.`;
       this.graph.replaceChildren(...(await renderGraph(dot, caption)));
     } catch (error) {
       this.graph.replaceChildren(element("figcaption", {}, `Could not draw the graph: ${error.message}`));
     }
+  }
+}
+
+// The reader's edits survive navigation and reloads: kept in localStorage per page and cell, together with the
+// code they were made to, so that after the site is rebuilt with a changed snippet the new code shows, not an
+// edit of the old one. Storage may be off or full: then edits last as long as the page.
+function storedEdit(key, original) {
+  try {
+    const saved = JSON.parse(localStorage.getItem(key));
+    return saved?.original === original ? saved.code : null;
+  } catch {
+    return null;
+  }
+}
+
+function storeEdit(key, original, code) {
+  try {
+    if (code === original) localStorage.removeItem(key);
+    else localStorage.setItem(key, JSON.stringify({ original, code }));
+  } catch {
+    // not kept; see storedEdit
   }
 }
 

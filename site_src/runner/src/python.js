@@ -9,8 +9,10 @@ import { startWorker } from "./start-worker.js";
 const INTERRUPT_GRACE_MS = 600; // after this, an interrupt that was not honoured becomes a terminate (Stop ends a cell within 1 s either way)
 
 export class PythonWorker {
-  constructor(workerUrl) {
+  // downloadBytes: what a boot downloads, as the build counted it (0: unknown).
+  constructor(workerUrl, downloadBytes = 0) {
     this.workerUrl = workerUrl;
+    this.downloadBytes = downloadBytes;
     this.listeners = new Set();
     this.status = { phase: "downloading", loaded: 0, total: 0 };
     this.nextId = 1;
@@ -18,6 +20,11 @@ export class PythonWorker {
     this.page = null; // {id, modules, code} of the current page session
     this.sessionReady = null;
     this.worker = null; // started by boot(code) or the first page: their code says what to download with Python
+  }
+
+  // A request is in flight: a run, a graph, or a session that waits behind one.
+  get busy() {
+    return this.pending.size > 0;
   }
 
   get interrupts() {
@@ -57,6 +64,7 @@ export class PythonWorker {
 
   receive(data) {
     if (data.type === "status") {
+      if (data.phase === "ready") this.restarting = false;
       this.setStatus({ ...data, interrupts: this.interrupts });
       if (data.phase === "ready") this.resolveBooted();
       return;
@@ -106,10 +114,10 @@ export class PythonWorker {
     }
   }
 
-  // cell: its number on the page (from 1); module: the page module whose whole file this cell shows, if any.
-  async run(cell, code, module, onStream) {
+  // cell: its number on the page (from 1); modules: {filename: code} of the page modules as the reader sees them.
+  async run(cell, code, modules, onStream) {
     await this.sessionReady;
-    const running = this.request({ type: "run", session: this.page.id, cell, code, module, onStream });
+    const running = this.request({ type: "run", session: this.page.id, cell, code, modules, onStream });
     this.running = running;
     try {
       return await running;
@@ -118,9 +126,10 @@ export class PythonWorker {
     }
   }
 
-  async graphDot(cell) {
+  // options: the page's diagram options for this cell's tensor (module, clusters, highlight), if any.
+  async graphDot(cell, options) {
     await this.sessionReady;
-    const { dot } = await this.request({ type: "graph", session: this.page.id, cell });
+    const { dot } = await this.request({ type: "graph", session: this.page.id, cell, options });
     return dot;
   }
 
@@ -142,7 +151,8 @@ export class PythonWorker {
   restart() {
     this.worker.terminate();
     for (const [id] of this.pending) this.settle(id, null, new StoppedError());
-    this.setStatus({ phase: "downloading", loaded: 0, total: 0, restarting: true });
+    this.restarting = true; // the status says "Restarting Python" until the new worker is ready
+    this.setStatus({ phase: "downloading", loaded: 0, total: 0 });
     this.spawn();
   }
 }

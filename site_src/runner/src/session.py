@@ -36,14 +36,13 @@ class PageSession:
         os.chdir(WORKDIR)
         importlib.invalidate_caches()
         self.namespace = {"__name__": "__main__", "__builtins__": builtins}
-        self.graphable = {}  # cell index -> (label, tensor) whose autograd graph "Show graph" draws
+        self.graphable = {}  # cell number -> (label, tensor) whose autograd graph "Show graph" draws
 
-    def run(self, cell: int, code: str, module: str | None = None) -> tuple[bool, str | None, str | None]:
+    def run(self, cell: int, code: str, modules: dict[str, str] | None = None) -> tuple[bool, str | None, str | None]:
         """Run one cell. `cell` counts from 1, as the page shows it.
 
-        module: the page module this cell shows whole (lenet.py on "Define the network"): its edited code is
-        written to that file too, and the module is imported afresh by the next cell that imports it, so an edit
-        to the definition reaches the cells that use it.
+        modules: the page modules (lenet.py) as the page's editors show them; one the reader edited is rewritten
+        and imported afresh by the next cell that imports it, so an edit to the definition reaches its users.
 
         Returns (finished without an exception, label of a tensor with a grad_fn this cell produced: its last
         expression, else the last such variable it assigned, or None; the traceback of the reader's code when it
@@ -53,8 +52,8 @@ class PageSession:
         # linecache lets tracebacks quote the edited lines, as they would from a file.
         linecache.cache[filename] = (len(code), None, code.splitlines(True), filename)
         self.graphable.pop(cell, None)
-        if module:
-            self._write_module(module, code)
+        for module, source in (modules or {}).items():
+            self._write_module(module, source)
         try:
             tree = ast.parse(code, filename)
             # Keep the last expression's value (it is never printed: the build shows stdout only).
@@ -62,6 +61,7 @@ class PageSession:
             exec(compile(tree, filename, "exec"), self.namespace)
             value = eval(compile(last, filename, "eval"), self.namespace) if last else None
         except BaseException as exc:  # the reader's code may raise anything, KeyboardInterrupt included
+            _explain_missing_package(exc)
             return False, None, user_traceback(exc)
         finally:
             sys.stdout.flush()
@@ -73,24 +73,37 @@ class PageSession:
 
     @staticmethod
     def _write_module(filename: str, code: str):
-        with open(os.path.join(WORKDIR, filename), "w") as f:
+        path = os.path.join(WORKDIR, filename)
+        with open(path) as f:
+            if f.read() == code:
+                return  # unchanged: the imported module stays
+        with open(path, "w") as f:
             f.write(code)
         sys.modules.pop(filename.removesuffix(".py"), None)
         importlib.invalidate_caches()  # the file changed within the finder's mtime granularity
 
-    def graph_dot(self, cell: int) -> str:
+    def graph_dot(self, cell: int, options: dict[str, str] | None = None) -> str:
         """DOT of the autograd graph behind the tensor cell `cell` produced, drawn as the page's diagrams are: leaves
-        named after the page's variables, the model's parameters by their own names, boxed by module."""
+        named after the page's variables, the model's parameters by their own names, boxed by module.
+
+        options: the page's autograd-graph block after this cell (formatters/graph.py): when it draws the same
+        tensor, its module, clusters and highlighted walk are used, so the live graph matches the diagram.
+        """
         import grad_graph  # the build's visualizer, unpacked from grad_graph.zip on first use
         from grad_graph.names import model_from_globals, names_from_globals
 
         label, tensor = self.graphable[cell]
+        options = options if options and options.get("tensor") == label else {}
         params = names_from_globals(self.namespace)
         name = label if label.isidentifier() else None
-        # A page's diagram names its model (`module: net`); here the model is the variable most leaves belong to.
-        model = model_from_globals(self.namespace, grad_graph.build_graph(tensor, params=params, name=name))
+        model = self.namespace.get(options.get("module", ""))
+        if model is None:
+            # A page's diagram names its model (`module: net`); else the model is the variable most leaves belong to.
+            model = model_from_globals(self.namespace, grad_graph.build_graph(tensor, params=params, name=name))
         graph = grad_graph.build_graph(tensor, module=model, params=params, name=name)
-        return grad_graph.to_dot(graph, graph_id=f"cell{cell}-graph", clusters=True)
+        clusters = options.get("clusters", "true").strip().lower() in ("true", "yes", "on", "1")
+        highlight = grad_graph.parse_index_path(options.get("highlight", ""))
+        return grad_graph.to_dot(graph, graph_id=f"cell{cell}-graph", clusters=clusters, highlight=highlight)
 
 
 def _has_grad_fn(value) -> bool:
@@ -112,6 +125,14 @@ def _graph_target(tree, value, last, namespace):
         if _has_grad_fn(namespace.get(name)):
             return name, namespace[name]
     return None
+
+
+def _explain_missing_package(exc: BaseException):
+    """`import numpy` (or any package but torch): say what the browser has and where the full one is."""
+    top = (getattr(exc, "name", None) or "").partition(".")[0]
+    if isinstance(exc, ModuleNotFoundError) and top and top != "torch" and str(exc).startswith("No module named"):
+        exc.add_note(f"The Python in your browser has torch (a subset) and Python's standard library, not {top}. "
+                     "To run this with full PyTorch and any package, use Download .ipynb or .py above.")
 
 
 def _is_readers(filename: str) -> bool:

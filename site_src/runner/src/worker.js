@@ -54,7 +54,8 @@ const outputBuffer = {
     };
   },
   flush() {
-    if (this.pending && output) post({ type: "stream", id: output.id, name: this.stream, text: this.pending });
+    if (!this.pending) return; // nothing sent: the next write may still go out at once
+    if (output) post({ type: "stream", id: output.id, name: this.stream, text: this.pending });
     this.pending = "";
     this.lastFlush = performance.now();
   },
@@ -94,6 +95,9 @@ async function boot({ interruptBuffer, code }) {
   post({ type: "status", phase: "starting" });
   pyodide.setStdout({ write: outputBuffer.writer("stdout") });
   pyodide.setStderr({ write: outputBuffer.writer("stderr") });
+  // Not a terminal, so Python would buffer whole blocks: a cell that prints and then loops would show nothing,
+  // and a Stop that restarts the worker would lose what it printed. Line by line, as in a terminal.
+  pyodide.runPython("import sys; sys.stdout.reconfigure(line_buffering=True); sys.stderr.reconfigure(line_buffering=True)");
   if (interruptBuffer) pyodide.setInterruptBuffer(interruptBuffer);
   pyodide.FS.writeFile("/home/pyodide/nn_page_session.py", sessionSource);
   pyodide.runPython("import sys; sys.path.append('/home/pyodide'); import nn_page_session");
@@ -138,14 +142,17 @@ function importedNames(code) {
   return names;
 }
 
-async function run({ id, session: forSession, cell, code, module }) {
+async function run({ id, session: forSession, cell, code, modules }) {
   if (forSession !== sessionId) throw new Error("stale session");
   await pyodide.loadPackagesFromImports(code, QUIET);
   output = { id };
+  outputBuffer.lastFlush = -Infinity; // a run's first line shows at once, even if a long loop follows it
   const started = performance.now();
   let ok, graph, traceback;
   try {
-    const result = session.run(cell, code, module ?? null);
+    const modulesDict = pyodide.toPy(modules ?? {});
+    const result = session.run(cell, code, modulesDict);
+    modulesDict.destroy();
     [ok, graph, traceback] = result.toJs();
     result.destroy();
     outputBuffer.flush();
@@ -159,14 +166,19 @@ async function run({ id, session: forSession, cell, code, module }) {
 
 let gradGraphUnpacked = null;
 
-async function graphDot({ id, session: forSession, cell }) {
+async function graphDot({ id, session: forSession, cell, options }) {
   if (forSession !== sessionId) throw new Error("stale session");
   // The visualizer's pure-Python walker and DOT writer (site_src/grad_graph), fetched when first needed.
   gradGraphUnpacked ??= fetch(new URL("runner/grad_graph.zip", ASSETS))
     .then((response) => response.arrayBuffer())
     .then((zip) => pyodide.unpackArchive(zip, "zip", { extractDir: "/home/pyodide" }));
   await gradGraphUnpacked;
-  post({ type: "graph", id, dot: session.graph_dot(cell) });
+  const optionsDict = pyodide.toPy(options ?? {});
+  try {
+    post({ type: "graph", id, dot: session.graph_dot(cell, optionsDict) });
+  } finally {
+    optionsDict.destroy();
+  }
 }
 
 const handlers = { boot, session: startSession, run, graph: graphDot };

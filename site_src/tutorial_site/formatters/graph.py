@@ -37,6 +37,7 @@ from grad_graph.names import names_from_globals
 from .base import one_line
 
 OPTIONS = {"tensor", "module", "highlight", "clusters", "caption", "id"}
+LIVE_OPTIONS = {"tensor", "module", "highlight", "clusters"}  # what the page's live graph of the same tensor reuses
 _TRUE = {"true", "yes", "on", "1"}
 _FALSE = {"false", "no", "off", "0", ""}
 

@@ -27,14 +27,14 @@ class PageSession:
         """Execute the snippet in this session and return its stdout and stderr, interleaved as printed."""
         # Blank lines in front keep the snippet file's own line numbers in tracebacks.
         source = "\n" * (snippet.first_line - 1) + snippet.code
-        code = compile(source, str(snippet.path), "exec")
         captured = io.StringIO()
         sys.path.insert(0, str(self.snippets_dir))
         try:
+            code = compile(source, str(snippet.path), "exec")
             with contextlib.redirect_stdout(captured), contextlib.redirect_stderr(captured):
                 exec(code, self.namespace)
         except BaseException as error:  # SystemExit too: a snippet must not end the build quietly
-            raise SnippetFailed(_describe(error, snippet)) from None
+            raise SnippetFailed(_describe(error, snippet, self.snippets_dir)) from None
         finally:
             sys.path.remove(str(self.snippets_dir))
         return captured.getvalue()
@@ -45,11 +45,30 @@ class PageSession:
         return {file.name: file.read_text(encoding="utf-8") for file in _snippet_modules(self.snippets_dir).values()}
 
 
-def _describe(error: BaseException, snippet: Snippet) -> str:
-    frames = [f for f in traceback.extract_tb(error.__traceback__) if f.filename == str(snippet.path)]
-    line = frames[-1].lineno if frames else snippet.first_line
-    trace = "".join(traceback.format_exception(error)).rstrip()
-    return f"{snippet.rel}:{line}: {type(error).__name__}: {error}\n{trace}"
+def _describe(error: BaseException, snippet: Snippet, snippets_dir: Path) -> str:
+    """`file:line: Type: message`, then the traceback through the snippet files only: the plugin's frames (exec,
+    importlib) and the libraries' say nothing about the snippet. The line is the innermost snippet frame's."""
+    root = snippet.path.parents[len(Path(snippet.rel).parts) - 1]  # what snippet.rel is relative to
+
+    def shown(filename: str) -> str:
+        return str(Path(filename).relative_to(root))
+
+    frames = [frame for frame in traceback.extract_tb(error.__traceback__) if _inside(frame.filename, snippets_dir)]
+    trace = [traceback.FrameSummary(shown(f.filename), f.lineno, f.name, line=f.line) for f in frames]
+    lines = traceback.StackSummary.from_list(trace).format()
+    if isinstance(error, SyntaxError) and error.filename and _inside(error.filename, snippets_dir):
+        # Compiling the snippet, or a snippet module it imports. Under its `File` line Python shows the code and a
+        # caret; its own last line repeats the message.
+        head = f"{shown(error.filename)}:{error.lineno}: {type(error).__name__}: {error.msg}"
+        caret = traceback.format_exception_only(error)[1:-1]
+        return "\n".join([head, "".join([*lines, *caret]).rstrip()]) if lines or caret else head
+    where = f"{trace[-1].filename}:{trace[-1].lineno}" if trace else f"{snippet.rel}:{snippet.first_line}"
+    head = f"{where}: {type(error).__name__}: {error}"
+    return "\n".join([head, "Traceback (most recent call last):", "".join(lines).rstrip()]) if lines else head
+
+
+def _inside(filename: str, folder: Path) -> bool:
+    return Path(filename).is_relative_to(folder)
 
 
 def _snippet_modules(snippets_dir: Path) -> dict[str, Path]:

@@ -14,7 +14,11 @@ DIRECTIVE = re.compile(r'^--8<--\s+"(?P<file>[^":]+)(?::(?P<section>[\w-]+))?"\s
 MARKER = re.compile(r"^\s*#\s*--8<--\s*\[(?P<kind>start|end):(?P<name>[\w-]+)\]\s*$")
 
 
-class SnippetNotFound(Exception):
+class SnippetError(Exception):
+    """A snippet the page names cannot be read; the message says where."""
+
+
+class SnippetNotFound(SnippetError):
     pass
 
 
@@ -37,8 +41,8 @@ def load(directive: str, snippets_dir: Path, root: Path) -> Snippet | None:
     path = snippets_dir / match["file"]
     if not path.is_file():
         raise SnippetNotFound(f"snippet file not found: {path.relative_to(root)}")
-    lines = path.read_text(encoding="utf-8").splitlines()
     rel = str(path.relative_to(root))
+    lines = _read(path, rel).splitlines()
     section = match["section"]
     if section is None:
         return Snippet(path, rel, None, 1, _join(lines))
@@ -53,6 +57,18 @@ def load(directive: str, snippets_dir: Path, root: Path) -> Snippet | None:
     if start is None or end is None or end < start:
         raise SnippetNotFound(f"section '{section}' not found (or not closed) in {rel}")
     return Snippet(path, rel, section, start + 1, _join(lines[start:end]))
+
+
+def _read(path: Path, rel: str) -> str:
+    """The file's text; SnippetError naming the line and column of its first byte that is not UTF-8."""
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line_start = data.rfind(b"\n", 0, error.start) + 1
+        line = data.count(b"\n", 0, error.start) + 1
+        column = len(data[line_start : error.start].decode("utf-8")) + 1  # valid up to the bad byte: characters
+        raise SnippetError(f"{rel}:{line}: not UTF-8 (byte 0x{data[error.start]:02x} at column {column})") from None
 
 
 def _join(lines: list[str]) -> str:

@@ -1,9 +1,12 @@
 """Run a Python file against the in-browser runtime: in CPython, or inside real Pyodide under Node.js."""
 
+import ctypes
 import json
 import os
+import signal
 import subprocess
 import sys
+import threading
 from dataclasses import dataclass
 
 from .build import RUNTIME_SOURCE, cached_site_packages, pyodide_runner_command
@@ -32,7 +35,7 @@ def cpython_env() -> dict:
 
 def run_in_cpython(file, argv=()) -> int:
     """Run file with its output going straight to this process's stdout and stderr; return its exit status."""
-    return _status(subprocess.run([sys.executable, str(file), *argv], env=cpython_env()).returncode)
+    return run_child([sys.executable, str(file), *argv], env=cpython_env())
 
 
 def pyodide_command(*arguments) -> list[str]:
@@ -42,7 +45,7 @@ def pyodide_command(*arguments) -> list[str]:
 
 def run_in_pyodide(file, argv=()) -> int:
     """Run file inside Pyodide, output streamed to this process's stdout and stderr; return its exit status."""
-    return _status(subprocess.run(pyodide_command("--", str(file), *argv)).returncode)
+    return run_child(pyodide_command("--", str(file), *argv))
 
 
 def run_many_in_pyodide(files, argv=(), cwd=None, env=None, timeout=None) -> list[Result]:
@@ -64,6 +67,52 @@ def run_many_in_pyodide(files, argv=(), cwd=None, env=None, timeout=None) -> lis
     if done.returncode != 0:
         raise RuntimeError(f"the Pyodide runner failed ({done.returncode}):\n{done.stderr}")
     return [Result(**json.loads(line)) for line in done.stdout.splitlines()]
+
+
+# Signals that end this process by default and that a child in the same process group does not get too: passed
+# on, so that `kill PID` (a supervisor, a test's timeout) ends the program it runs rather than orphaning it. The
+# terminal's Ctrl+C already reaches the whole foreground group, so SIGINT is left to the child alone: forwarding it
+# too would interrupt the program twice.
+FORWARDED = (signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT)
+
+
+def run_child(command: list[str], env: dict | None = None) -> int:
+    """Run command with this process's stdin, stdout and stderr; return its exit status as a shell reports it.
+
+    While it runs, FORWARDED signals go to the child (this process then waits for it and returns its status)
+    and SIGINT is ignored here. On Linux the child is also sent SIGTERM should this process die without the
+    chance to forward anything (SIGKILL).
+    """
+    in_main_thread = threading.current_thread() is threading.main_thread()  # only it may set handlers
+    child = subprocess.Popen(command, env=env, preexec_fn=_end_with_parent(os.getpid()))
+    previous = {}
+    if in_main_thread:
+        previous[signal.SIGINT] = signal.signal(signal.SIGINT, signal.SIG_IGN)
+        for number in FORWARDED:
+            previous[number] = signal.signal(number, lambda number, _frame: child.send_signal(number))
+    try:
+        return _status(child.wait())
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+        if child.poll() is None:  # this process is leaving on an exception: never leave the child behind
+            child.kill()
+            child.wait()
+
+
+def _end_with_parent(parent: int):
+    """A preexec_fn that has Linux send the child SIGTERM when its parent dies; None elsewhere."""
+    if not sys.platform.startswith("linux"):
+        return None
+    prctl = ctypes.CDLL(None, use_errno=True).prctl
+    pr_set_pdeathsig = 1
+
+    def end_with_parent():
+        prctl(pr_set_pdeathsig, int(signal.SIGTERM))
+        if os.getppid() != parent:  # the parent died before the line above
+            os.kill(os.getpid(), signal.SIGTERM)
+
+    return end_with_parent
 
 
 def _status(returncode: int) -> int:

@@ -15,6 +15,7 @@ import html
 import re
 from typing import Iterable
 
+from .summarise import MAX_NODES, summarise
 from .walk import Graph, Node, Shape
 
 # One font name that both renderers measure with the same widths: @viz-js/viz has no fonts and sizes text with
@@ -35,8 +36,33 @@ def _shapes_text(node: Node) -> str:
     return " ".join(format_shape(shape) for shape in node.shapes)
 
 
+# Control characters and lone surrogates (a variable named "a\x00b"): Graphviz's parser stops at a NUL and
+# rejects the others in HTML labels, and a surrogate cannot be encoded for `dot` at all.
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+# Graphviz refuses HTML strings over 16384 characters; a tooltip of kilobytes in every node made the DOT of a
+# 2002-node graph 4.7 MB. Nothing a reader reads in a node or a tooltip needs more than this.
+MAX_TEXT = 300
+
+
+def _printable(text: str, limit: int = MAX_TEXT) -> str:
+    """``text`` with newlines as spaces, other control characters as Python writes them (a\\x00b), and at most
+    ``limit`` characters (an ellipsis marks the cut)."""
+    text = _UNPRINTABLE.sub(_escape_character, text.replace("\n", " "))
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _escape_character(match: re.Match) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
 def _quote(text: str) -> str:
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"'
+    return '"' + _printable(text).replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _html(text: str, limit: int = MAX_TEXT) -> str:
+    """Text for an HTML-like label."""
+    return html.escape(_printable(text, limit))
 
 
 class _HtmlLabel(str):
@@ -51,14 +77,21 @@ def _attributes(attributes: dict[str, str]) -> str:
     return "[" + ", ".join(parts) + "]"
 
 
+# A label is one line of a box: a name longer than this would stretch the drawing across the page.
+MAX_LABEL = 60
+
+
 def _label(node: Node) -> _HtmlLabel:
-    shapes = _shapes_text(node)
+    shapes = _html(_shapes_text(node), MAX_LABEL)
+    if node.folded and node.label:  # a folded run: "× 198" over what repeats
+        detail = f"{_html(node.name, MAX_LABEL)}<BR/>{node.folded} nodes"
+        return _HtmlLabel(f'<B>{_html(node.label)}</B><BR/><FONT POINT-SIZE="9">{detail}</FONT>')
     if node.label:
-        detail = html.escape(f"{node.name} {shapes}".strip())
-        return _HtmlLabel(f'<B>{html.escape(node.label)}</B><BR/><FONT POINT-SIZE="9">{detail}</FONT>')
+        detail = _html(f"{node.name} {_shapes_text(node)}".strip(), MAX_LABEL)
+        return _HtmlLabel(f'<B>{_html(node.label, MAX_LABEL)}</B><BR/><FONT POINT-SIZE="9">{detail}</FONT>')
     if shapes:
-        return _HtmlLabel(f'{html.escape(node.name)}<BR/><FONT POINT-SIZE="9">{html.escape(shapes)}</FONT>')
-    return _HtmlLabel(html.escape(node.name))
+        return _HtmlLabel(f'{_html(node.name, MAX_LABEL)}<BR/><FONT POINT-SIZE="9">{shapes}</FONT>')
+    return _HtmlLabel(_html(node.name, MAX_LABEL))
 
 
 # Past this many steps a path is shown as its indices: the Python spelling costs ~20
@@ -70,11 +103,23 @@ def _where(graph: Graph, node: Node) -> str:
     """How the root reaches ``node``: the Python for short paths, the indices for long ones."""
     if len(node.path) <= MAX_EXPRESSION_STEPS:
         return graph.expression(node)
-    indices = " ".join(str(index) for index in node.path)
-    return f"{graph.root_expression} then next_functions indices {indices} ({len(node.path)} steps)"
+    indices = [str(index) for index in node.path]
+    if len(indices) > 2 * MAX_EXPRESSION_STEPS:  # the ends say where the walk starts and arrives; ~2 bytes a step
+        indices[MAX_EXPRESSION_STEPS:-MAX_EXPRESSION_STEPS] = ["…"]
+    return f"{graph.root_expression} then next_functions indices {' '.join(indices)} ({len(node.path)} steps)"
+
+
+def _tooltip(graph: Graph, node: Node) -> str:
+    if node.folded and node.label:
+        return f"{node.label} {node.name}: {node.folded} nodes not drawn, the first at {_where(graph, node)}"
+    if node.folded:
+        return f"{node.name} not drawn, the first at {_where(graph, node)}"
+    return " · ".join(filter(None, (_where(graph, node), node.label or node.name, _shapes_text(node))))
 
 
 def _kind(node: Node) -> str:
+    if node.folded:
+        return "ag-folded"
     if not node.is_leaf:
         return "ag-op"
     return "ag-param" if node.label else "ag-leaf"
@@ -96,6 +141,7 @@ EDGE_STYLE = {"fontname": FONT, "fontsize": "9", "arrowsize": "0.6", "color": "#
 CLUSTER_STYLE = {"style": "rounded,dashed", "color": "#999999", "fontcolor": "#555555", "class": "ag-cluster"}
 ON_PATH_STYLE = {"penwidth": "2.5", "color": "#e65100"}
 PARAMETER_STYLE = {"fillcolor": "#e3f2fd"}
+FOLDED_STYLE = {"style": "rounded,dashed,filled"}  # a placeholder for nodes not drawn
 
 
 def to_dot(
@@ -106,6 +152,7 @@ def to_dot(
     clusters: bool = False,
     highlight: Iterable[int] = (),
     rankdir: str = "TB",
+    max_nodes: int = MAX_NODES,
 ) -> str:
     """DOT source for ``graph``.
 
@@ -116,6 +163,9 @@ def to_dot(
     highlight: next_functions indices from the root; the nodes and edges of that
         walk get the class "ag-on-path" (ValueError if the walk does not exist).
     rankdir: "TB" puts the root (the loss) on top, as backward() starts there.
+    max_nodes: a larger graph is summarised first (summarise.py: repeats folded,
+        then a cut); the DOT's first line is then a comment "// summary: ..."
+        that says how (the page's runner shows it under the drawing). 0: never.
     """
     if not _SAFE_ID.match(graph_id):
         raise ValueError(f"graph_id {graph_id!r} must start with a letter and hold only letters, digits, '-', '_'")
@@ -123,6 +173,7 @@ def to_dot(
     on_path = graph.follow(highlight) if highlight else ()
     path_nodes = {node.id for node in on_path}
     path_edges = {(a.id, step, b.id) for a, step, b in zip(on_path, highlight, on_path[1:])}
+    graph = summarise(graph, max_nodes, keep=path_nodes)
     fanout: dict[str, int] = {}
     for edge in graph.edges:
         fanout[edge.source] = fanout.get(edge.source, 0) + 1
@@ -130,7 +181,8 @@ def to_dot(
     depth_inside = _depth_inside_modules(graph) if clusters else {}
 
     title = title or f"Autograd graph of {graph.root_expression}"
-    lines = [
+    lines = [f"// summary: {_printable(graph.summary, 1000)}"] if graph.summary else []
+    lines += [
         f"digraph {_quote(title)} {{",
         f"  graph {_attributes({'id': graph_id, **GRAPH_STYLE, 'rankdir': rankdir})};",
         f"  node {_attributes(NODE_STYLE)};",
@@ -150,13 +202,12 @@ def to_dot(
         classes = ["ag-node", _kind(node)]
         if node is graph.root:
             classes.append("ag-root")
-        style = PARAMETER_STYLE if node.label else {}
+        style = FOLDED_STYLE if node.folded else PARAMETER_STYLE if node.label else {}
         if node.id in path_nodes:
             classes.append("ag-on-path")
             style = ON_PATH_STYLE
-        tooltip = " · ".join(filter(None, (_where(graph, node), node.label or node.name, _shapes_text(node))))
         attributes = {"id": f"{graph_id}-{node.id}", "class": " ".join(classes), "label": _label(node),
-                      "tooltip": tooltip, **style}
+                      "tooltip": _tooltip(graph, node), **style}
         lines.append(f"  {node.id} {_attributes(attributes)};")
 
     for number, edge in enumerate(graph.edges):
@@ -166,12 +217,15 @@ def to_dot(
             "class": "ag-edge",
             "tooltip": f"{source.label or source.name}.next_functions[{edge.index}] → {target.label or target.name}",
         }
+        if source.folded or target.folded:  # stands for several edges: no single index to show
+            attributes["tooltip"] = f"{source.label or source.name} → {target.label or target.name}"
+            attributes["style"] = "dashed"
         if (edge.source, edge.index, edge.target) in path_edges:
             attributes["class"] += " ag-on-path"
             attributes.update(ON_PATH_STYLE)
         # The index tells neighbours apart; on a node's only edge it would be noise. A tail
         # label sits where the edge leaves its node and, unlike a label, adds no ranks.
-        if fanout[edge.source] > 1 or edge.index:
+        if (fanout[edge.source] > 1 or edge.index) and not (source.folded or target.folded):
             attributes["taillabel"] = str(edge.index)
         # Heavy op-to-op edges keep the chain of operations straight; leaves hang beside it.
         if not target.is_leaf:

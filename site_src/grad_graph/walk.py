@@ -36,6 +36,9 @@ class Node:
         when one was given, else None.
     module: the qualified name of the nn.Module whose parameters this node
         consumes directly ("conv1"), or None; used for clusters.
+    folded: 0 for a node of the autograd graph; in a summarised graph (see
+        summarise.py), the number of the graph's nodes this placeholder stands
+        for (a folded run of repeated layers, or the nodes left out at the cut).
     """
 
     id: str
@@ -44,6 +47,7 @@ class Node:
     path: tuple[int, ...]
     label: str | None = None
     module: str | None = None
+    folded: int = 0
 
     @property
     def is_leaf(self) -> bool:
@@ -70,6 +74,7 @@ class Graph:
     nodes: tuple[Node, ...]
     edges: tuple[Edge, ...]
     root_expression: str = "grad_fn"  # how the page reaches the root, e.g. "loss.grad_fn"
+    summary: str | None = None  # how summarise() shortened the graph; None for the whole graph
 
     @property
     def root(self) -> Node:

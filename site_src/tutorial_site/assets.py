@@ -95,15 +95,15 @@ def download_bytes() -> int:
 
 
 def bundle() -> dict[str, Path]:
-    """runner.js (page controller + CodeMirror), boot.js (starts the worker early, inlined into pages) and
-    worker.js, bundled by esbuild; cached by source digest."""
+    """runner.js (page controller + CodeMirror), boot.js (starts the worker early, inlined into pages), worker.js
+    and graph-worker.js (lays graphs out off the main thread), bundled by esbuild; cached by source digest."""
     sources = sorted((RUNNER / "src").rglob("*")) + [ROOT / "package-lock.json"]
     digest = hashlib.sha256()
     for path in sources:
         if path.is_file():
             digest.update(path.name.encode() + b"\0" + path.read_bytes())
     out = BUNDLE_CACHE / digest.hexdigest()[:16]
-    names = ("runner.js", "runner.js.map", *INLINE_SCRIPTS, "worker.js", "worker.js.map")
+    names = ("runner.js", "runner.js.map", *INLINE_SCRIPTS, "worker.js", "worker.js.map", "graph-worker.js")
     outputs = {name: out / name for name in names}
     if not all(path.exists() for path in outputs.values()):
         staging = out.with_name(out.name + ".tmp")
@@ -118,6 +118,9 @@ def bundle() -> dict[str, Path]:
             _run([esbuild, RUNNER / "src" / name, *common, "--format=iife", f"--outfile={staging / name}"])
         _run([esbuild, RUNNER / "src" / "worker.js", *common, "--sourcemap", "--format=esm", "--loader:.py=text",
               f"--outfile={staging / 'worker.js'}"])
+        # A classic worker: it loads assets/viz/viz-global.js with importScripts (graph.js).
+        _run([esbuild, RUNNER / "src" / "graph-worker.js", *common, "--format=iife",
+              f"--outfile={staging / 'graph-worker.js'}"])
         shutil.rmtree(out, ignore_errors=True)
         staging.rename(out)
         for stale in BUNDLE_CACHE.iterdir():

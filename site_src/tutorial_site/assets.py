@@ -173,24 +173,38 @@ def _script_hash(body: str) -> str:
 
 
 def _write_service_worker(site_dir: Path) -> None:
-    """runner-sw.js with the list of the site's files and a version that changes when any file does."""
-    files = []
-    version = hashlib.sha256()
+    """runner-sw.js with every file of the site and a digest of its content (what sw.js stores them by), and a
+    version: the digest of that list.
+
+    Content, not modification times: a rebuild of the same sources writes the same runner-sw.js byte for byte,
+    so readers' browsers find nothing new and download nothing; a rebuild that changes files changes it, and
+    the new worker downloads those files only.
+    """
+    files = {}
     for path in sorted(site_dir.rglob("*")):
         relative = path.relative_to(site_dir).as_posix()
         # Source maps, the gzipped sitemap and the search stemmers of other languages are never fetched offline.
         if (not path.is_file() or relative == "runner-sw.js" or relative.endswith((".map", ".gz"))
                 or "/lunr/" in relative):
             continue
-        stat = path.stat()
-        version.update(f"{relative}\0{stat.st_size}\0{stat.st_mtime_ns}\0".encode())
         # Pages are requested by their folder (loss/), the root page as ./
-        files.append(relative[: -len("index.html")] or "./" if relative.endswith("index.html") else relative)
-    precache = {"version": version.hexdigest()[:16], "files": files}
+        address = relative[: -len("index.html")] or "./" if relative.endswith("index.html") else relative
+        files[address] = _content_digest(path)
+    listing = json.dumps(dict(sorted(files.items())))
+    precache = {"version": hashlib.sha256(listing.encode()).hexdigest()[:16], "files": json.loads(listing)}
     script = f"const PRECACHE = {json.dumps(precache)};\n" + (RUNNER / "sw.js").read_text(encoding="utf-8")
     target = site_dir / "runner-sw.js"
     if not target.exists() or target.read_text(encoding="utf-8") != script:
         target.write_text(script, encoding="utf-8")
+
+
+def _content_digest(path: Path) -> str:
+    """The first 16 hex digits of the file's sha256 (sw.js computes the same of what it downloads)."""
+    digest = hashlib.sha256()
+    with path.open("rb") as file:
+        for block in iter(lambda: file.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()[:16]
 
 
 def _write_shipped_lockfile(lockfile: Path, target: Path) -> None:

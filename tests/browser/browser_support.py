@@ -1,7 +1,10 @@
 """Helpers of the browser tests (fixtures are in conftest.py)."""
 from __future__ import annotations
 
+import functools
+import http.server
 import re
+import threading
 from pathlib import Path
 
 from support import read_page_data
@@ -58,3 +61,36 @@ def wait_idle(page):
 def open_page(page, url: str):
     page.goto(url)
     wait_ready(page)
+
+
+# Served as a project site is hosted (https://USER.github.io/REPO/): under a sub-path, on a port no build
+# could know (a random one), with no SITE_URL. A page that works only at the root of 127.0.0.1:8000 fails here.
+BASE_PATH = "/tutorial/"
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map,
+                      ".mjs": "text/javascript", ".wasm": "application/wasm"}
+    headers_to_add: dict[str, str] = {}
+
+    def translate_path(self, path):
+        if not path.startswith(BASE_PATH):
+            return str(Path(self.directory) / "__outside_the_site__")  # 404, as for any path the host lacks
+        return super().translate_path("/" + path[len(BASE_PATH):])
+
+    def end_headers(self):
+        for name, value in self.headers_to_add.items():
+            self.send_header(name, value)
+        super().end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+def serve(directory: Path, headers: dict[str, str] | None = None, types: dict[str, str] | None = None):
+    """Serve directory under BASE_PATH; headers: added to every response; types: extension -> Content-Type."""
+    handler = type("Handler", (QuietHandler,), {"headers_to_add": headers or {},
+                                                "extensions_map": {**QuietHandler.extensions_map, **(types or {})}})
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(directory)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}{BASE_PATH}"

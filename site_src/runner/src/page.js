@@ -3,6 +3,7 @@
 import { annotationList, annotationNotes } from "./annotations.js";
 import { createEditor, editorCode, setEditorCode } from "./editor.js";
 import { renderGraph } from "./graph.js";
+import { OutputView } from "./output.js";
 import { StoppedError } from "./python.js";
 
 let pageCount = 0;
@@ -192,7 +193,7 @@ class Cell {
     this.output = root.querySelector(".nn-output");
     this.output.setAttribute("aria-live", "polite");
     this.output.dataset.origin = "build";
-    this.outputCode = this.output.querySelector("code");
+    this.view = new OutputView(this.output.querySelector("code"));
     this.graph = element("figure", { class: "nn-graph", hidden: "" });
     this.output.after(this.graph);
   }
@@ -213,7 +214,7 @@ class Cell {
     this.setBusy(true);
     this.output.dataset.origin = "browser";
     this.output.hidden = false;
-    this.outputCode.replaceChildren();
+    this.view.clear();
     this.graphButton.hidden = true;
     this.graph.hidden = true;
     try {
@@ -227,23 +228,22 @@ class Cell {
       this.root.dataset.lastRunMs = result.ms.toFixed(1);
       return result.ok;
     } catch (error) {
-      if (error instanceof StoppedError) this.append("note", this.stopMessage ?? "Stopped.\n");
+      if (error instanceof StoppedError) this.append("note", `${error.why ?? this.stopMessage ?? "Stopped."}\n`);
       else this.append("stderr", `${error.message}\n`);
       return false;
     } finally {
+      this.view.flush();
       this.stopMessage = null;
       this.setBusy(false);
     }
   }
 
   append(stream, text) {
-    const span = element("span", { class: `nn-output__${stream}` });
-    span.textContent = text;
-    this.outputCode.append(span);
+    this.view.append(stream, text);
   }
 
   async stop() {
-    this.stopMessage = "Stopped: Python was restarted; the page's earlier cells will run again before the next cell.\n";
+    this.stopMessage = "Stopped: Python was restarted; the page's earlier cells will run again before the next cell.";
     const how = await this.page.python.stop();
     if (how === "interrupted") this.append("note", "Stopped (KeyboardInterrupt); the session keeps its state.\n");
   }

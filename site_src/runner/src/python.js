@@ -69,6 +69,11 @@ export class PythonWorker {
       if (data.phase === "ready") this.resolveBooted();
       return;
     }
+    if (data.type === "dead") {
+      // Python ended for good (os._exit, a fatal error): what was asked of it ends, and a new one boots.
+      this.restart(`Python ended (${data.message}); a new Python is starting, and the cells above run again before the next one.`);
+      return;
+    }
     const waiting = this.pending.get(data.id);
     if (!waiting) return;
     if (data.type === "stream") waiting.onStream?.(data.name, data.text);
@@ -147,10 +152,10 @@ export class PythonWorker {
     return "restarted";
   }
 
-  // Terminates the worker and boots a new one; everything in flight ends as stopped.
-  restart() {
+  // Terminates the worker and boots a new one; everything in flight ends as stopped (why: for the cell to say).
+  restart(why) {
     this.worker.terminate();
-    for (const [id] of this.pending) this.settle(id, null, new StoppedError());
+    for (const [id] of this.pending) this.settle(id, null, new StoppedError(why));
     this.restarting = true; // the status says "Restarting Python" until the new worker is ready
     this.setStatus({ phase: "downloading", loaded: 0, total: 0 });
     this.spawn();
@@ -158,8 +163,9 @@ export class PythonWorker {
 }
 
 export class StoppedError extends Error {
-  constructor() {
-    super("stopped");
+  constructor(why) {
+    super(why ?? "stopped");
     this.name = "StoppedError";
+    this.why = why;
   }
 }

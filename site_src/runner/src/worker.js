@@ -23,6 +23,10 @@ function fetchWithProgress(onBytes) {
     const response = await plainFetch(input, init);
     if (!response.body) return response;
     onBytes(0, Number(response.headers.get("Content-Length")) || 0);
+    const headers = new Headers(response.headers);
+    // A host that serves .wasm with another type (application/octet-stream is common) makes the browser refuse
+    // to compile it while it streams in; the file is ours and is WebAssembly, so say so.
+    if (new URL(response.url).pathname.endsWith(".wasm")) headers.set("Content-Type", "application/wasm");
     const counted = response.body.pipeThrough(
       new TransformStream({
         transform(chunk, controller) {
@@ -31,7 +35,7 @@ function fetchWithProgress(onBytes) {
         },
       }),
     );
-    return new Response(counted, { status: response.status, statusText: response.statusText, headers: response.headers });
+    return new Response(counted, { status: response.status, statusText: response.statusText, headers });
   };
 }
 
@@ -49,7 +53,7 @@ const outputBuffer = {
       if (name !== this.stream) this.flush();
       this.stream = name;
       this.pending += this.decoders[name].decode(bytes, { stream: true });
-      if (this.pending.length > 4096 || performance.now() - this.lastFlush > 30) this.flush();
+      if (this.pending.length > 65536 || performance.now() - this.lastFlush > 30) this.flush();
       return bytes.length;
     };
   },
@@ -60,6 +64,58 @@ const outputBuffer = {
     this.lastFlush = performance.now();
   },
 };
+
+// What a failed boot means for the reader or the publisher: a module refused for its type is the host's doing.
+function bootFailure(message) {
+  return /MIME|module script/i.test(message)
+    ? `${message} (the host must serve .mjs files as text/javascript; see the README's "Publish")`
+    : message;
+}
+
+// Cell code reaches this site's own files only, as the pages' Content-Security-Policy promises: the policy of a
+// page does not cover its workers, and Python reaches the worker's globals (`import js; js.fetch(...)`).
+// Requests to other origins are refused here, before Python runs (the service worker also serves this script
+// with a policy of its own once it is installed).
+function confineToOrigin() {
+  const refuse = (url) => {
+    const target = new URL(url, self.location.href);
+    if (target.origin === self.location.origin) return false;
+    throw new TypeError(`${target.origin} is not this site: code here can reach this site's own files only`);
+  };
+  const plainFetch = self.fetch.bind(self);
+  const fetchHere = (input, init) => {
+    try {
+      refuse(input instanceof Request ? input.url : String(input));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return plainFetch(input, init);
+  };
+  self.fetch = fetchHere;
+  WorkerGlobalScope.prototype.fetch = fetchHere; // so that WorkerGlobalScope.prototype.fetch.call(self, ...) is refused too
+  for (const method of ["add", "addAll"]) {
+    const store = Cache.prototype[method];
+    Cache.prototype[method] = function (requests) {
+      try {
+        for (const request of [requests].flat()) refuse(request instanceof Request ? request.url : String(request));
+      } catch (error) {
+        return Promise.reject(error);
+      }
+      return store.call(this, requests);
+    };
+  }
+  const open = XMLHttpRequest.prototype.open;
+  XMLHttpRequest.prototype.open = function (method, url, ...rest) {
+    refuse(url);
+    return open.call(this, method, url, ...rest);
+  };
+  for (const name of ["WebSocket", "EventSource", "WebTransport", "Worker", "SharedWorker"]) {
+    if (name in self) self[name] = function refused() {
+      throw new TypeError(`${name} is not available to code on this site`);
+    };
+  }
+}
+confineToOrigin();
 
 // Progress of the boot's downloads. Counting starts with the worker, and with it the downloads that need
 // no page code: the page's boot message may come later (boot.js sends it once the page's cells are parsed).
@@ -183,6 +239,18 @@ async function graphDot({ id, session: forSession, cell, options }) {
 
 const handlers = { boot, session: startSession, run, graph: graphDot };
 
+// After a request failed: is Python still usable? os._exit() ends the interpreter, and a fatal error (a C stack
+// overflow after sys.setrecursionlimit) leaves it unusable; then every later request would fail the same way.
+function deathOf(error) {
+  if (!pyodide) return null;
+  try {
+    pyodide.runPython("0");
+    return null;
+  } catch {
+    return String(error?.message ?? error);
+  }
+}
+
 // Messages are handled one at a time, in order: a run must not start before its page's session exists.
 let queue = Promise.resolve();
 self.onmessage = ({ data }) => {
@@ -191,7 +259,9 @@ self.onmessage = ({ data }) => {
       await handlers[data.type](data);
     } catch (error) {
       const message = String(error?.message ?? error);
-      if (data.type === "boot") post({ type: "status", phase: "error", message });
+      const death = deathOf(error);
+      if (death) post({ type: "dead", message: death }); // the page replaces this worker
+      else if (data.type === "boot") post({ type: "status", phase: "error", message: bootFailure(message) });
       else post({ type: "error", id: data.id, during: data.type, message });
     }
   });

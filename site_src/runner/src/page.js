@@ -259,7 +259,6 @@ class Cell {
 
   markEdited(code) {
     this.editedMark.hidden = code === this.code;
-    this.root.classList.toggle("nn-cell--edited", code !== this.code);
   }
 
   async showGraph() {

@@ -26,7 +26,7 @@ function fetchWithProgress(onBytes) {
     const headers = new Headers(response.headers);
     // A host that serves .wasm with another type (application/octet-stream is common) makes the browser refuse
     // to compile it while it streams in; the file is ours and is WebAssembly, so say so.
-    if (new URL(response.url).pathname.endsWith(".wasm")) headers.set("Content-Type", "application/wasm");
+    if (response.url.endsWith(".wasm")) headers.set("Content-Type", "application/wasm");
     const counted = response.body.pipeThrough(
       new TransformStream({
         transform(chunk, controller) {
@@ -79,8 +79,9 @@ function bootFailure(message) {
 function confineToOrigin() {
   const refuse = (url) => {
     const target = new URL(url, self.location.href);
-    if (target.origin === self.location.origin) return false;
-    throw new TypeError(`${target.origin} is not this site: code here can reach this site's own files only`);
+    if (target.origin !== self.location.origin) {
+      throw new TypeError(`${target.origin} is not this site: code here can reach this site's own files only`);
+    }
   };
   const plainFetch = self.fetch.bind(self);
   const fetchHere = (input, init) => {
@@ -173,10 +174,8 @@ async function startSession({ id, session: pageSession, modules, code }) {
   // Fetch the packages this page imports (the in-browser torch wheel) before the reader clicks Run.
   await pyodide.loadPackagesFromImports([...Object.values(modules), ...code].join("\n"), QUIET);
   const PageSession = pyodide.pyimport("nn_page_session").PageSession;
-  const modulesDict = pyodide.toPy(modules);
   session?.destroy();
-  session = PageSession(modulesDict);
-  modulesDict.destroy();
+  session = withPython(modules, (pyModules) => PageSession(pyModules));
   PageSession.destroy();
   sessionId = pageSession;
   // Importing takes a moment: do it now, in the reader's reading time, not in the first Run (for torch, the
@@ -206,9 +205,7 @@ async function run({ id, session: forSession, cell, code, modules }) {
   const started = performance.now();
   let ok, graph, traceback;
   try {
-    const modulesDict = pyodide.toPy(modules ?? {});
-    const result = session.run(cell, code, modulesDict);
-    modulesDict.destroy();
+    const result = withPython(modules ?? {}, (pyModules) => session.run(cell, code, pyModules));
     [ok, graph, traceback] = result.toJs();
     result.destroy();
     outputBuffer.flush();
@@ -229,11 +226,16 @@ async function graphDot({ id, session: forSession, cell, options }) {
     .then((response) => response.arrayBuffer())
     .then((zip) => pyodide.unpackArchive(zip, "zip", { extractDir: "/home/pyodide" }));
   await gradGraphUnpacked;
-  const optionsDict = pyodide.toPy(options ?? {});
+  post({ type: "graph", id, dot: withPython(options ?? {}, (pyOptions) => session.graph_dot(cell, pyOptions)) });
+}
+
+// fn(value converted to a Python object), which is freed after the call.
+function withPython(value, fn) {
+  const converted = pyodide.toPy(value);
   try {
-    post({ type: "graph", id, dot: session.graph_dot(cell, optionsDict) });
+    return fn(converted);
   } finally {
-    optionsDict.destroy();
+    converted.destroy();
   }
 }
 

@@ -8,7 +8,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 SNIPPETS = ROOT / "snippets"
-# Debian's Chromium, with the flags that keep it off the network (DESIGN.md); Playwright never downloads a browser.
+# Debian's Chromium (`make system` installs it); Playwright never downloads a browser. The flags keep Chromium's own
+# traffic (background requests, component updates, sync) off the network, so a test sees only the site's requests.
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -20,6 +21,49 @@ ADDRESS = re.compile(r"0x[0-9a-fA-F]+")
 def mask_addresses(text: str) -> str:
     """Object addresses differ between runs: `<AddmmBackward0 object at 0x7f...>`."""
     return ADDRESS.sub("0x…", text)
+
+
+def _mkdocs_config() -> dict:
+    """mkdocs.yml as data, read with mkdocs' own YAML loader (it knows the `!ENV` tags)."""
+    from mkdocs.utils.yaml import yaml_load
+
+    with open(ROOT / "mkdocs.yml", encoding="utf-8") as file:
+        return yaml_load(file)
+
+
+_CONFIG = _mkdocs_config()
+DOCS = ROOT / _CONFIG.get("docs_dir", "docs")
+
+
+def _nav_paths(nav) -> list[str]:
+    """Every path the nav lists, in its order: `- path`, `- Title: path`, `- Section: [...]`."""
+    items = nav if isinstance(nav, list) else [nav]
+    return [path for item in items
+            for value in (item.values() if isinstance(item, dict) else [item])
+            for path in (_nav_paths(value) if isinstance(value, (list, dict)) else [value])]
+
+
+# The Markdown pages of mkdocs.yml's nav, in its order, as docs-relative paths ("index.md", "define.md").
+NAV_PAGES = [path for path in _nav_paths(_CONFIG.get("nav") or []) if path.endswith(".md")]
+# A ```python fence, as the plugin finds them (site_src/tutorial_site/plugin.py: every one is a snippet cell).
+PYTHON_FENCE = re.compile(r"^[ \t]*`{3,}python[ \t]*$", re.MULTILINE)
+# The tutorial pages: the nav's pages with at least one ```python fence, i.e. the pages that run cells and get a
+# notebook and downloads. The one list every test area parametrizes over: a page added to the nav is tested, no list
+# to edit (tests/notebooks/test_notebooks.py checks the build ran cells on exactly these pages).
+TUTORIAL_PAGES = [page for page in NAV_PAGES if PYTHON_FENCE.search((DOCS / page).read_text(encoding="utf-8"))]
+
+
+def page_stem(page: str) -> str:
+    """The page's name in the built site's downloads/ and notebooks/: "define.md" -> "define"."""
+    return page.removesuffix(".md")
+
+
+def page_url(page: str) -> str:
+    """The site-relative URL of a docs page (directory URLs): "define.md" -> "define/", "index.md" -> ""."""
+    stem = page_stem(page)
+    if stem == "index" or stem.endswith("/index"):
+        return stem.removesuffix("index")
+    return stem + "/"
 
 
 def read_page_data(html: str) -> dict:

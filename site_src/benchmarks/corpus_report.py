@@ -17,6 +17,7 @@ from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "tests"))  # support, which the corpus test imports
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "tests" / "runtime"))
 
 # The judge's own definitions, importable once tests/runtime is on sys.path.

@@ -15,19 +15,12 @@ from urllib.parse import unquote, urljoin, urlsplit
 import nbformat
 import pytest
 
-from support import ROOT, mask_addresses
-from tutorial_site import notebooks, snippets
+from support import DOCS, ROOT, TUTORIAL_PAGES, mask_addresses, page_url
+from support import page_stem as stem
+from tutorial_site import fences, notebooks
+from tutorial_site.notebooks.kernels import execute
 
-DOCS = ROOT / "docs"
-# Pages with snippet cells, by the rule the build uses; the tests below check the build found the same ones.
-TUTORIAL_PAGES = sorted(
-    page.name for page in DOCS.glob("*.md")
-    if any(snippets.DIRECTIVE.match(line.strip()) for line in page.read_text(encoding="utf-8").splitlines()))
 MARKER = re.compile(r"[ \t]*#[ \t]*\(\d+\)!?")  # a code annotation marker, as the page (`!`) or notebook shows it
-
-
-def stem(page: str) -> str:
-    return page.removesuffix(".md")
 
 
 def printed(cell) -> str:
@@ -61,13 +54,15 @@ def executed_anew(path: Path):
     for cell in notebook.cells:
         if cell.cell_type == "code":
             cell.outputs, cell.execution_count = [], None
-    notebooks.execute(notebook)
+    execute(notebook)
     return notebook
 
 
 def test_the_build_finds_the_tutorial_pages(built_site):
+    """The pages every test area takes from mkdocs.yml's nav (support.TUTORIAL_PAGES) are the pages the build ran
+    cells on: a page with cells that the nav leaves out, or a nav page whose cells did not run, fails here."""
     _, runs = built_site
-    assert TUTORIAL_PAGES == sorted(page for page, run in runs.items() if run.cells)
+    assert sorted(TUTORIAL_PAGES) == sorted(page for page, run in runs.items() if run.cells)
     assert len(TUTORIAL_PAGES) >= 8
 
 
@@ -91,7 +86,7 @@ def test_whole_tutorial_notebook_executes_in_one_kernel_and_prints_every_page_ou
     site, runs = built_site
     path = site / "downloads" / f"{notebooks.WHOLE_TUTORIAL}.ipynb"
     order = list(dict.fromkeys(page for page, _, _ in page_cells(nbformat.read(path, as_version=4))))
-    assert sorted(order) == TUTORIAL_PAGES
+    assert order == TUTORIAL_PAGES  # every page, in the order of the nav
     assert_prints_page_outputs(nbformat.read(path, as_version=4), runs, order)  # as shipped
     notebook = executed_anew(path)
     nbformat.validate(notebook)
@@ -213,7 +208,7 @@ def resolves(site: Path, html: Path, href: str) -> bool:
 def test_every_tutorial_page_offers_its_notebook_and_downloads_and_they_resolve(built_site):
     site, _ = built_site
     for page in TUTORIAL_PAGES:
-        html = site / stem(page) / "index.html"
+        html = site / page_url(page) / "index.html"
         bar = {link["href"].split("/")[-2 if link["href"].endswith("/") else -1]: link
                for link in links_of(site, html) if "md-button" in (link.get("class") or "")}
         assert set(bar) >= {stem(page), f"{stem(page)}.ipynb", f"{stem(page)}.py"}, (page, bar)
@@ -269,7 +264,10 @@ def test_converter_turns_material_syntax_into_plain_markdown(built_site):
     from mkdocs.config import load_config
     from mkdocs.structure.files import get_files
 
-    from tutorial_site.plugin import Cell
+    from tutorial_site.notebooks.convert import PageConverter
+    from tutorial_site.notebooks.diagrams import Diagram
+    from tutorial_site.notebooks.links import Links
+    from tutorial_site.page import Cell
 
     _, runs = built_site
     config = load_config(str(ROOT / "mkdocs.yml"))
@@ -299,10 +297,10 @@ def test_converter_turns_material_syntax_into_plain_markdown(built_site):
         "caption: the graph",
         "```",
     ])
-    diagram = notebooks.Diagram(b"<svg/>", "the graph: next_functions[0][0]", "")
-    links = notebooks._Links(config, files, page, "notebooks/define.ipynb")
-    converted = notebooks._PageConverter(cells, [diagram], links)
-    result = [(cell.cell_type, cell.source) for cell in converted.convert(markdown.split("\n"))]
+    diagram = Diagram(b"<svg/>", "the graph: next_functions[0][0]", "")
+    links = Links(config, files, page, "notebooks/define.ipynb")
+    converted = PageConverter(cells, [diagram], links)
+    result = [(cell.cell_type, cell.source) for cell in converted.convert(fences.parse(markdown))]
     assert result[0] == ("markdown",
                          "# Title\n\n> **Note: Look**\n>\n> See [the layers](../../layers/#the-3x3-variant).")
     assert result[1][0] == "code" and "# (1)" in result[1][1] and "(1)!" not in result[1][1]

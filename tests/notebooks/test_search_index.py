@@ -6,9 +6,7 @@ import re
 from html.parser import HTMLParser
 from pathlib import Path
 
-from mkdocs.config import load_config
-
-from support import ROOT
+from support import NAV_PAGES, page_url
 
 
 class DiagramNodes(HTMLParser):
@@ -53,17 +51,6 @@ def node_labels(site: Path) -> set[str]:
     return {compact(label) for label in parser.labels if "[" in label}
 
 
-def nav_pages() -> list[str]:
-    config = load_config(str(ROOT / "mkdocs.yml"))
-
-    def walk(items):
-        for item in items:
-            for value in item.values() if isinstance(item, dict) else [item]:
-                yield from walk(value) if isinstance(value, list) else [value]
-
-    return [path for path in walk(config.nav) if path.endswith(".md")]
-
-
 def index_of(site: Path) -> list[dict]:
     return json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]
 
@@ -73,7 +60,7 @@ def test_every_page_is_indexed_once_and_no_notebook_page_is(built_site):
     site, _ = built_site
     docs = index_of(site)
     pages = {doc["location"].split("#")[0] for doc in docs}
-    expected = {"" if path == "index.md" else path.removesuffix(".md") + "/" for path in nav_pages()}
+    expected = {page_url(path) for path in NAV_PAGES}
     assert pages == expected
     assert not [doc["location"] for doc in docs if doc["location"].startswith("notebooks/")]
     assert len({doc["location"] for doc in docs}) == len(docs)

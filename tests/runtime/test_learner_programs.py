@@ -28,6 +28,7 @@ from functools import cache
 from pathlib import Path
 
 import pytest
+from support import mask_addresses
 
 HERE = Path(__file__).resolve().parent
 FOLDERS = (HERE / "learner_programs", HERE / "beginner_examples")
@@ -79,7 +80,6 @@ KNOWN_DIFFERENCES = {
     "learner_programs/74_autoencoder.py": f"{MKL_SGEMM}; {MKL_VML} (Adam's sqrt)",
 }
 
-ADDRESS = re.compile(r"0x[0-9a-f]+")
 # Inside Pyodide, `import numpy` is refused as a ModuleNotFoundError with the same words.
 REFUSAL = re.compile(r"(NotImplementedError|ModuleNotFoundError): .* is not available in the in-browser runtime")
 
@@ -94,9 +94,6 @@ class Run:
     seconds: float = 0.0
 
 
-def masked(text):
-    return ADDRESS.sub("0x...", text)
-
 
 def _run(command, program):
     path = HERE / program
@@ -107,8 +104,8 @@ def _run(command, program):
         )
     except subprocess.TimeoutExpired as expired:
         stdout = expired.stdout.decode() if isinstance(expired.stdout, bytes) else expired.stdout or ""
-        return Run(124, masked(stdout), f"timed out after {TIMEOUT} s", time.perf_counter() - started)
-    return Run(done.returncode, masked(done.stdout), done.stderr, time.perf_counter() - started)
+        return Run(124, mask_addresses(stdout), f"timed out after {TIMEOUT} s", time.perf_counter() - started)
+    return Run(done.returncode, mask_addresses(done.stdout), done.stderr, time.perf_counter() - started)
 
 
 @cache
@@ -140,7 +137,8 @@ def runtime_in_pyodide(programs):
     started = time.perf_counter()
     results = run_many_in_pyodide(programs, cwd=HERE, timeout=3600)
     seconds = (time.perf_counter() - started) / max(len(programs), 1)  # the runner gives no per-file times
-    return {result.file: Run(result.status, masked(result.stdout), result.stderr, seconds) for result in results}
+    return {result.file: Run(result.status, mask_addresses(result.stdout), result.stderr, seconds)
+            for result in results}
 
 
 def verdict(real, runtime):

@@ -5,7 +5,6 @@ runtime as `torch`; inside Pyodide one Node.js process runs all snippets, each w
 Object addresses (0x7f...) differ between any two runs and are masked.
 """
 
-import re
 import subprocess
 import sys
 from functools import cache
@@ -14,24 +13,21 @@ from pathlib import Path
 import pytest
 
 from browser_torch.runners import run_many_in_pyodide
+from support import mask_addresses
 
 REPO = Path(__file__).resolve().parents[2]
 SNIPPETS = sorted(path.relative_to(REPO) for path in (REPO / "snippets").glob("*.py"))
 BROWSER_TORCH = Path(sys.executable).with_name("browser-torch")
-ADDRESS = re.compile(r"0x[0-9a-f]+")
 
 snippet_params = pytest.mark.parametrize("snippet", SNIPPETS, ids=[path.stem for path in SNIPPETS])
 
-
-def masked(text):
-    return ADDRESS.sub("0x...", text)
 
 
 @cache
 def real_torch(snippet):
     done = subprocess.run([sys.executable, str(snippet)], cwd=REPO, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, f"{snippet} fails with real PyTorch:\n{done.stderr}"
-    return masked(done.stdout)
+    return mask_addresses(done.stdout)
 
 
 @pytest.fixture(scope="module")
@@ -47,7 +43,7 @@ def test_cpython_runtime_prints_what_torch_prints(snippet):
         [str(BROWSER_TORCH), "run", str(snippet)], cwd=REPO, capture_output=True, text=True, timeout=300
     )
     assert done.returncode == 0, done.stderr
-    assert masked(done.stdout) == real_torch(snippet)
+    assert mask_addresses(done.stdout) == real_torch(snippet)
 
 
 @pytest.mark.pyodide
@@ -55,4 +51,4 @@ def test_cpython_runtime_prints_what_torch_prints(snippet):
 def test_pyodide_runtime_prints_what_torch_prints(in_pyodide, snippet):
     result = in_pyodide[snippet]
     assert result.status == 0, result.stderr
-    assert masked(result.stdout) == real_torch(snippet)
+    assert mask_addresses(result.stdout) == real_torch(snippet)

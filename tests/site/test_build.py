@@ -12,9 +12,7 @@ from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort, PluginError
 
-from support import read_page_data
-
-TUTORIAL_PAGES = ["define", "layers", "forward-backward", "loss", "backprop", "update", "gpu", "versions"]
+from support import TUTORIAL_PAGES, page_stem, page_url, read_page_data
 
 
 class CellParser(HTMLParser):
@@ -57,11 +55,11 @@ def page_data(site: Path, page: str) -> tuple[dict, dict[int, dict]]:
     return data, parser.cells
 
 
-@pytest.mark.parametrize("page", TUTORIAL_PAGES)
+@pytest.mark.parametrize("page", TUTORIAL_PAGES, ids=page_stem)
 def test_every_cell_shows_the_code_and_the_output_real_pytorch_printed(built_site, page):
     site, runs = built_site
-    data, cells = page_data(site, page)
-    run = runs[f"{page}.md"]
+    data, cells = page_data(site, page_url(page))
+    run = runs[page]
     assert data["cells"] and len(cells) == len(run.cells) == len(data["cells"])
     for recorded, shown, cell in zip(data["cells"], (cells[i] for i in sorted(cells)), run.cells):
         assert recorded["output"] == cell.output

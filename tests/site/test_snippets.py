@@ -24,13 +24,24 @@ def test_snippet_runs_alone_and_prints_what_its_pages_show(name, built_site):
         assert result.stdout == "" and shown and all(c.output == "" for c in shown)
         return
     assert shown, f"{name} is on no page"
-    sections = {c.section for c in shown}
-    printed = "".join(c.output for c in shown if c.section in sections and c is _first(shown, c.section))
+    first = {}  # each section once, as the page that shows it first printed it
+    for c in shown:
+        first.setdefault(c.section, c)
+    if None in first:  # a page shows the whole file: that cell ran what the script runs
+        printed = first[None].output
+    else:
+        unshown = [section for section in _sections(SNIPPETS / name) if section not in first]
+        assert not unshown, f"{name}: sections no page shows: {unshown}"  # every line of the file is on a page
+        printed = "".join(c.output for c in sorted(first.values(), key=lambda c: c.first_line))  # the file's order
     assert mask_addresses(result.stdout + result.stderr) == mask_addresses(printed)
 
 
-def _first(cells, section):
-    return next(c for c in cells if c.section == section)
+def _sections(path):
+    """The names of a snippet file's sections, in file order (`# --8<-- [start:name]`)."""
+    from tutorial_site.snippets import MARKER
+
+    markers = (MARKER.match(line) for line in path.read_text(encoding="utf-8").splitlines())
+    return [marker["name"] for marker in markers if marker and marker["kind"] == "start"]
 
 
 def test_lenet_layer_shapes(steps):

@@ -6,6 +6,8 @@ import re
 from html.parser import HTMLParser
 from pathlib import Path
 
+from tutorial_site import fences
+
 ROOT = Path(__file__).resolve().parents[1]
 SNIPPETS = ROOT / "snippets"
 # Debian's Chromium (`make system` installs it); Playwright never downloads a browser. The flags keep Chromium's own
@@ -45,12 +47,13 @@ def _nav_paths(nav) -> list[str]:
 
 # The Markdown pages of mkdocs.yml's nav, in its order, as docs-relative paths ("index.md", "define.md").
 NAV_PAGES = [path for path in _nav_paths(_CONFIG.get("nav") or []) if path.endswith(".md")]
-# A ```python fence, as the plugin finds them (site_src/tutorial_site/plugin.py: every one is a snippet cell).
-PYTHON_FENCE = re.compile(r"^[ \t]*`{3,}python[ \t]*$", re.MULTILINE)
-# The tutorial pages: the nav's pages with at least one ```python fence, i.e. the pages that run cells and get a
-# notebook and downloads. The one list every test area parametrizes over: a page added to the nav is tested, no list
-# to edit (tests/notebooks/test_notebooks.py checks the build ran cells on exactly these pages).
-TUTORIAL_PAGES = [page for page in NAV_PAGES if PYTHON_FENCE.search((DOCS / page).read_text(encoding="utf-8"))]
+# The tutorial pages: the nav's pages with at least one ```python fence, as the plugin's own parser reads them
+# (tutorial_site/fences.py), i.e. the pages that run cells and get a notebook and downloads. The one list every
+# test area parametrizes over: a page added to the nav is tested, no list to edit (tests/notebooks/test_notebooks.py
+# checks the build ran cells on exactly these pages).
+TUTORIAL_PAGES = [page for page in NAV_PAGES
+                  if any(isinstance(part, fences.PythonFence)
+                         for part in fences.parse((DOCS / page).read_text(encoding="utf-8")))]
 
 
 def page_stem(page: str) -> str:

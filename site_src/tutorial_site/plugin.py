@@ -7,25 +7,30 @@ code and outputs are kept as data for the browser runner, the autograd diagrams 
 
 Pages run in one Python session each, cells in page order, in a worker process (worker.py): a snippet that ends
 its Python or hangs fails the build naming its page and file instead of ending or hanging mkdocs. A page is read
-(its fences: which snippet runs, which diagram is drawn), then run in the worker, then rendered: execution lives in
-session.py, the Markdown each fence becomes in formatters/. A failed build leaves site_dir as it was (staging.py).
+once (fences.py: its text and fences), its fences run in the worker, then each is rendered by its language
+(FENCE_KINDS, a table as markdown-exec's formatters): execution lives in session.py, the Markdown each fence
+becomes in formatters/, the page model in page.py. The notebooks take the same parsed page and the run (notebooks/).
+A failed build leaves site_dir as it was (staging.py).
 """
 from __future__ import annotations
 
 import json
-import re
+from dataclasses import asdict, dataclass
 from html import escape as html_escape
-from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Callable
 
 from mkdocs.config import config_options
 from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 
-from . import assets, notebooks, snippets
+from . import assets, fences, notebooks, snippets
+from .fences import Fence, GraphFence, PythonFence
 from .formatters import cell, downloads, graph
-from .formatters.base import annotation_list, closing_fence, parse_options
+from .notebooks.site import site_page
+from .page import Cell, PageRun
+from .snippets import Snippet
 from .staging import StagedSiteDir
 from .worker import GraphStep, PageOutput, Step, StepFailed, Worker
 
@@ -33,39 +38,46 @@ from .worker import GraphStep, PageOutput, Step, StepFailed, Worker
 # fails the build after this long, naming the page and the snippet that was running.
 PAGE_TIMEOUT_S = 120
 
-FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,})(?P<lang>[\w-]+)[ \t]*$")
+
+def _snippet_step(plugin: TutorialPlugin, fence: PythonFence) -> Snippet:
+    snippet = snippets.load(fence.directive, plugin.snippets_dir, plugin.root) if fence.directive is not None else None
+    if snippet is None:
+        raise ValueError(f"line {fence.start + 2}: a python block must be one `--8<-- \"file.py\"` line; "
+                         "code belongs in snippets/")
+    return snippet
 
 
-@dataclass
-class Cell:
-    cell: int
-    source: str
-    section: str | None
-    first_line: int
-    code: str
-    output: str
-    # The options of the autograd-graph block drawn after this cell: the live "Show graph" draws as it does.
-    graph: dict[str, str] | None = None
+def _render_cell(fence: PythonFence, snippet: Snippet, output: str, run: PageRun, figures: list[str]) -> list[str]:
+    index = len(run.cells)
+    run.cells.append(Cell(index, snippet.rel, snippet.section, snippet.first_line, snippet.code, output))
+    return cell.render(index, snippet, output, fence.annotations, fence.indent)
 
 
-@dataclass
-class Block:
-    """A fence of the page the plugin runs: the lines it spans (with its annotation list) and what runs for it."""
-
-    start: int  # index of the opening fence line
-    end: int  # index of the first line after it
-    prefix: str  # the fence's indentation (content tabs, admonitions)
-    step: Step
-    annotations: list[str] = field(default_factory=list)
+def _graph_step(plugin: TutorialPlugin, fence: GraphFence) -> GraphStep:
+    return GraphStep(fence.options)
 
 
-@dataclass
-class PageRun:
-    """What a page ran: its cells in order, and the snippet modules its code imports."""
+def _render_graph(fence: GraphFence, step: GraphStep, figure: str, run: PageRun, figures: list[str]) -> list[str]:
+    figures.append(figure)
+    if run.cells:  # the live graph of the cell above draws the same tensor
+        run.cells[-1].graph = graph.live_options(step.options)
+    return [fence.indent + line for line in figure.split("\n")]
 
-    page: str
-    cells: list[Cell] = field(default_factory=list)
-    modules: dict[str, str] = field(default_factory=dict)
+
+@dataclass(frozen=True)
+class FenceKind:
+    """What the plugin does with a kind of fence: the step the worker runs for it, then the Markdown lines it
+    becomes given what that step produced (adding to the page's run and to its figures, for the notebooks)."""
+
+    step: Callable[[TutorialPlugin, Fence], Step]
+    render: Callable[[Fence, Step, str, PageRun, list[str]], list[str]]
+
+
+# The fences the plugin runs, by language (fences.KINDS reads them).
+FENCE_KINDS = {
+    "python": FenceKind(_snippet_step, _render_cell),
+    "autograd-graph": FenceKind(_graph_step, _render_graph),
+}
 
 
 class TutorialConfig(Config):
@@ -125,25 +137,24 @@ class TutorialPlugin(BasePlugin[TutorialConfig]):
         if self.notebooks.is_notebook(page.file):
             self.notebooks.page_read(page)
             return markdown  # mkdocs-jupyter renders it
-        lines = markdown.split("\n")
+        parts = fences.parse(markdown)
         try:
-            blocks = self._read_blocks(lines)
-            output = self.worker.run_page(self.snippets_dir, [b.step for b in blocks]) if blocks else PageOutput([], {})
+            steps = [FENCE_KINDS[part.lang].step(self, part) for part in parts if isinstance(part, Fence)]
+            output = self.worker.run_page(self.snippets_dir, steps) if steps else PageOutput([], {})
         except (StepFailed, snippets.SnippetError, ValueError) as error:
             raise PluginError(f"{page.file.src_uri}: {error}") from None
-        source = markdown
         run = PageRun(page.url, modules=output.modules)
         figures: list[str] = []  # the autograd diagrams, for the page's notebook
-        markdown = self._render(lines, blocks, output.results, run, figures)
+        markdown = _render(parts, steps, output.results, run, figures)
         self.runs[page.file.src_uri] = run
         if run.cells:
-            self.notebooks.page_ran(page, source, run, figures)
+            self.notebooks.page_ran(page, parts, run, figures)
             markdown = downloads.insert(markdown, page.file.src_uri, self.notebooks.downloads(page.file.src_uri))
         return markdown
 
     def on_page_content(self, html, page, config, files):
         if self.notebooks.is_notebook(page.file):
-            return notebooks.site_page(html, page)
+            return site_page(html, page)
         run = self.runs.get(page.file.src_uri)
         if not run or not run.cells:
             return html
@@ -171,49 +182,16 @@ class TutorialPlugin(BasePlugin[TutorialConfig]):
         if not self.serving:
             self.worker.close()
 
-    def _read_blocks(self, lines: list[str]) -> list[Block]:
-        """The page's python and autograd-graph fences, in order, with the snippet or diagram each runs."""
-        blocks: list[Block] = []
-        i = 0
-        while i < len(lines):
-            opening = FENCE.match(lines[i])
-            fenced = opening and opening["lang"] in ("python", "autograd-graph")
-            end = closing_fence(lines, i, opening) if fenced else None
-            if end is None:
-                i += 1
-                continue
-            prefix = opening["indent"]
-            body = [line[len(prefix):] for line in lines[i + 1 : end]]
-            if opening["lang"] == "autograd-graph":
-                blocks.append(Block(i, end + 1, prefix, GraphStep(parse_options(body))))
-                i = end + 1
-                continue
-            snippet = snippets.load(body[0], self.snippets_dir, self.root) if len(body) == 1 else None
-            if snippet is None:
-                raise ValueError(f"line {i + 2}: a python block must be one `--8<-- \"file.py\"` line; "
-                                 "code belongs in snippets/")
-            annotations, after = annotation_list(lines, end + 1, prefix)
-            blocks.append(Block(i, after, prefix, snippet, annotations))
-            i = after
-        return blocks
 
-    def _render(self, lines: list[str], blocks: list[Block], results: list[str], run: PageRun,
-                figures: list[str]) -> str:
-        """The page's Markdown with each block replaced by its cell or diagram; fills `run` and `figures`."""
-        out: list[str] = []
-        previous = 0
-        for block, result in zip(blocks, results):
-            out.extend(lines[previous : block.start])
-            previous = block.end
-            if isinstance(block.step, GraphStep):
-                figures.append(result)
-                if run.cells:
-                    run.cells[-1].graph = {k: v for k, v in block.step.options.items() if k in graph.LIVE_OPTIONS}
-                out.extend(block.prefix + line for line in result.split("\n"))
-                continue
-            snippet = block.step
-            index = len(run.cells)
-            run.cells.append(Cell(index, snippet.rel, snippet.section, snippet.first_line, snippet.code, result))
-            out.extend(cell.render(index, snippet, result, block.annotations, block.prefix))
-        out.extend(lines[previous:])
-        return "\n".join(out)
+def _render(parts: list[fences.Part], steps: list[Step], results: list[str], run: PageRun,
+            figures: list[str]) -> str:
+    """The page's Markdown with each fence it ran replaced by what it became; fills `run` and `figures`."""
+    out: list[str] = []
+    ran = zip(steps, results)
+    for part in parts:
+        if isinstance(part, Fence):
+            step, result = next(ran)
+            out.extend(FENCE_KINDS[part.lang].render(part, step, result, run, figures))
+        else:
+            out.extend(part.lines)
+    return "\n".join(out)

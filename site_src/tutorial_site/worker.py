@@ -9,7 +9,7 @@ The worker runs a page's steps in order in one PageSession (session.py) and send
 snippet's output, or an autograd diagram's HTML. Diagrams are drawn here because they need the session's live
 tensors; where the results go on the page stays the plugin's and the formatters' business.
 
-Why not the notebooks' kernels (notebooks.py): a Jupyter kernel reports a cell's output as messages of its own
+Why not the notebooks' kernels (notebooks/kernels.py): a Jupyter kernel reports a cell's output as messages of its own
 making, not the text the snippet printed, and cannot hand back a diagram of its tensors without a round trip of
 generated code. A spawned process speaking pickles over a pipe runs the same PageSession the tests use.
 """

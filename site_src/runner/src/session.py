@@ -86,8 +86,9 @@ class PageSession:
         """DOT of the autograd graph behind the tensor cell `cell` produced, drawn as the page's diagrams are: leaves
         named after the page's variables, the model's parameters by their own names, boxed by module.
 
-        options: the page's autograd-graph block after this cell (formatters/graph.py): when it draws the same
-        tensor, its module, clusters and highlighted walk are used, so the live graph matches the diagram.
+        options: the page's autograd-graph block after this cell, as the build read it (formatters/graph.py
+        live_options): when it draws the same tensor, its module, clusters and highlighted walk are used, so the live
+        graph matches the diagram.
         """
         import grad_graph  # the build's visualizer, unpacked from grad_graph.zip on first use
         from grad_graph.names import model_from_globals, names_from_globals
@@ -96,13 +97,13 @@ class PageSession:
         options = options if options and options.get("tensor") == label else {}
         params = names_from_globals(self.namespace)
         name = label if label.isidentifier() else None
-        model = self.namespace.get(options.get("module", ""))
+        model = self.namespace.get(options["module"]) if options.get("module") else None
         if model is None:
             # A page's diagram names its model (`module: net`); else the model is the variable most leaves belong to.
             model = model_from_globals(self.namespace, grad_graph.build_graph(tensor, params=params, name=name))
         graph = grad_graph.build_graph(tensor, module=model, params=params, name=name)
-        clusters = options.get("clusters", "true").strip().lower() in ("true", "yes", "on", "1")
-        highlight = grad_graph.parse_index_path(options.get("highlight", ""))
+        clusters = options.get("clusters", True)  # no diagram to follow: box the modules, as the page's diagrams do
+        highlight = options.get("highlight", ())
         return grad_graph.to_dot(graph, graph_id=f"cell{cell}-graph", clusters=clusters, highlight=highlight)
 
 

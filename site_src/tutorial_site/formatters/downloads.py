@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import posixpath
 
-from ..notebooks import Downloads
+from ..page import Downloads
 
 
 def insert(markdown: str, page_uri: str, downloads: Downloads) -> str:

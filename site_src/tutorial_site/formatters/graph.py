@@ -37,7 +37,6 @@ from grad_graph.names import names_from_globals
 from .base import one_line
 
 OPTIONS = {"tensor", "module", "highlight", "clusters", "caption", "id"}
-LIVE_OPTIONS = {"tensor", "module", "highlight", "clusters"}  # what the page's live graph of the same tensor reuses
 _TRUE = {"true", "yes", "on", "1"}
 _FALSE = {"false", "no", "off", "0", ""}
 
@@ -48,6 +47,17 @@ def render(options: dict[str, str], namespace: dict[str, Any]) -> str:
         return _render(options, namespace)
     except ValueError as error:
         raise ValueError(f"autograd-graph: {error}") from None
+
+
+def live_options(options: dict[str, str]) -> dict[str, Any]:
+    """The block's options as the page's live "Show graph" of the same tensor uses them (runner/src/session.py),
+    read here as the diagram reads them, so both draw alike."""
+    return {
+        "tensor": options.get("tensor", "").strip(),
+        "module": options.get("module", "").strip() or None,
+        "clusters": _flag(options.get("clusters", ""), "clusters"),
+        "highlight": list(grad_graph.parse_index_path(options.get("highlight", ""))),
+    }
 
 
 def _render(options: dict[str, str], namespace: dict[str, Any]) -> str:

@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import html
 import re
+from dataclasses import dataclass
 from typing import Iterable
 
 from .summarise import MAX_NODES, summarise
-from .walk import Graph, Node, Shape
+from .walk import Edge, Graph, Node, Shape
 
 # One font name that both renderers measure with the same widths: @viz-js/viz has no fonts and sizes text with
 # the metrics it has built in for Arial and Helvetica (a list such as "Helvetica,Arial,sans-serif" falls back to
@@ -169,60 +170,80 @@ def to_dot(
     """
     if not _SAFE_ID.match(graph_id):
         raise ValueError(f"graph_id {graph_id!r} must start with a letter and hold only letters, digits, '-', '_'")
-    highlight = tuple(highlight)
-    on_path = graph.follow(highlight) if highlight else ()
-    path_nodes = {node.id for node in on_path}
-    path_edges = {(a.id, step, b.id) for a, step, b in zip(on_path, highlight, on_path[1:])}
-    graph = summarise(graph, max_nodes, keep=path_nodes)
-    fanout: dict[str, int] = {}
-    for edge in graph.edges:
-        fanout[edge.source] = fanout.get(edge.source, 0) + 1
+    path = _Path.follow(graph, tuple(highlight))
+    graph = summarise(graph, max_nodes, keep=path.nodes)
+    lines = _header_lines(graph, graph_id, title or f"Autograd graph of {graph.root_expression}", rankdir)
+    if clusters:
+        lines += _cluster_lines(graph, graph_id)
+    lines += [_node_line(graph, node, graph_id, path) for node in graph.nodes]
+    lines += _edge_lines(graph, graph_id, path, clusters)
+    lines.append("}")
+    return "\n".join(lines) + "\n"
 
-    depth_inside = _depth_inside_modules(graph) if clusters else {}
 
-    title = title or f"Autograd graph of {graph.root_expression}"
+@dataclass(frozen=True)
+class _Path:
+    """The highlighted walk: the ids of its nodes and its edges as (source, index, target)."""
+
+    nodes: frozenset[str] = frozenset()
+    edges: frozenset[tuple[str, int, str]] = frozenset()
+
+    @classmethod
+    def follow(cls, graph: Graph, highlight: tuple[int, ...]) -> _Path:
+        """The walk ``highlight`` takes from the root (ValueError if it does not exist); empty for ()."""
+        if not highlight:
+            return cls()
+        on_path = graph.follow(highlight)
+        return cls(frozenset(node.id for node in on_path),
+                   frozenset((a.id, step, b.id) for a, step, b in zip(on_path, highlight, on_path[1:])))
+
+
+def _header_lines(graph: Graph, graph_id: str, title: str, rankdir: str) -> list[str]:
+    """The summary comment (for a summarised graph), the digraph's opening and the default styles."""
     lines = [f"// summary: {_printable(graph.summary, 1000)}"] if graph.summary else []
-    lines += [
+    return lines + [
         f"digraph {_quote(title)} {{",
         f"  graph {_attributes({'id': graph_id, **GRAPH_STYLE, 'rankdir': rankdir})};",
         f"  node {_attributes(NODE_STYLE)};",
         f"  edge {_attributes(EDGE_STYLE)};",
     ]
 
-    if clusters:
-        members: dict[str, list[str]] = {}
-        for node in graph.nodes:
-            if node.module:
-                members.setdefault(node.module, []).append(node.id)
-        for index, (module, node_ids) in enumerate(members.items()):
-            cluster = _attributes({"id": f"{graph_id}-cluster{index}", "label": module, **CLUSTER_STYLE})
-            lines.append(f"  subgraph cluster_{index} {{ graph {cluster}; {'; '.join(node_ids)}; }}")
 
+def _cluster_lines(graph: Graph, graph_id: str) -> list[str]:
+    """One subgraph per nn.Module, in the order its first node appears, boxing the nodes it owns."""
+    members: dict[str, list[str]] = {}
     for node in graph.nodes:
-        classes = ["ag-node", _kind(node)]
-        if node is graph.root:
-            classes.append("ag-root")
-        style = FOLDED_STYLE if node.folded else PARAMETER_STYLE if node.label else {}
-        if node.id in path_nodes:
-            classes.append("ag-on-path")
-            style = ON_PATH_STYLE
-        attributes = {"id": f"{graph_id}-{node.id}", "class": " ".join(classes), "label": _label(node),
-                      "tooltip": _tooltip(graph, node), **style}
-        lines.append(f"  {node.id} {_attributes(attributes)};")
+        if node.module:
+            members.setdefault(node.module, []).append(node.id)
+    lines = []
+    for index, (module, node_ids) in enumerate(members.items()):
+        cluster = _attributes({"id": f"{graph_id}-cluster{index}", "label": module, **CLUSTER_STYLE})
+        lines.append(f"  subgraph cluster_{index} {{ graph {cluster}; {'; '.join(node_ids)}; }}")
+    return lines
 
+
+def _node_line(graph: Graph, node: Node, graph_id: str, path: _Path) -> str:
+    classes = ["ag-node", _kind(node)]
+    if node is graph.root:
+        classes.append("ag-root")
+    style = FOLDED_STYLE if node.folded else PARAMETER_STYLE if node.label else {}
+    if node.id in path.nodes:
+        classes.append("ag-on-path")
+        style = ON_PATH_STYLE
+    attributes = {"id": f"{graph_id}-{node.id}", "class": " ".join(classes), "label": _label(node),
+                  "tooltip": _tooltip(graph, node), **style}
+    return f"  {node.id} {_attributes(attributes)};"
+
+
+def _edge_lines(graph: Graph, graph_id: str, path: _Path, clusters: bool) -> list[str]:
+    fanout: dict[str, int] = {}
+    for edge in graph.edges:
+        fanout[edge.source] = fanout.get(edge.source, 0) + 1
+    depth_inside = _depth_inside_modules(graph) if clusters else {}
+    lines = []
     for number, edge in enumerate(graph.edges):
         source, target = graph.node(edge.source), graph.node(edge.target)
-        attributes = {
-            "id": f"{graph_id}-e{number}",
-            "class": "ag-edge",
-            "tooltip": f"{source.label or source.name}.next_functions[{edge.index}] → {target.label or target.name}",
-        }
-        if source.folded or target.folded:  # stands for several edges: no single index to show
-            attributes["tooltip"] = f"{source.label or source.name} → {target.label or target.name}"
-            attributes["style"] = "dashed"
-        if (edge.source, edge.index, edge.target) in path_edges:
-            attributes["class"] += " ag-on-path"
-            attributes.update(ON_PATH_STYLE)
+        attributes = _edge_attributes(edge, source, target, f"{graph_id}-e{number}", path)
         # The index tells neighbours apart; on a node's only edge it would be noise. A tail
         # label sits where the edge leaves its node and, unlike a label, adds no ranks.
         if (fanout[edge.source] > 1 or edge.index) and not (source.folded or target.folded):
@@ -235,8 +256,23 @@ def to_dot(
         if clusters and source.module and target.module != source.module:
             attributes["minlen"] = str(depth_inside[source.id] + 1)
         lines.append(f"  {edge.source} -> {edge.target} {_attributes(attributes)};")
-    lines.append("}")
-    return "\n".join(lines) + "\n"
+    return lines
+
+
+def _edge_attributes(edge: Edge, source: Node, target: Node, edge_id: str, path: _Path) -> dict[str, str]:
+    """An edge's id, class and tooltip: dashed where a placeholder stands for several edges, styled on the path."""
+    attributes = {
+        "id": edge_id,
+        "class": "ag-edge",
+        "tooltip": f"{source.label or source.name}.next_functions[{edge.index}] → {target.label or target.name}",
+    }
+    if source.folded or target.folded:  # stands for several edges: no single index to show
+        attributes["tooltip"] = f"{source.label or source.name} → {target.label or target.name}"
+        attributes["style"] = "dashed"
+    if (edge.source, edge.index, edge.target) in path.edges:
+        attributes["class"] += " ag-on-path"
+        attributes.update(ON_PATH_STYLE)
+    return attributes
 
 
 def _depth_inside_modules(graph: Graph) -> dict[str, int]:

@@ -188,53 +188,77 @@ def build_graph(
     params: extra name -> tensor mapping for leaves the module does not name.
     name: the variable that holds ``tensor`` ("loss"), used in path expressions.
     """
-    what = f"'{name}'" if name else "the object given"
-    if probe(tensor, "next_functions") is not None:
-        root, root_tensor = tensor, None
-    elif probe(tensor, "requires_grad") is None:
-        raise ValueError(f"{what} is a {type(tensor).__name__}, not a tensor: there is no grad_fn to walk")
-    else:
-        root, root_tensor = tensor.grad_fn, tensor
-        if root is None:
-            raise ValueError(
-                f"{what} has no grad_fn: it is a leaf tensor or was computed without "
-                "requires_grad, so there is no autograd graph to draw"
-            )
-    names = named_tensors(module, params)
-
-    # Breadth-first, next_functions in index order: deterministic ids and the
-    # shortest index path to each node. The dict keeps every node object alive,
-    # so the identity of real PyTorch's cached node wrappers stays stable.
-    ids: dict[Any, str] = {root: "n0"}
-    paths: dict[Any, tuple[int, ...]] = {root: ()}
-    edges: list[Edge] = []
-    queue = deque([root])
-    while queue:
-        current = queue.popleft()
-        for index, (child, input_nr) in enumerate(current.next_functions):
-            if child is None:  # an input that does not require grad
-                continue
-            if child not in ids:
-                ids[child] = f"n{len(ids)}"
-                paths[child] = paths[current] + (index,)
-                queue.append(child)
-            edges.append(Edge(ids[current], ids[child], index, input_nr))
-
-    labels = {}
-    for fn in ids:
-        variable = _variable(fn)
-        if variable is not None and id(variable) in names:
-            labels[fn] = names[id(variable)]
-    modules = _owning_modules(ids, labels)
-
+    root, root_tensor = _root(tensor, name)
+    walk = _Walk.breadth_first(root)
+    labels = _leaf_labels(walk.ids, named_tensors(module, params))
+    modules = _owning_modules(walk.ids, labels)
     nodes = []
-    for fn, node_id in ids.items():
+    for fn, node_id in walk.ids.items():
         shapes = _output_shapes(fn)
         if not shapes and fn is root and root_tensor is not None:
             shapes = (tuple(root_tensor.shape),)
-        nodes.append(Node(node_id, node_name(fn), shapes, paths[fn], labels.get(fn), modules.get(fn)))
+        nodes.append(Node(node_id, node_name(fn), shapes, walk.paths[fn], labels.get(fn), modules.get(fn)))
     root_expression = f"{name}.grad_fn" if name else "grad_fn"
-    return Graph(tuple(nodes), tuple(edges), root_expression)
+    return Graph(tuple(nodes), tuple(walk.edges), root_expression)
+
+
+def _root(tensor: Any, name: str | None) -> tuple[Any, Any]:
+    """The node to walk from and the tensor it belongs to (None when ``tensor`` is a node itself).
+
+    Raises ValueError for what is not a tensor and for a tensor without a grad_fn.
+    """
+    what = f"'{name}'" if name else "the object given"
+    if probe(tensor, "next_functions") is not None:
+        return tensor, None
+    if probe(tensor, "requires_grad") is None:
+        raise ValueError(f"{what} is a {type(tensor).__name__}, not a tensor: there is no grad_fn to walk")
+    root = tensor.grad_fn
+    if root is None:
+        raise ValueError(
+            f"{what} has no grad_fn: it is a leaf tensor or was computed without "
+            "requires_grad, so there is no autograd graph to draw"
+        )
+    return root, tensor
+
+
+@dataclass(frozen=True)
+class _Walk:
+    """The nodes reached from a root: their ids, their index paths from the root, and the edges between them."""
+
+    ids: dict[Any, str]
+    paths: dict[Any, tuple[int, ...]]
+    edges: list[Edge]
+
+    @classmethod
+    def breadth_first(cls, root: Any) -> _Walk:
+        """Breadth-first, next_functions in index order: deterministic ids and the shortest index path to each
+        node. The dict keeps every node object alive, so the identity of real PyTorch's cached node wrappers
+        stays stable."""
+        ids: dict[Any, str] = {root: "n0"}
+        paths: dict[Any, tuple[int, ...]] = {root: ()}
+        edges: list[Edge] = []
+        queue = deque([root])
+        while queue:
+            current = queue.popleft()
+            for index, (child, input_nr) in enumerate(current.next_functions):
+                if child is None:  # an input that does not require grad
+                    continue
+                if child not in ids:
+                    ids[child] = f"n{len(ids)}"
+                    paths[child] = paths[current] + (index,)
+                    queue.append(child)
+                edges.append(Edge(ids[current], ids[child], index, input_nr))
+        return cls(ids, paths, edges)
+
+
+def _leaf_labels(nodes: Iterable[Any], names: Mapping[int, str]) -> dict[Any, str]:
+    """The name of each AccumulateGrad node's tensor, for those ``names`` (id(tensor) -> name) knows."""
+    labels = {}
+    for fn in nodes:
+        variable = _variable(fn)
+        if variable is not None and id(variable) in names:
+            labels[fn] = names[id(variable)]
+    return labels
 
 
 _NO_GRAD = object()  # marks an input without grad (a None in next_functions) below a node

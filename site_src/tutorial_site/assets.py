@@ -20,6 +20,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -30,6 +31,7 @@ from browser_torch.build import cached_site_packages, find_pyodide_dist
 
 ROOT = Path(__file__).resolve().parents[2]
 RUNNER = ROOT / "site_src" / "runner"
+RUNNER_BUILD = RUNNER / "build.mjs"  # the runner's esbuild entry points and outputs
 GRAD_GRAPH = ROOT / "site_src" / "grad_graph"
 NODE_MODULES = ROOT / "node_modules"
 BUNDLE_CACHE = ROOT / ".cache" / "runner"
@@ -95,38 +97,28 @@ def download_bytes() -> int:
 
 
 def bundle() -> dict[str, Path]:
-    """runner.js (page controller + CodeMirror), boot.js (starts the worker early, inlined into pages), worker.js
-    and graph-worker.js (lays graphs out off the main thread), bundled by esbuild; cached by source digest."""
-    sources = sorted((RUNNER / "src").rglob("*")) + [ROOT / "package-lock.json"]
+    """The runner's scripts by file name, built by its own build (site_src/runner/build.mjs, `npm run build:runner`:
+    the entry points and output names are declared there) and cached by a digest of its sources."""
+    sources = sorted((RUNNER / "src").rglob("*")) + [RUNNER_BUILD, ROOT / "package-lock.json"]
     digest = hashlib.sha256()
     for path in sources:
         if path.is_file():
             digest.update(path.name.encode() + b"\0" + path.read_bytes())
     out = BUNDLE_CACHE / digest.hexdigest()[:16]
-    names = ("runner.js", "runner.js.map", *INLINE_SCRIPTS, "worker.js", "worker.js.map", "graph-worker.js")
-    outputs = {name: out / name for name in names}
-    if not all(path.exists() for path in outputs.values()):
-        staging = out.with_name(out.name + ".tmp")
-        shutil.rmtree(staging, ignore_errors=True)
-        esbuild = NODE_MODULES / ".bin" / "esbuild"
-        common = ["--bundle", "--minify", "--target=es2022", "--log-level=warning"]
-        # The page scripts are classic (mkdocs' extra_javascript; boot.js inline in <head), the worker is a module
-        # worker. boot.js has no source map: inline, it has no URL for one to sit next to.
-        _run([esbuild, RUNNER / "src" / "main.js", *common, "--sourcemap", "--format=iife",
-              f"--outfile={staging / 'runner.js'}"])
-        for name in INLINE_SCRIPTS:
-            _run([esbuild, RUNNER / "src" / name, *common, "--format=iife", f"--outfile={staging / name}"])
-        _run([esbuild, RUNNER / "src" / "worker.js", *common, "--sourcemap", "--format=esm", "--loader:.py=text",
-              f"--outfile={staging / 'worker.js'}"])
-        # A classic worker: it loads assets/viz/viz-global.js with importScripts (graph.js).
-        _run([esbuild, RUNNER / "src" / "graph-worker.js", *common, "--format=iife",
-              f"--outfile={staging / 'graph-worker.js'}"])
-        shutil.rmtree(out, ignore_errors=True)
-        staging.rename(out)
+    if not out.is_dir():  # complete or absent: a build is renamed into place whole
+        staging = out.with_name(f"{out.name}.{os.getpid()}.tmp")  # concurrent builds (serve + build) stage apart
+        try:
+            _run(["node", RUNNER_BUILD, staging])
+            staging.rename(out)
+        except OSError:  # another build put the same bundle in place first
+            if not out.is_dir():
+                raise
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)  # what is left of a failed build, or of a redundant one
         for stale in BUNDLE_CACHE.iterdir():
-            if stale != out:
+            if stale != out and not stale.name.endswith(".tmp"):  # another build's staging is still being written
                 shutil.rmtree(stale, ignore_errors=True)
-    return outputs
+    return {path.name: path for path in sorted(out.iterdir())}
 
 
 def add_content_security_policy(site_dir: Path, *, live_reload: bool = False) -> None:

@@ -274,6 +274,3 @@ def tensor_repr(values, shape, dtype, *, requires_grad=False, grad_fn=None, is_p
         return "Parameter containing:\n" + string_repr
     return string_repr
 
-
-# str(tensor) equals repr(tensor) in PyTorch.
-tensor_str_for_print = tensor_repr

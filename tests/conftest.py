@@ -1,4 +1,5 @@
 """Fixtures shared by every test area; plain helpers live in support.py."""
+
 from __future__ import annotations
 
 import pytest

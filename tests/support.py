@@ -1,4 +1,5 @@
 """Helpers shared by every test area (fixtures are in conftest.py)."""
+
 from __future__ import annotations
 
 import json
@@ -14,8 +15,14 @@ SNIPPETS = ROOT / "snippets"
 # traffic (background requests, component updates, sync) off the network, so a test sees only the site's requests.
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 ADDRESS = re.compile(r"0x[0-9a-fA-F]+")
 
@@ -40,9 +47,12 @@ DOCS = ROOT / _CONFIG.get("docs_dir", "docs")
 def _nav_paths(nav) -> list[str]:
     """Every path the nav lists, in its order: `- path`, `- Title: path`, `- Section: [...]`."""
     items = nav if isinstance(nav, list) else [nav]
-    return [path for item in items
-            for value in (item.values() if isinstance(item, dict) else [item])
-            for path in (_nav_paths(value) if isinstance(value, (list, dict)) else [value])]
+    return [
+        path
+        for item in items
+        for value in (item.values() if isinstance(item, dict) else [item])
+        for path in (_nav_paths(value) if isinstance(value, (list, dict)) else [value])
+    ]
 
 
 # The Markdown pages of mkdocs.yml's nav, in its order, as docs-relative paths ("index.md", "define.md").
@@ -51,9 +61,11 @@ NAV_PAGES = [path for path in _nav_paths(_CONFIG.get("nav") or []) if path.endsw
 # (tutorial_site/fences.py), i.e. the pages that run cells and get a notebook and downloads. The one list every
 # test area parametrizes over: a page added to the nav is tested, no list to edit (tests/notebooks/test_notebooks.py
 # checks the build ran cells on exactly these pages).
-TUTORIAL_PAGES = [page for page in NAV_PAGES
-                  if any(isinstance(part, fences.PythonFence)
-                         for part in fences.parse((DOCS / page).read_text(encoding="utf-8")))]
+TUTORIAL_PAGES = [
+    page
+    for page in NAV_PAGES
+    if any(isinstance(part, fences.PythonFence) for part in fences.parse((DOCS / page).read_text(encoding="utf-8")))
+]
 
 
 def page_stem(page: str) -> str:

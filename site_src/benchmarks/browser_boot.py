@@ -17,6 +17,7 @@ Ratios are medians of each round's ratio: the rounds run side by side, so a slow
 Worker only / bare is what the runtime costs (its wheel, `import torch`, the first cell); tutorial / worker only is
 what the page around it costs.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -37,8 +38,14 @@ from playwright.sync_api import sync_playwright
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 TUTORIAL_PAGE = "forward-backward/"
 
@@ -97,8 +104,11 @@ new MutationObserver(() => {
 class Handler(http.server.SimpleHTTPRequestHandler):
     """The built site, plus the benchmark's own pages (path -> HTML bytes)."""
 
-    extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map,
-                      ".mjs": "text/javascript", ".wasm": "application/wasm"}
+    extensions_map = {
+        **http.server.SimpleHTTPRequestHandler.extensions_map,
+        ".mjs": "text/javascript",
+        ".wasm": "application/wasm",
+    }
     pages: dict[str, bytes] = {}
 
     def do_GET(self):
@@ -134,15 +144,18 @@ def worker_only_page(site: Path) -> bytes:
 
 
 def build_site(target: Path) -> Path:
-    subprocess.run([str(ROOT / ".venv" / "bin" / "mkdocs"), "build", "--strict", "-q", "-d", str(target)],
-                   cwd=ROOT, check=True)
+    subprocess.run(
+        [str(ROOT / ".venv" / "bin" / "mkdocs"), "build", "--strict", "-q", "-d", str(target)], cwd=ROOT, check=True
+    )
     return target
 
 
 def transferred(page) -> list[int]:
     sizes = []
-    page.on("requestfinished", lambda request: sizes.append(
-        sum(request.sizes()[k] for k in ("responseBodySize", "responseHeadersSize"))))
+    page.on(
+        "requestfinished",
+        lambda request: sizes.append(sum(request.sizes()[k] for k in ("responseBodySize", "responseHeadersSize"))),
+    )
     return sizes
 
 
@@ -178,11 +191,14 @@ def warm_run(page, rounds: int) -> list[tuple[str, list[float], list[float]]]:
     for index, code in enumerate(page.evaluate("() => window.nnRunner.page.cells.map((c) => c.code)")):
         worker_ms, page_ms = [], []
         for _ in range(rounds + 1):  # the first Run after Run all is dropped: it may still be warming caches
-            elapsed = page.evaluate("""async (i) => {
+            elapsed = page.evaluate(
+                """async (i) => {
                 const page = window.nnRunner.page, started = performance.now();
                 await page.run(i);
                 return [Number(page.cells[i].root.dataset.lastRunMs), performance.now() - started];
-            }""", index)
+            }""",
+                index,
+            )
             worker_ms.append(elapsed[0])
             page_ms.append(elapsed[1])
         first_line = next(line for line in code.splitlines() if line.strip() and not line.startswith("#"))
@@ -228,6 +244,7 @@ def main():
         print(f"  {name:<48} median {statistics.median(values):>9.{digits}f} {unit}   ({shown})")
 
     print(f"Chromium {CHROMIUM}, {args.rounds} rounds, cold cache each round")
+
     def ratio(name, over, under, note=""):
         per_round = statistics.median(a / b for a, b in zip(over, under))
         print(f"  {name:<48} {per_round:.3f}{note}")

@@ -55,8 +55,10 @@ def main():
                 run = cpython if runtime == "cpython" else in_pyodide[program]
                 expected = " (expected)" if program in corpus.EXPECTED_REFUSALS and result == "refused" else ""
                 notes.setdefault((program + expected, corpus.first_difference(real, run)), []).append(runtime)
-        print(f"{program:{width}}  {row['cpython']:9}  {row.get('pyodide', '-'):9}  "
-              f"{real.seconds:7.2f}  {cpython.seconds:9.2f}")
+        print(
+            f"{program:{width}}  {row['cpython']:9}  {row.get('pyodide', '-'):9}  "
+            f"{real.seconds:7.2f}  {cpython.seconds:9.2f}"
+        )
 
     print()
     print(f"{'folder':20} {'runtime':8} " + " ".join(f"{v:>9}" for v in VERDICTS))

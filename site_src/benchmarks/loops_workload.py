@@ -95,7 +95,7 @@ def polynomial():
     a, b, c, d = (torch.randn((), requires_grad=True) for _ in range(4))
 
     def step():
-        loss = (a + b * x + c * x ** 2 + d * x ** 3 - y).pow(2).sum()
+        loss = (a + b * x + c * x**2 + d * x**3 - y).pow(2).sum()
         loss.backward()
         with torch.no_grad():
             for p in (a, b, c, d):
@@ -131,8 +131,11 @@ ROWS = {
     "mlp_tensors_x500": (mlp_tensors, 500),
     "polynomial_x2000": (polynomial, 2000),
     "conv_cifar_b64": (conv_cifar, 3),
-    **{f"op_{op}{'_grad' if grad else ''}": ((lambda op=op, grad=grad: op_overhead(op, grad)), 2000)
-       for op in ("add", "mul", "sum") for grad in (False, True)},
+    **{
+        f"op_{op}{'_grad' if grad else ''}": ((lambda op=op, grad=grad: op_overhead(op, grad)), 2000)
+        for op in ("add", "mul", "sum")
+        for grad in (False, True)
+    },
 }
 
 

@@ -13,6 +13,7 @@ service worker):
   its worker and Python: no full reload).
 Ratios are medians of each round's ratio (random port / 8000): a slow moment of the machine slows both.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -59,7 +60,7 @@ class SubPathHandler(Handler):
     def translate_path(self, path):
         if not path.startswith(SUB_PATH):
             return str(Path(self.directory) / "__outside_the_site__")
-        return super().translate_path("/" + path[len(SUB_PATH):])
+        return super().translate_path("/" + path[len(SUB_PATH) :])
 
 
 def start(server: Server) -> Server:
@@ -72,12 +73,16 @@ def serve_both(site: Path) -> tuple[list[tuple[str, str]], list[Server]]:
     try:
         fixed = start(Server(FIXED, functools.partial(Handler, directory=str(site))))
     except OSError as error:
-        sys.exit(f"navigation.py: cannot serve on http://127.0.0.1:8000/ ({error.strerror}): port 8000 is busy, "
-                 f"perhaps `make serve` or `mkdocs serve`. Stop it and run again.")
+        sys.exit(
+            f"navigation.py: cannot serve on http://127.0.0.1:8000/ ({error.strerror}): port 8000 is busy, "
+            f"perhaps `make serve` or `mkdocs serve`. Stop it and run again."
+        )
     random = start(Server(("127.0.0.1", 0), functools.partial(SubPathHandler, directory=str(site))))
     port = random.server_address[1]
-    addresses = [("127.0.0.1:8000/", "http://127.0.0.1:8000/"),
-                 (f"127.0.0.1:{port}{SUB_PATH}", f"http://127.0.0.1:{port}{SUB_PATH}")]
+    addresses = [
+        ("127.0.0.1:8000/", "http://127.0.0.1:8000/"),
+        (f"127.0.0.1:{port}{SUB_PATH}", f"http://127.0.0.1:{port}{SUB_PATH}"),
+    ]
     return addresses, [fixed, random]
 
 
@@ -94,7 +99,7 @@ def measure(browser, url: str, first_page: str) -> dict:
     page.wait_for_function("(url) => location.href === url && window.benchReadyAt !== undefined", arg=next_url)
     ready_at, same_python = page.evaluate("() => [window.benchReadyAt, window.nnRunner.python === window.benchPython]")
     context.close()
-    return {"cold": cold_ms, "step": ready_at - clicked_at, "same": same_python, "next": next_url[len(url):]}
+    return {"cold": cold_ms, "step": ready_at - clicked_at, "same": same_python, "next": next_url[len(url) :]}
 
 
 def main():
@@ -126,12 +131,15 @@ def report(args, addresses, results):
     print(f"Chromium {CHROMIUM}, {args.rounds} rounds, fresh context each (cold cache, no service worker)")
     print(f"  {'median ms':<40} {fixed:>16} {random:>26} {'random/8000':>12}")
     rounds = []
-    for key, label in (("cold", f"{args.page} cold load -> Python ready"),
-                       ("step", f"{args.page} -> {next_page} -> Python ready")):
+    for key, label in (
+        ("cold", f"{args.page} cold load -> Python ready"),
+        ("step", f"{args.page} -> {next_page} -> Python ready"),
+    ):
         fixed_ms, random_ms = ([r[key] for r in results[name]] for name in (fixed, random))
         ratio = statistics.median(a / b for a, b in zip(random_ms, fixed_ms))
-        print(f"  {label:<40} {statistics.median(fixed_ms):>16.0f} {statistics.median(random_ms):>26.0f} "
-              f"{ratio:>12.3f}")
+        print(
+            f"  {label:<40} {statistics.median(fixed_ms):>16.0f} {statistics.median(random_ms):>26.0f} {ratio:>12.3f}"
+        )
         rounds += [f"  {label}, {fixed}: {each(fixed_ms)}", f"  {label}, {random}: {each(random_ms)}"]
     same = [f"{sum(r['same'] for r in results[name])}/{len(results[name])}" for name in (fixed, random)]
     print(f"  {'same Python object after the click':<40} {same[0]:>16} {same[1]:>26}")

@@ -10,6 +10,7 @@ For each site (built with `mkdocs build -d DIR`), rounds interleaved, in Debian'
 - flood then Stop: a cell prints 80-character lines in a loop for --seconds; the JS heap then, and the time from
   the Stop click until the run has ended (the page shows "Stopped").
 """
+
 from __future__ import annotations
 
 import argparse
@@ -38,10 +39,13 @@ def serve(site: Path) -> tuple[Server, str]:
 
 
 def set_code(page, code: str):
-    page.evaluate("""(code) => {
+    page.evaluate(
+        """(code) => {
         const view = window.nnRunner.page.cells[0].editor;
         view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: code } });
-    }""", code)
+    }""",
+        code,
+    )
 
 
 def open_ready(browser, url: str):
@@ -118,8 +122,11 @@ def main():
     print("| median of %d rounds | %s |" % (args.rounds, " | ".join(str(site) for site in args.site)))
     print("| --- |" + " --- |" * len(args.site))
     for name in names:
-        print(f"| {name} | " + " | ".join(f"{statistics.median(r[name] for r in results[site]):.1f}"
-                                          for site in args.site) + " |")
+        print(
+            f"| {name} | "
+            + " | ".join(f"{statistics.median(r[name] for r in results[site]):.1f}" for site in args.site)
+            + " |"
+        )
     for server, _ in servers:
         server.shutdown()
 

@@ -12,7 +12,7 @@ import sys
 import torch
 from loops_workload import ROWS
 
-row, steps, top = (sys.argv[1:] + ["20", "25"][len(sys.argv) - 2:])[:3]
+row, steps, top = (sys.argv[1:] + ["20", "25"][len(sys.argv) - 2 :])[:3]
 steps, top = int(steps), int(top)
 torch.manual_seed(0)
 step = ROWS[row][0]()

@@ -21,16 +21,34 @@ from pathlib import Path
 from browser_torch.runners import cpython_env, run_many_in_pyodide
 
 WORKLOAD = Path(__file__).with_name("loops_workload.py")
-ROWS = ["lenet_sgd_b1", "lenet_sgd_b16", "lenet_adam_b4_x100", "mlp_module_x500", "mlp_tensors_x500",
-        "polynomial_x2000", "conv_cifar_b64", "op_add", "op_add_grad", "op_mul", "op_mul_grad", "op_sum",
-        "op_sum_grad"]
-FULL_STEPS = {"lenet_sgd_b1": 20, "lenet_sgd_b16": 5, "lenet_adam_b4_x100": 100, "mlp_module_x500": 500,
-              "mlp_tensors_x500": 500, "polynomial_x2000": 2000, "conv_cifar_b64": 3}
+ROWS = [
+    "lenet_sgd_b1",
+    "lenet_sgd_b16",
+    "lenet_adam_b4_x100",
+    "mlp_module_x500",
+    "mlp_tensors_x500",
+    "polynomial_x2000",
+    "conv_cifar_b64",
+    "op_add",
+    "op_add_grad",
+    "op_mul",
+    "op_mul_grad",
+    "op_sum",
+    "op_sum_grad",
+]
+FULL_STEPS = {
+    "lenet_sgd_b1": 20,
+    "lenet_sgd_b16": 5,
+    "lenet_adam_b4_x100": 100,
+    "mlp_module_x500": 500,
+    "mlp_tensors_x500": 500,
+    "polynomial_x2000": 2000,
+    "conv_cifar_b64": 3,
+}
 
 
 def in_cpython(rows, scale, env):
-    done = subprocess.run([sys.executable, str(WORKLOAD), str(scale), *rows], env=env, capture_output=True,
-                          text=True)
+    done = subprocess.run([sys.executable, str(WORKLOAD), str(scale), *rows], env=env, capture_output=True, text=True)
     if done.returncode:
         raise RuntimeError(done.stderr)
     return json.loads(done.stdout)

@@ -81,10 +81,15 @@ def build_site_packages(dest_dir) -> Path:
     lockfile = dest / "pyodide-lock.json"
     done = subprocess.run(
         [
-            str(pyodide_build_tool()), "lockfile", "add-wheels",
-            "--input", str(find_pyodide_dist() / "pyodide-lock.json"),
-            "--output", str(lockfile),
-            "--base-path", str(dest),
+            str(pyodide_build_tool()),
+            "lockfile",
+            "add-wheels",
+            "--input",
+            str(find_pyodide_dist() / "pyodide-lock.json"),
+            "--output",
+            str(lockfile),
+            "--base-path",
+            str(dest),
             str(wheel),
         ],
         capture_output=True,

@@ -32,13 +32,18 @@ def add_bytecode(wheel):
         record = next(name for name in names if name.endswith(".dist-info/RECORD"))
         packages = {name.split("/")[0] for name in names if name.endswith(".py")}
         for package in sorted(packages):
-            compiled = compileall.compile_dir(os.path.join(tree, package), ddir=package, quiet=1,
-                                              invalidation_mode=py_compile.PycInvalidationMode.UNCHECKED_HASH)
+            compiled = compileall.compile_dir(
+                os.path.join(tree, package),
+                ddir=package,
+                quiet=1,
+                invalidation_mode=py_compile.PycInvalidationMode.UNCHECKED_HASH,
+            )
             if not compiled:
                 raise SystemExit(f"compiling {package} failed")
         files = sorted(
             os.path.relpath(os.path.join(folder, name), tree).replace(os.sep, "/")
-            for folder, _, found in os.walk(tree) for name in found
+            for folder, _, found in os.walk(tree)
+            for name in found
         )
         # RECORD lists every file with its hash and size, itself last and unhashed (the wheel spec, PEP 376).
         lines = [_record_line(name, _read(tree, name)) for name in files if name != record]

@@ -1,9 +1,9 @@
 """`browser-torch`: run a file against the in-browser runtime, or package that runtime for Pyodide.
 
-    browser-torch run FILE [ARGS...]            in CPython, `import torch` giving the runtime
-    browser-torch run --pyodide FILE [ARGS...]  inside real Pyodide under Node.js, the runtime from its wheel
-    browser-torch wheel -o DIR                  the runtime's wheel
-    browser-torch wheel -o DIR --lockfile       ... plus Pyodide's pyodide-lock.json with the wheel registered
+browser-torch run FILE [ARGS...]            in CPython, `import torch` giving the runtime
+browser-torch run --pyodide FILE [ARGS...]  inside real Pyodide under Node.js, the runtime from its wheel
+browser-torch wheel -o DIR                  the runtime's wheel
+browser-torch wheel -o DIR --lockfile       ... plus Pyodide's pyodide-lock.json with the wheel registered
 """
 
 import argparse

@@ -100,7 +100,10 @@ async function runOne(file, argv) {
 async function runBatch() {
   const { jobs } = JSON.parse(fs.readFileSync(0, "utf8"));
   const { pyodide, runFile } = await boot();
-  mountHostFolders(pyodide, jobs.map((job) => job.file));
+  mountHostFolders(
+    pyodide,
+    jobs.map((job) => job.file),
+  );
   for (const job of jobs) {
     const captured = { stdout: [], stderr: [] };
     sink = { stdout: (bytes) => captured.stdout.push(bytes), stderr: (bytes) => captured.stderr.push(bytes) };

@@ -82,8 +82,7 @@ def render(
     graph = build_graph(tensor, module=module, params=params, name=name)
     keep = {node.id for node in graph.follow(highlight)} if highlight else ()
     graph = summarise(graph, max_nodes, keep=keep)
-    return draw(graph, format, clusters=clusters, highlight=highlight, graph_id=graph_id, title=title,
-                timeout=timeout)
+    return draw(graph, format, clusters=clusters, highlight=highlight, graph_id=graph_id, title=title, timeout=timeout)
 
 
 def draw(

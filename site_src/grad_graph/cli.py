@@ -42,16 +42,18 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("-o", "--output", required=True, type=Path, help="OUT.svg, OUT.dot or OUT.png")
     parser.add_argument("--module", help="name parameters by this module's own names (conv1.weight)")
     parser.add_argument("--clusters", action="store_true", help="box each nn.Module's nodes together")
-    parser.add_argument(
-        "--highlight", default="", help="a next_functions walk from the root to emphasise, e.g. '0 0'"
-    )
+    parser.add_argument("--highlight", default="", help="a next_functions walk from the root to emphasise, e.g. '0 0'")
     parser.add_argument("--title", help="the diagram's title (default: Autograd graph of VAR.grad_fn)")
     parser.add_argument(
-        "--max-nodes", type=int, default=MAX_NODES,
+        "--max-nodes",
+        type=int,
+        default=MAX_NODES,
         help="summarise larger graphs: fold repeated layers, then cut (default: %(default)s; 0 draws every node)",
     )
     parser.add_argument(
-        "--timeout", type=float, default=None,
+        "--timeout",
+        type=float,
+        default=None,
         help=f"seconds Graphviz's dot may take to lay the graph out (default: ${TIMEOUT_ENV} or {DEFAULT_TIMEOUT:g})",
     )
     return parser
@@ -131,8 +133,7 @@ def _run_script(file: Path) -> tuple[dict, str | None]:
     return namespace, ended
 
 
-def _draw(args: argparse.Namespace, namespace: dict, ended: str | None, fmt: str,
-          timeout: float | None) -> str | bytes:
+def _draw(args: argparse.Namespace, namespace: dict, ended: str | None, fmt: str, timeout: float | None) -> str | bytes:
     from . import build_graph, draw, parse_index_path, summarise
     from .graphviz import DotTimeout
     from .names import names_from_globals
@@ -150,8 +151,10 @@ def _draw(args: argparse.Namespace, namespace: dict, ended: str | None, fmt: str
     except ValueError as error:
         raise _Refused(str(error)) from None
     except DotTimeout as error:
-        raise _Refused(f"{error}: write {args.output.with_suffix('.dot')} instead, draw fewer nodes "
-                       "(--max-nodes), or allow more time (--timeout)") from None
+        raise _Refused(
+            f"{error}: write {args.output.with_suffix('.dot')} instead, draw fewer nodes "
+            "(--max-nodes), or allow more time (--timeout)"
+        ) from None
     except RuntimeError as error:  # dot missing or failing
         raise _Refused(str(error)) from None
 

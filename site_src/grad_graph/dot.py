@@ -131,12 +131,26 @@ GRAPH_STYLE = {
     # nslimit bounds the network-simplex passes that place nodes: a leaf shared by many
     # layers (an nn.Linear applied 50 times) turns into thousands of long-edge points,
     # which took dot minutes; small graphs finish well inside the bound, unchanged.
-    "rankdir": "TB", "ordering": "out", "nodesep": "0.25", "ranksep": "0.35", "nslimit": "2",
-    "fontname": FONT, "fontsize": "10", "bgcolor": "transparent", "class": "ag-graph",
+    "rankdir": "TB",
+    "ordering": "out",
+    "nodesep": "0.25",
+    "ranksep": "0.35",
+    "nslimit": "2",
+    "fontname": FONT,
+    "fontsize": "10",
+    "bgcolor": "transparent",
+    "class": "ag-graph",
 }
 NODE_STYLE = {
-    "shape": "box", "style": "rounded,filled", "fontname": FONT, "fontsize": "11", "height": "0.3",
-    "margin": "0.12,0.05", "color": "#555555", "fillcolor": "#ffffff", "fontcolor": "#222222",
+    "shape": "box",
+    "style": "rounded,filled",
+    "fontname": FONT,
+    "fontsize": "11",
+    "height": "0.3",
+    "margin": "0.12,0.05",
+    "color": "#555555",
+    "fillcolor": "#ffffff",
+    "fontcolor": "#222222",
 }
 EDGE_STYLE = {"fontname": FONT, "fontsize": "9", "arrowsize": "0.6", "color": "#777777", "fontcolor": "#555555"}
 CLUSTER_STYLE = {"style": "rounded,dashed", "color": "#999999", "fontcolor": "#555555", "class": "ag-cluster"}
@@ -194,8 +208,10 @@ class _Path:
         if not highlight:
             return cls()
         on_path = graph.follow(highlight)
-        return cls(frozenset(node.id for node in on_path),
-                   frozenset((a.id, step, b.id) for a, step, b in zip(on_path, highlight, on_path[1:])))
+        return cls(
+            frozenset(node.id for node in on_path),
+            frozenset((a.id, step, b.id) for a, step, b in zip(on_path, highlight, on_path[1:])),
+        )
 
 
 def _header_lines(graph: Graph, graph_id: str, title: str, rankdir: str) -> list[str]:
@@ -230,8 +246,13 @@ def _node_line(graph: Graph, node: Node, graph_id: str, path: _Path) -> str:
     if node.id in path.nodes:
         classes.append("ag-on-path")
         style = ON_PATH_STYLE
-    attributes = {"id": f"{graph_id}-{node.id}", "class": " ".join(classes), "label": _label(node),
-                  "tooltip": _tooltip(graph, node), **style}
+    attributes = {
+        "id": f"{graph_id}-{node.id}",
+        "class": " ".join(classes),
+        "label": _label(node),
+        "tooltip": _tooltip(graph, node),
+        **style,
+    }
     return f"  {node.id} {_attributes(attributes)};"
 
 

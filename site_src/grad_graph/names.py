@@ -19,11 +19,7 @@ def _is_module(value: Any) -> bool:
 
 
 def _is_leaf_requiring_grad(value: Any) -> bool:
-    return (
-        not isinstance(value, type)
-        and probe(value, "requires_grad") is True
-        and probe(value, "grad_fn") is None
-    )
+    return not isinstance(value, type) and probe(value, "requires_grad") is True and probe(value, "grad_fn") is None
 
 
 def names_from_globals(namespace: Mapping[str, Any]) -> dict[str, Any]:

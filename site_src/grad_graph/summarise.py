@@ -130,9 +130,9 @@ def _find_runs(signatures: list[object]) -> list[_Run]:
     while start < len(signatures):
         best = None
         for period in range(1, MAX_PERIOD + 1):
-            block = signatures[start:start + period]
+            block = signatures[start : start + period]
             repeats = 1
-            while signatures[start + repeats * period:start + (repeats + 1) * period] == block:
+            while signatures[start + repeats * period : start + (repeats + 1) * period] == block:
                 repeats += 1
             if repeats >= MIN_REPEATS and (best is None or repeats * period > best.repeats * best.period):
                 best = _Run(start, period, repeats)
@@ -153,12 +153,16 @@ def _fold_repeats(graph: Graph, keep: set[str]) -> tuple[Graph, list[str]]:
     notes = []
     for number, run in enumerate(_find_runs(signatures)):
         # The first and the last repeat stay, so the reader sees where the run starts and ends.
-        hidden = [member for segment in segments[run.start + run.period:run.start + (run.repeats - 1) * run.period]
-                  for member in segment]
+        hidden = [
+            member
+            for segment in segments[run.start + run.period : run.start + (run.repeats - 1) * run.period]
+            for member in segment
+        ]
         pattern = " → ".join(graph.node(segments[run.start + i][0]).name for i in range(run.period))
         first = graph.node(hidden[0])
-        placeholder = Node(f"fold{number}", pattern, first.shapes, first.path, f"× {run.repeats - 2}",
-                           folded=len(hidden))
+        placeholder = Node(
+            f"fold{number}", pattern, first.shapes, first.path, f"× {run.repeats - 2}", folded=len(hidden)
+        )
         placeholder_of.update((member, placeholder) for member in hidden)
         notes.append(f"{run.repeats - 2} repeats of {pattern} folded into one node")
     if len(notes) > RUNS_NAMED:
@@ -169,7 +173,7 @@ def _fold_repeats(graph: Graph, keep: set[str]) -> tuple[Graph, list[str]]:
 def _cut(graph: Graph, max_nodes: int, keep: set[str]) -> tuple[Graph, str | None]:
     """Keep the max_nodes - 1 nodes nearest the root (at least the root, and those in keep); one placeholder
     stands for the rest."""
-    kept = {node.id for node in graph.nodes[:max(1, max_nodes - 1)]} | keep
+    kept = {node.id for node in graph.nodes[: max(1, max_nodes - 1)]} | keep
     dropped = [node for node in graph.nodes if node.id not in kept]
     if not dropped:
         return graph, None

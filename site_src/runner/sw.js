@@ -67,10 +67,14 @@ self.addEventListener("activate", (event) => {
       // Caches of earlier designs (nn-site-VERSION, keyed by address), entries of files no longer listed, the
       // newest list the previous worker knew (this one's, or older).
       const names = await caches.keys();
-      await Promise.all(names.filter((name) => name.startsWith("nn-site-") && name !== CACHE).map((name) => caches.delete(name)));
+      await Promise.all(
+        names.filter((name) => name.startsWith("nn-site-") && name !== CACHE).map((name) => caches.delete(name)),
+      );
       const cache = await caches.open(CACHE);
       const listed = new Set([...HASHES.keys()].map((url) => key(url, HASHES)));
-      await Promise.all((await cache.keys()).filter((request) => !listed.has(request.url)).map((request) => cache.delete(request)));
+      await Promise.all(
+        (await cache.keys()).filter((request) => !listed.has(request.url)).map((request) => cache.delete(request)),
+      );
       await self.clients.claim();
     })(),
   );
@@ -96,7 +100,8 @@ async function servePage(event, url) {
   ]);
   if (list) await learn(cache, list);
   const { hashes } = await newestList();
-  if (!response) return (await cache.match(key(url, hashes))) ?? (await cache.match(key(url, HASHES))) ?? Response.error();
+  if (!response)
+    return (await cache.match(key(url, hashes))) ?? (await cache.match(key(url, HASHES))) ?? Response.error();
   if (response.ok && hashes.has(url)) event.waitUntil(keep(cache, url, response.clone(), hashes).catch(() => {}));
   return response;
 }

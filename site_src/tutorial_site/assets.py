@@ -15,6 +15,7 @@ and a Content-Security-Policy <meta> in every page: scripts, styles, fetches and
 Rebuilds are incremental (`mkdocs serve`): the bundles are cached under .cache/runner/ by a digest of their
 sources, the wheel by browser_torch's own cache, and files already in place are not copied again.
 """
+
 from __future__ import annotations
 
 import base64
@@ -92,8 +93,11 @@ def download_bytes() -> int:
     pyodide = _pyodide_dist()
     core = sum((pyodide / name).stat().st_size for name in ("pyodide.asm.wasm", "python_stdlib.zip"))
     lockfile = cached_site_packages()
-    return core + sum(path.stat().st_size for path in lockfile.parent.iterdir() if path != lockfile) + len(
-        _shipped_lockfile_text(lockfile).encode())
+    return (
+        core
+        + sum(path.stat().st_size for path in lockfile.parent.iterdir() if path != lockfile)
+        + len(_shipped_lockfile_text(lockfile).encode())
+    )
 
 
 def bundle() -> dict[str, Path]:
@@ -130,27 +134,35 @@ def add_content_security_policy(site_dir: Path, *, live_reload: bool = False) ->
     """
     pages = sorted(site_dir.rglob("*.html"))
     texts = {page: CSP_META.sub("", page.read_text(encoding="utf-8"), count=1) for page in pages}
-    hashes = sorted({_script_hash(m["body"]) for text in texts.values() for m in INLINE_SCRIPT.finditer(text)
-                     if _is_inline_javascript(m["attributes"])})
+    hashes = sorted(
+        {
+            _script_hash(m["body"])
+            for text in texts.values()
+            for m in INLINE_SCRIPT.finditer(text)
+            if _is_inline_javascript(m["attributes"])
+        }
+    )
     inline = ["'unsafe-inline'"] if live_reload else [f"'sha256-{h}'" for h in hashes]
-    policy = "; ".join([
-        "default-src 'self'",
-        " ".join(["script-src 'self' 'wasm-unsafe-eval'", *inline]),  # WebAssembly: Pyodide and Graphviz
-        "style-src 'self' 'unsafe-inline'",  # Material and CodeMirror set inline styles
-        "img-src 'self' data:",
-        "font-src 'self' data:",
-        "connect-src 'self'",
-        "worker-src 'self'",
-        "object-src 'none'",
-        "base-uri 'self'",
-        "form-action 'self'",
-    ])
+    policy = "; ".join(
+        [
+            "default-src 'self'",
+            " ".join(["script-src 'self' 'wasm-unsafe-eval'", *inline]),  # WebAssembly: Pyodide and Graphviz
+            "style-src 'self' 'unsafe-inline'",  # Material and CodeMirror set inline styles
+            "img-src 'self' data:",
+            "font-src 'self' data:",
+            "connect-src 'self'",
+            "worker-src 'self'",
+            "object-src 'none'",
+            "base-uri 'self'",
+            "form-action 'self'",
+        ]
+    )
     meta = f'<meta http-equiv="Content-Security-Policy" content="{policy}">'
     for page, text in texts.items():
         # Right after <meta charset>, which must stay within the page's first 1024 bytes; before every script.
         anchor = re.search(r"<meta charset=[^>]*>|<head>", text)
         if anchor:
-            page.write_text(f"{text[:anchor.end()]}\n    {meta}{text[anchor.end():]}", encoding="utf-8")
+            page.write_text(f"{text[: anchor.end()]}\n    {meta}{text[anchor.end() :]}", encoding="utf-8")
 
 
 def _is_inline_javascript(attributes: str) -> bool:
@@ -176,8 +188,12 @@ def _write_service_worker(site_dir: Path) -> None:
     for path in sorted(site_dir.rglob("*")):
         relative = path.relative_to(site_dir).as_posix()
         # Source maps, the gzipped sitemap and the search stemmers of other languages are never fetched offline.
-        if (not path.is_file() or relative == "runner-sw.js" or relative.endswith((".map", ".gz"))
-                or "/lunr/" in relative):
+        if (
+            not path.is_file()
+            or relative == "runner-sw.js"
+            or relative.endswith((".map", ".gz"))
+            or "/lunr/" in relative
+        ):
             continue
         # Pages are requested by their folder (loss/), the root page as ./
         address = relative[: -len("index.html")] or "./" if relative.endswith("index.html") else relative
@@ -211,8 +227,11 @@ def _write_shipped_lockfile(lockfile: Path, target: Path) -> None:
 
 def _shipped_lockfile_text(lockfile: Path) -> str:
     lock = json.loads(lockfile.read_text(encoding="utf-8"))
-    lock["packages"] = {name: package for name, package in lock["packages"].items()
-                        if (lockfile.parent / package["file_name"]).is_file()}
+    lock["packages"] = {
+        name: package
+        for name, package in lock["packages"].items()
+        if (lockfile.parent / package["file_name"]).is_file()
+    }
     return json.dumps(lock, indent=1, sort_keys=True)
 
 

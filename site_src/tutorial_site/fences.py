@@ -11,6 +11,7 @@ The plugin runs the Fences and renders each by its language (plugin.FENCE_KINDS)
 parts into cells. Containers (admonitions, content tabs) are not parts: their fences are parts at the container's
 indentation, and the notebooks' converter reads the containers from the lines around them.
 """
+
 from __future__ import annotations
 
 import re
@@ -45,7 +46,7 @@ class Fence:
 
     @property
     def body(self) -> list[str]:
-        return [line[len(self.indent):] for line in self.lines[1:-1]]
+        return [line[len(self.indent) :] for line in self.lines[1:-1]]
 
     @property
     def all_lines(self) -> list[str]:
@@ -136,15 +137,15 @@ def annotation_list(lines: list[str], i: int, prefix: str) -> tuple[list[str], i
     j = i
     while j < len(lines) and not lines[j].strip():
         j += 1
-    if j >= len(lines) or not (lines[j].startswith(prefix) and LIST_ITEM.match(lines[j][len(prefix):])):
+    if j >= len(lines) or not (lines[j].startswith(prefix) and LIST_ITEM.match(lines[j][len(prefix) :])):
         return [], i
     items: list[str] = []
     while j < len(lines):
         line = lines[j]
-        inner = line[len(prefix):] if line.startswith(prefix) else None
+        inner = line[len(prefix) :] if line.startswith(prefix) else None
         if line.strip() and (inner is None or not (LIST_ITEM.match(inner) or inner.startswith("    "))):
             break
-        items.append(line[len(prefix):] if inner is not None else "")
+        items.append(line[len(prefix) :] if inner is not None else "")
         j += 1
     while items and not items[-1].strip():
         items.pop()

@@ -3,6 +3,7 @@
 Shared by the plugin, which fills it in as a page runs, the formatters, which render it, and the notebooks, which
 convert it: it lives here, below all three, so that none of them imports another for its types.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field

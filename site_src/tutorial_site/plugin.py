@@ -12,6 +12,7 @@ once (fences.py: its text and fences), its fences run in the worker, then each i
 becomes in formatters/, the page model in page.py. The notebooks take the same parsed page and the run (notebooks/).
 A failed build leaves site_dir as it was (staging.py).
 """
+
 from __future__ import annotations
 
 import json
@@ -42,8 +43,9 @@ PAGE_TIMEOUT_S = 120
 def _snippet_step(plugin: TutorialPlugin, fence: PythonFence) -> Snippet:
     snippet = snippets.load(fence.directive, plugin.snippets_dir, plugin.root) if fence.directive is not None else None
     if snippet is None:
-        raise ValueError(f"line {fence.start + 2}: a python block must be one `--8<-- \"file.py\"` line; "
-                         "code belongs in snippets/")
+        raise ValueError(
+            f"line {fence.start + 2}: a python block must be one `--8<-- \"file.py\"` line; code belongs in snippets/"
+        )
     return snippet
 
 
@@ -183,8 +185,7 @@ class TutorialPlugin(BasePlugin[TutorialConfig]):
             self.worker.close()
 
 
-def _render(parts: list[fences.Part], steps: list[Step], results: list[str], run: PageRun,
-            figures: list[str]) -> str:
+def _render(parts: list[fences.Part], steps: list[Step], results: list[str], run: PageRun, figures: list[str]) -> str:
     """The page's Markdown with each fence it ran replaced by what it became; fills `run` and `figures`."""
     out: list[str] = []
     ran = zip(steps, results)

@@ -2,6 +2,7 @@
 
 Execution only; placing the output on the page is the formatters' job.
 """
+
 from __future__ import annotations
 
 import contextlib

@@ -4,6 +4,7 @@ The directive and the section markers (`# --8<-- [start:name]` ... `# --8<-- [en
 pymdownx.snippets' own syntax, so authors write what they know; the plugin resolves them itself because it
 must execute the code with the snippet's real file name and line numbers before Markdown runs.
 """
+
 from __future__ import annotations
 
 import re

@@ -7,6 +7,7 @@ file system: its entries are moved, not copied), and that folder's content repla
 `post_build`, when nothing but mkdocs' count of strict warnings can still fail the build, which is checked first.
 A failed build removes the staging folder and site_dir stays as the last good build left it.
 """
+
 from __future__ import annotations
 
 import atexit
@@ -54,8 +55,9 @@ class StagedSiteDir:
 
 def _strict_warnings() -> bool:
     """Whether mkdocs counted warnings it fails a strict build for: it adds its counter in strict mode only."""
-    return any(isinstance(handler, CountHandler) and handler.get_counts()
-               for handler in logging.getLogger("mkdocs").handlers)
+    return any(
+        isinstance(handler, CountHandler) and handler.get_counts() for handler in logging.getLogger("mkdocs").handlers
+    )
 
 
 def _remove_orphans(folder: Path, prefix: str) -> None:

@@ -13,6 +13,7 @@ Why not the notebooks' kernels (notebooks/kernels.py): a Jupyter kernel reports 
 making, not the text the snippet printed, and cannot hand back a diagram of its tensors without a round trip of
 generated code. A spawned process speaking pickles over a pipe runs the same PageSession the tests use.
 """
+
 from __future__ import annotations
 
 import atexit
@@ -87,8 +88,10 @@ class Worker:
             message = self._receive(deadline, lambda code: f"{_name(steps[current])}: {_ended(code)}")
             if message is None:
                 self._kill()
-                raise StepFailed(f"{_name(steps[current])}: did not finish within {self.page_timeout:g} s "
-                                 "(tutorial plugin option `page_timeout`)")
+                raise StepFailed(
+                    f"{_name(steps[current])}: did not finish within {self.page_timeout:g} s "
+                    "(tutorial plugin option `page_timeout`)"
+                )
             kind, *rest = message
             if kind == "step":
                 current = rest[0]
@@ -113,8 +116,10 @@ class Worker:
     def _await_ready(self) -> None:
         if self._ready:
             return
-        message = self._receive(time.monotonic() + STARTUP_TIMEOUT_S,
-                                lambda code: f"the snippets' worker ended while starting ({_exit_status(code)})")
+        message = self._receive(
+            time.monotonic() + STARTUP_TIMEOUT_S,
+            lambda code: f"the snippets' worker ended while starting ({_exit_status(code)})",
+        )
         if message is None:
             self._kill()
             raise StepFailed(f"the snippets' worker did not start within {STARTUP_TIMEOUT_S} s")
@@ -163,6 +168,7 @@ def _exit_status(code: int) -> str:
 
 # The worker's side. Messages it sends: ("ready",) once torch is imported; per page, ("step", i) as step i starts,
 # then ("done", results, modules) or ("failed", message).
+
 
 def _serve(conn: Connection) -> None:
     # Ctrl-C reaches the whole process group: it is for the build to handle, and the build ends this process.

@@ -1,4 +1,5 @@
 """Helpers of the browser tests (fixtures are in conftest.py)."""
+
 from __future__ import annotations
 
 import functools
@@ -66,14 +67,17 @@ BASE_PATH = "/tutorial/"
 
 
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map,
-                      ".mjs": "text/javascript", ".wasm": "application/wasm"}
+    extensions_map = {
+        **http.server.SimpleHTTPRequestHandler.extensions_map,
+        ".mjs": "text/javascript",
+        ".wasm": "application/wasm",
+    }
     headers_to_add: dict[str, str] = {}
 
     def translate_path(self, path):
         if not path.startswith(BASE_PATH):
             return str(Path(self.directory) / "__outside_the_site__")  # 404, as for any path the host lacks
-        return super().translate_path("/" + path[len(BASE_PATH):])
+        return super().translate_path("/" + path[len(BASE_PATH) :])
 
     def end_headers(self):
         for name, value in self.headers_to_add.items():
@@ -86,8 +90,11 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 def serve(directory: Path, headers: dict[str, str] | None = None, types: dict[str, str] | None = None):
     """Serve directory under BASE_PATH; headers: added to every response; types: extension -> Content-Type."""
-    handler = type("Handler", (QuietHandler,), {"headers_to_add": headers or {},
-                                                "extensions_map": {**QuietHandler.extensions_map, **(types or {})}})
+    handler = type(
+        "Handler",
+        (QuietHandler,),
+        {"headers_to_add": headers or {}, "extensions_map": {**QuietHandler.extensions_map, **(types or {})}},
+    )
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(directory)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server, f"http://127.0.0.1:{server.server_address[1]}{BASE_PATH}"

@@ -1,5 +1,6 @@
 """Real-browser fixtures: the site built once per session with the real plugin, served on localhost, and
 Debian's Chromium driven by Playwright (never a downloaded browser)."""
+
 from __future__ import annotations
 
 import os
@@ -9,7 +10,6 @@ import pytest
 
 from browser_support import serve
 from support import CHROMIUM
-
 
 
 def pytest_collection_modifyitems(items):
@@ -38,8 +38,9 @@ def site_url(site_dir):
 @pytest.fixture(scope="session")
 def isolated_site_url(site_dir):
     """The same site served cross-origin isolated (COOP/COEP headers), as a server can be configured to do."""
-    server, url = serve(site_dir, {"Cross-Origin-Opener-Policy": "same-origin",
-                                   "Cross-Origin-Embedder-Policy": "require-corp"})
+    server, url = serve(
+        site_dir, {"Cross-Origin-Opener-Policy": "same-origin", "Cross-Origin-Embedder-Policy": "require-corp"}
+    )
     yield url
     server.shutdown()
 

@@ -3,6 +3,7 @@ Shift+Enter running a cell, in real Chromium against the site built with the rea
 
 Expected notes and outputs are the build's (the page's HTML and nn-page data), never typed here.
 """
+
 from __future__ import annotations
 
 import re

@@ -1,6 +1,7 @@
 """Faults in the reader's code or the host cost the reader nothing but a restart: a flood of output stays
 bounded and stoppable, a Python that ends is noticed and replaced, a host's wrong .wasm type does not stall
 the boot, and cell code cannot reach other origins."""
+
 from __future__ import annotations
 
 import http.server
@@ -49,10 +50,14 @@ def test_stop_ends_a_flood_of_output(page, site_url, first_page):
     assert output_text(page, 0) == "after\n"
 
 
-@pytest.mark.parametrize("ending", [
-    "import os\nos._exit(0)",
-    "import sys\nsys.setrecursionlimit(100_000)\ndef f():\n    return f()\nf()",  # Pyodide's fatal error
-], ids=["os._exit", "fatal-error"])
+@pytest.mark.parametrize(
+    "ending",
+    [
+        "import os\nos._exit(0)",
+        "import sys\nsys.setrecursionlimit(100_000)\ndef f():\n    return f()\nf()",  # Pyodide's fatal error
+    ],
+    ids=["os._exit", "fatal-error"],
+)
 def test_a_python_that_ends_is_noticed_and_replaced(page, site_url, first_page, ending):
     open_page(page, site_url + first_page)
     set_code(page, 0, ending)
@@ -96,25 +101,31 @@ def test_cell_code_cannot_reach_another_origin(page, site_url, first_page):
     Counter.hits = []
     try:
         open_page(page, site_url + first_page)  # a first visit: no service worker controls the page yet
-        set_code(page, 0, "\n".join([
-            "import js",
-            f"js.fetch('{elsewhere}')",
-            f"js.WorkerGlobalScope.prototype.fetch.call(js.self, '{elsewhere}')",
-            "try:",
-            "    request = js.XMLHttpRequest.new()",
-            f"    request.open('GET', '{elsewhere}')",
-            "    request.send()",
-            "except Exception as error:",
-            "    print('refused:', error)",
-            "try:",
-            f"    js.WebSocket.new('{elsewhere.replace('http', 'ws')}')",
-            "except Exception as error:",
-            "    print('refused:', error)",
-            "own = js.XMLHttpRequest.new()",  # the site's own files stay reachable
-            "own.open('GET', './', False)",
-            "own.send()",
-            "print(own.status)",
-        ]))
+        set_code(
+            page,
+            0,
+            "\n".join(
+                [
+                    "import js",
+                    f"js.fetch('{elsewhere}')",
+                    f"js.WorkerGlobalScope.prototype.fetch.call(js.self, '{elsewhere}')",
+                    "try:",
+                    "    request = js.XMLHttpRequest.new()",
+                    f"    request.open('GET', '{elsewhere}')",
+                    "    request.send()",
+                    "except Exception as error:",
+                    "    print('refused:', error)",
+                    "try:",
+                    f"    js.WebSocket.new('{elsewhere.replace('http', 'ws')}')",
+                    "except Exception as error:",
+                    "    print('refused:', error)",
+                    "own = js.XMLHttpRequest.new()",  # the site's own files stay reachable
+                    "own.open('GET', './', False)",
+                    "own.send()",
+                    "print(own.status)",
+                ]
+            ),
+        )
         run_cell(page)
         page.wait_for_timeout(500)  # a request that was let through would have arrived by now
         text = output_text(page, 0)

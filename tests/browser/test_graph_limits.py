@@ -1,6 +1,7 @@
 """Show graph on graphs too large to draw (issue 14): Graphviz lays out in a worker, so the page never freezes; a
 large graph is summarised (repeats folded) with a message saying so; a layout that takes too long is given up
 and the next graph still draws; a variable name with a NUL in it draws."""
+
 from __future__ import annotations
 
 from browser_support import cell, set_code, wait_idle, wait_ready
@@ -50,7 +51,8 @@ def test_a_graph_of_800_nodes_is_summarised_quickly_without_freezing_the_page(pa
     assert "× 398" in figure.locator("svg g.ag-folded").text_content()
     assert figure.locator("svg g.node").count() == 7
     assert "Graph summarised: 802 nodes, showing 6; 398 repeats of AddBackward0 → MulBackward0 folded" in (
-        figure.locator("figcaption").text_content())
+        figure.locator("figcaption").text_content()
+    )
     assert page.evaluate(LONGEST_TASK) < 200
 
 

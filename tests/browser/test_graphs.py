@@ -1,6 +1,7 @@
 """Autograd graphs on the built site, in real Chromium: the live "Show graph" drawing looks like the build-time
 diagram (palette, module boxes, labels inside their boxes, the picked node's path), and both read on a phone
 (zoom buttons, drag to pan)."""
+
 from __future__ import annotations
 
 import pytest
@@ -100,8 +101,10 @@ def test_picking_a_node_of_the_live_graph_highlights_it_and_shows_its_path(page,
     node = live.locator("g.ag-param", has_text="fc3.bias")
     node.click()
     assert "ag-selected" in node.get_attribute("class").split()
-    assert live.locator(".ag-path").text_content().startswith(
-        "loss.grad_fn.next_functions[0][0].next_functions[0][0] · fc3.bias"
+    assert (
+        live.locator(".ag-path")
+        .text_content()
+        .startswith("loss.grad_fn.next_functions[0][0].next_functions[0][0] · fc3.bias")
     )
 
 
@@ -130,8 +133,10 @@ def test_on_a_phone_graphs_read_at_11px_and_zoom_from_the_keyboard(browser, site
     assert live.locator(".ag-zoom__level").text_content() == f"{round(zoom * 125)}%"
     live.get_by_role("button", name="Fit the graph to the width").focus()
     page.keyboard.press("Enter")
-    width = live.evaluate("(figure) => [figure.querySelector('svg').getBoundingClientRect().width,"
-                          " figure.querySelector('.ag-viewport').clientWidth]")
+    width = live.evaluate(
+        "(figure) => [figure.querySelector('svg').getBoundingClientRect().width,"
+        " figure.querySelector('.ag-viewport').clientWidth]"
+    )
     assert width[0] == pytest.approx(width[1], abs=1)  # the whole graph, at whatever text size that takes
     fit = live.evaluate(ZOOM)
     page.keyboard.press("Shift+Tab")  # back to Zoom in

@@ -1,4 +1,5 @@
 """The page bar, the cells' outputs and the download links, as a reader sees them on a desktop and on a phone."""
+
 from __future__ import annotations
 
 import re

@@ -1,5 +1,6 @@
 """Links out of the site, in real Chromium: the Overview names the tutorial it follows, a link the reader may
 follow but nothing the page loads."""
+
 from __future__ import annotations
 
 ORIGINAL = "https://pytorch.org/tutorials/beginner/blitz/neural_networks_tutorial.html"

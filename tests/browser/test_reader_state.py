@@ -3,6 +3,7 @@ and reloads, and no runaway cell, navigation or restart leaves the page without 
 
 The site is served as a project site is (under /tutorial/ on a random port: conftest.py).
 """
+
 from __future__ import annotations
 
 from browser_support import cell, editor_code, open_page, output_text, pages_with_cells, set_code, wait_idle, wait_ready
@@ -16,15 +17,19 @@ def run_cell(page, index: int):
 def navigate(page, target: str):
     """Follow the sidebar's link to `target` (instant navigation) and wait for its page runner."""
     page.locator(f'nav a[href$="{target}"]').first.click()
-    page.wait_for_function(f"() => location.pathname.endsWith('/{target}')"
-                           f" && window.nnRunner?.page?.data.page === '{target}'")
+    page.wait_for_function(
+        f"() => location.pathname.endsWith('/{target}') && window.nnRunner?.page?.data.page === '{target}'"
+    )
 
 
 def test_an_edit_to_the_network_below_its_user_reaches_it(page, site_url):
     # "Inside the layers" shows lenet.py whole as cell 4, after cell 1 that imports it: the edit still counts.
     open_page(page, site_url + "layers/")
-    module = next(i for i, c in enumerate(page.evaluate("() => window.nnRunner.page.data.cells"))
-                  if c["source"].endswith("lenet.py") and not c["section"])
+    module = next(
+        i
+        for i, c in enumerate(page.evaluate("() => window.nnRunner.page.data.cells"))
+        if c["source"].endswith("lenet.py") and not c["section"]
+    )
     assert module > 0
     edited = editor_code(page, module).replace("nn.Linear(120, 84)", "nn.Linear(120, 64)")
     set_code(page, module, edited.replace("nn.Linear(84, 10)", "nn.Linear(64, 10)"))

@@ -2,14 +2,24 @@
 
 Expected outputs are the build-time outputs real PyTorch printed (the page's own nn-page data), never typed here.
 """
+
 from __future__ import annotations
 
 import re
 import time
 
 import pytest
-from browser_support import (cell, editor_code, open_page, output_text, page_data, pages_with_cells, set_code,
-                             wait_idle, wait_ready)
+from browser_support import (
+    cell,
+    editor_code,
+    open_page,
+    output_text,
+    page_data,
+    pages_with_cells,
+    set_code,
+    wait_idle,
+    wait_ready,
+)
 from support import TUTORIAL_PAGES, mask_addresses, page_url
 
 
@@ -39,8 +49,9 @@ def test_edited_cell_runs_with_ctrl_enter_and_reset_restores_the_code(page, site
     assert editor_code(page, 0) == original
     set_code(page, 0, 'print("edited", 6 * 7)')
     page.keyboard.press("ControlOrMeta+Enter")
-    page.wait_for_function("() => document.querySelector('.nn-cell[data-cell=\"0\"] .nn-output code')"
-                           ".textContent.includes('edited 42')")
+    page.wait_for_function(
+        "() => document.querySelector('.nn-cell[data-cell=\"0\"] .nn-output code').textContent.includes('edited 42')"
+    )
     assert output_text(page, 0) == "edited 42\n"
     cell(page, 0).get_by_role("button", name="Reset").click()
     assert editor_code(page, 0) == original
@@ -56,15 +67,17 @@ def test_stop_ends_a_runaway_cell_within_a_second(page, site_url, isolated_site_
     page.wait_for_timeout(300)  # let it spin
     started = time.monotonic()
     cell(page, 0).get_by_role("button", name="Stop").click()
-    page.wait_for_function("() => /stopped/i.test(document.querySelector('.nn-cell[data-cell=\"0\"] .nn-output code')"
-                           ".textContent)")
+    page.wait_for_function(
+        "() => /stopped/i.test(document.querySelector('.nn-cell[data-cell=\"0\"] .nn-output code').textContent)"
+    )
     assert time.monotonic() - started < 1.0
     if isolated:
         assert "KeyboardInterrupt" in output_text(page, 0)
     set_code(page, 0, 'print("after stop")')
     cell(page, 0).get_by_role("button", name="Run", exact=True).click()
-    page.wait_for_function("() => document.querySelector('.nn-cell[data-cell=\"0\"] .nn-output code')"
-                           ".textContent === 'after stop\\n'")
+    page.wait_for_function(
+        "() => document.querySelector('.nn-cell[data-cell=\"0\"] .nn-output code').textContent === 'after stop\\n'"
+    )
 
 
 def test_traceback_uses_the_editor_line_numbers(page, site_url, first_page):
@@ -118,8 +131,9 @@ def test_keyboard_reaches_the_buttons_with_a_visible_focus(page, site_url, first
     open_page(page, site_url + first_page)
     cell(page, 0).locator(".cm-content").click()
     page.keyboard.press("Tab")  # Tab leaves the editor: no keyboard trap
-    focused = page.evaluate("() => [document.activeElement.textContent,"
-                            " getComputedStyle(document.activeElement).outlineStyle]")
+    focused = page.evaluate(
+        "() => [document.activeElement.textContent, getComputedStyle(document.activeElement).outlineStyle]"
+    )
     assert focused == ["Run", "solid"]
     page.keyboard.press("Enter")
     wait_idle(page)
@@ -166,8 +180,9 @@ def test_instant_navigation_keeps_the_worker_and_starts_a_fresh_session(page, si
     wait_idle(page)
     page.evaluate("() => { window.firstWorker = window.nnRunner.python.worker; }")
     page.locator(f'nav a[href$="{second}"]').first.click()
-    page.wait_for_function(f"() => location.pathname.endsWith('/{second}')"
-                           f" && window.nnRunner?.page?.data.page === '{second}'")
+    page.wait_for_function(
+        f"() => location.pathname.endsWith('/{second}') && window.nnRunner?.page?.data.page === '{second}'"
+    )
     assert page.evaluate("() => window.firstWorker !== undefined"), "the page reloaded instead of navigating instantly"
     assert page.evaluate("() => window.firstWorker === window.nnRunner.python.worker")
     wait_ready(page)

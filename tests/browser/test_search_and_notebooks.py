@@ -1,6 +1,7 @@
 """Search and the notebook pages in real Chromium, as a reader uses them: searching lists each page once and shows
 its prose, not diagram labels; the sidebar names each page once; a notebook page shows its diagrams and
 admonitions, and its table of contents has its headings whole."""
+
 from __future__ import annotations
 
 import re
@@ -30,7 +31,8 @@ def diagram_labels(page, url: str) -> list[str]:
     """The drawn labels of a page's autograd diagram nodes that carry a shape, as "AccumulateGrad[10]"."""
     page.goto(url)
     labels = page.locator("figure.autograd-graph svg g.node").evaluate_all(
-        "(nodes) => nodes.map((node) => [...node.querySelectorAll('text')].map((text) => text.textContent).join(''))")
+        "(nodes) => nodes.map((node) => [...node.querySelectorAll('text')].map((text) => text.textContent).join(''))"
+    )
     return [compact(label) for label in labels if "[" in label]
 
 
@@ -55,11 +57,14 @@ def sidebar_titles(page) -> list[str]:
         .map((link) => link.innerText.trim()).filter(Boolean)""")
 
 
-@pytest.mark.parametrize(("path", "title"), [
-    ("define/", "Define the network"),
-    ("notebooks/neural-networks/", "The whole tutorial"),
-    ("notebooks/define/", "Define the network (notebook)"),  # linked from its page, told apart from it
-])
+@pytest.mark.parametrize(
+    ("path", "title"),
+    [
+        ("define/", "Define the network"),
+        ("notebooks/neural-networks/", "The whole tutorial"),
+        ("notebooks/define/", "Define the network (notebook)"),  # linked from its page, told apart from it
+    ],
+)
 def test_sidebar_names_each_page_once(page, site_url, path, title):
     page.set_viewport_size({"width": 1400, "height": 900})
     page.goto(site_url + path)

@@ -4,6 +4,7 @@ Each test serves its own copy of the built site from a server that records every
 "rebuild" can edit files in place: one page's HTML and runner.js, then the worker's list rewritten as install()
 does at the end of a build (assets._write_service_worker).
 """
+
 from __future__ import annotations
 
 import functools
@@ -23,18 +24,21 @@ CACHE = "nn-site-files"  # sw.js
 
 
 class RecordingHandler(http.server.SimpleHTTPRequestHandler):
-    extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map,
-                      ".mjs": "text/javascript", ".wasm": "application/wasm"}
+    extensions_map = {
+        **http.server.SimpleHTTPRequestHandler.extensions_map,
+        ".mjs": "text/javascript",
+        ".wasm": "application/wasm",
+    }
     answered: list[tuple[str, int]]  # (site-relative path, status), set per server
 
     def translate_path(self, path):
         if not path.startswith(BASE_PATH):
             return str(Path(self.directory) / "__outside_the_site__")
-        return super().translate_path("/" + path[len(BASE_PATH):])
+        return super().translate_path("/" + path[len(BASE_PATH) :])
 
     def log_request(self, code="-", size="-"):
         path = self.path.split("?", 1)[0]
-        self.answered.append((path[len(BASE_PATH):] if path.startswith(BASE_PATH) else path, int(code)))
+        self.answered.append((path[len(BASE_PATH) :] if path.startswith(BASE_PATH) else path, int(code)))
 
     def log_message(self, *args):
         pass
@@ -79,8 +83,12 @@ def wait_until_stored(page, present: str, absent: str, timeout_s: float = 60):
         keys = stored(page)
         if present in keys and absent not in keys:
             return
-        assert time.monotonic() < deadline, (f"{present} never replaced {absent}", present in keys, absent in keys,
-                                             page.evaluate(REGISTRATION))
+        assert time.monotonic() < deadline, (
+            f"{present} never replaced {absent}",
+            present in keys,
+            absent in keys,
+            page.evaluate(REGISTRATION),
+        )
         time.sleep(0.25)
 
 
@@ -111,8 +119,10 @@ def test_a_rebuild_reaches_readers_with_its_script_and_an_identical_one_download
     everything = stored(page)
     html = site / first_page / "index.html"
     runner = site / "assets/runner/runner.js"
-    old_page, old_runner = (f"{url}{address}?sha256={_content_digest(path)}"
-                            for address, path in [(first_page, html), ("assets/runner/runner.js", runner)])
+    old_page, old_runner = (
+        f"{url}{address}?sha256={_content_digest(path)}"
+        for address, path in [(first_page, html), ("assets/runner/runner.js", runner)]
+    )
     assert {old_page, old_runner} <= everything and len(everything) > 50
 
     # A new deployment: this page's text and runner.js change, and with them the worker's list.
@@ -218,13 +228,18 @@ def test_the_python_worker_served_by_the_service_worker_reaches_this_site_only(c
     # Pyodide boots under the policy (its wasm, standard library and wheels are the site's own; loading the torch
     # runtime's shared library evaluates its EM_JS snippets, hence 'unsafe-eval'), and cells import torch.
     wait_ready(page)
-    header = page.evaluate("async (url) => (await fetch(url)).headers.get('Content-Security-Policy')",
-                           url + "assets/runner/worker.js")
+    header = page.evaluate(
+        "async (url) => (await fetch(url)).headers.get('Content-Security-Policy')", url + "assets/runner/worker.js"
+    )
     assert header == "default-src 'self'; script-src 'self' 'unsafe-eval' 'wasm-unsafe-eval'; connect-src 'self'"
     assert python_worker(page).evaluate(PROBE, elsewhere + "after").startswith("refused")
     # From a cell too: the request never leaves the browser.
-    set_code(page, 0, "import js\njs.caches.open('nn-csp-probe').then(lambda cache: cache.add("
-                      f"'{elsewhere}cell'))\nprint('torch', __import__('torch').ones(2).sum().item())")
+    set_code(
+        page,
+        0,
+        "import js\njs.caches.open('nn-csp-probe').then(lambda cache: cache.add("
+        f"'{elsewhere}cell'))\nprint('torch', __import__('torch').ones(2).sum().item())",
+    )
     cell(page, 0).get_by_role("button", name="Run", exact=True).click()
     wait_idle(page)
     assert output_text(page, 0) == "torch 2.0\n"

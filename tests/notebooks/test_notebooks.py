@@ -1,5 +1,6 @@
 """Notebooks and downloads: every tutorial page's notebook and script run with real PyTorch and print what the page
 shows, and the built site holds them, with links that resolve."""
+
 from __future__ import annotations
 
 import base64
@@ -97,8 +98,14 @@ def test_whole_tutorial_notebook_executes_in_one_kernel_and_prints_every_page_ou
 def test_downloaded_script_runs_alone_and_prints_the_page_outputs(built_site, page, tmp_path):
     site, runs = built_site
     script = shutil.copy(site / "downloads" / f"{stem(page)}.py", tmp_path)
-    result = subprocess.run([sys.executable, "-u", script], cwd=tmp_path, capture_output=True, text=True,
-                            timeout=300, env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)})
+    result = subprocess.run(
+        [sys.executable, "-u", script],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)},
+    )
     assert result.returncode == 0, result.stderr
     expected = "".join(cell.output for cell in runs[page].cells)
     assert mask_addresses(result.stdout + result.stderr) == mask_addresses(expected)
@@ -126,15 +133,20 @@ SVG_IMAGE = re.compile(r"!\[(?P<alt>[^\]\n]+)\]\(data:image/svg\+xml;base64,(?P<
 
 def diagrams_in(notebook) -> list[str]:
     """The SVG documents a notebook's Markdown cells show as images."""
-    return [base64.b64decode(image["data"]).decode() for cell in notebook.cells if cell.cell_type == "markdown"
-            for image in SVG_IMAGE.finditer(cell.source)]
+    return [
+        base64.b64decode(image["data"]).decode()
+        for cell in notebook.cells
+        if cell.cell_type == "markdown"
+        for image in SVG_IMAGE.finditer(cell.source)
+    ]
 
 
 def test_notebooks_show_the_diagrams_their_pages_draw(built_site):
     """Each autograd-graph block of a page is an image in its notebook: Graphviz's standalone SVG, no link away."""
     site, _ = built_site
-    fences = {stem(page): (DOCS / page).read_text(encoding="utf-8").count("```autograd-graph")
-              for page in TUTORIAL_PAGES}
+    fences = {
+        stem(page): (DOCS / page).read_text(encoding="utf-8").count("```autograd-graph") for page in TUTORIAL_PAGES
+    }
     assert sum(fences.values()) >= 2
     for name, count in [*fences.items(), (notebooks.WHOLE_TUTORIAL, sum(fences.values()))]:
         notebook = nbformat.read(site / "downloads" / f"{name}.ipynb", as_version=4)
@@ -159,8 +171,14 @@ def site_with_repository(tmp_path_factory):
     from mkdocs.config import load_config
 
     site_dir = tmp_path_factory.mktemp("site-with-repository")
-    build(load_config(str(ROOT / "mkdocs.yml"), site_dir=str(site_dir), strict=True,
-                      repo_url="https://github.com/example-owner/nn-tutorial"))
+    build(
+        load_config(
+            str(ROOT / "mkdocs.yml"),
+            site_dir=str(site_dir),
+            strict=True,
+            repo_url="https://github.com/example-owner/nn-tutorial",
+        )
+    )
     return site_dir
 
 
@@ -209,8 +227,11 @@ def test_every_tutorial_page_offers_its_notebook_and_downloads_and_they_resolve(
     site, _ = built_site
     for page in TUTORIAL_PAGES:
         html = site / page_url(page) / "index.html"
-        bar = {link["href"].split("/")[-2 if link["href"].endswith("/") else -1]: link
-               for link in links_of(site, html) if "md-button" in (link.get("class") or "")}
+        bar = {
+            link["href"].split("/")[-2 if link["href"].endswith("/") else -1]: link
+            for link in links_of(site, html)
+            if "md-button" in (link.get("class") or "")
+        }
         assert set(bar) >= {stem(page), f"{stem(page)}.ipynb", f"{stem(page)}.py"}, (page, bar)
         assert bar[f"{stem(page)}.py"]["download"] == f"{stem(page)}.py"
         for link in bar.values():
@@ -246,8 +267,11 @@ def test_notebook_page_renders_the_notebook_and_its_links_resolve(built_site, na
     assert "jp-Notebook" in text and "jp-OutputArea" in text  # rendered by mkdocs-jupyter, with outputs
     assert "cdnjs" not in text
     assert not re.search(r"""<(script|link)(?![^>]*rel="canonical")[^>]+(src|href)=["']https?:""", text)
-    relative = [link["href"] for link in links_of(site, html)
-                if link["in_notebook"] and not urlsplit(link["href"]).scheme and not link["href"].startswith("#")]
+    relative = [
+        link["href"]
+        for link in links_of(site, html)
+        if link["in_notebook"] and not urlsplit(link["href"]).scheme and not link["href"].startswith("#")
+    ]
     assert all(resolves(site, html, href) for href in relative), relative
 
 
@@ -274,35 +298,39 @@ def test_converter_turns_material_syntax_into_plain_markdown(built_site):
     files = get_files(config)
     page = files.get_file_from_path("define.md")
     cells = copy.deepcopy(runs["define.md"].cells[:2])
-    markdown = "\n".join([
-        "# Title",
-        "",
-        '!!! note "Look"',
-        "    See [the layers](layers.md#the-3x3-variant).",
-        "",
-        "    ```python",
-        '    --8<-- "lenet.py"',
-        "    ```",
-        "",
-        "    1.  first annotation",
-        "",
-        '=== "Tab A"',
-        "",
-        "    ```python",
-        '    --8<-- "define.py:build"',
-        "    ```",
-        "",
-        "```autograd-graph",
-        "tensor: loss",
-        "caption: the graph",
-        "```",
-    ])
+    markdown = "\n".join(
+        [
+            "# Title",
+            "",
+            '!!! note "Look"',
+            "    See [the layers](layers.md#the-3x3-variant).",
+            "",
+            "    ```python",
+            '    --8<-- "lenet.py"',
+            "    ```",
+            "",
+            "    1.  first annotation",
+            "",
+            '=== "Tab A"',
+            "",
+            "    ```python",
+            '    --8<-- "define.py:build"',
+            "    ```",
+            "",
+            "```autograd-graph",
+            "tensor: loss",
+            "caption: the graph",
+            "```",
+        ]
+    )
     diagram = Diagram(b"<svg/>", "the graph: next_functions[0][0]", "")
     links = Links(config, files, page, "notebooks/define.ipynb")
     converted = PageConverter(cells, [diagram], links)
     result = [(cell.cell_type, cell.source) for cell in converted.convert(fences.parse(markdown))]
-    assert result[0] == ("markdown",
-                         "# Title\n\n> **Note: Look**\n>\n> See [the layers](../../layers/#the-3x3-variant).")
+    assert result[0] == (
+        "markdown",
+        "# Title\n\n> **Note: Look**\n>\n> See [the layers](../../layers/#the-3x3-variant).",
+    )
     assert result[1][0] == "code" and "# (1)" in result[1][1] and "(1)!" not in result[1][1]
     assert result[2] == ("markdown", "> 1.  first annotation\n\n**Tab A**")
     assert result[3] == ("code", cells[1].code.rstrip("\n"))

@@ -1,4 +1,5 @@
 """The search index: every page once, its prose and code, and none of the text of its autograd diagrams."""
+
 from __future__ import annotations
 
 import json

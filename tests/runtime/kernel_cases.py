@@ -8,8 +8,16 @@ import math
 import random
 from array import array
 
-KERNELS = ["matmul", "elementwise", "conv2d", "conv2d_backward", "max_pool2d", "max_pool2d_backward",
-           "sum_rows", "sum_columns"]
+KERNELS = [
+    "matmul",
+    "elementwise",
+    "conv2d",
+    "conv2d_backward",
+    "max_pool2d",
+    "max_pool2d_backward",
+    "sum_rows",
+    "sum_columns",
+]
 
 
 def floats(rng, n, zeros=0.0, ties=False, nans=0.0):
@@ -111,8 +119,11 @@ def _sum_values(rng, n, typecode):
 
 def _sum_rows_case(rng):
     # Row lengths around the vector width (8 floats, 4 doubles) and the cascade's level steps (16, 256).
-    length, rows, typecode = (rng.choice([1, 3, 7, 8, 9, 31, 33, 64, 100, 257, 1000]), rng.randint(1, 4),
-                              rng.choice("ffd"))
+    length, rows, typecode = (
+        rng.choice([1, 3, 7, 8, 9, 31, 33, 64, 100, 257, 1000]),
+        rng.randint(1, 4),
+        rng.choice("ffd"),
+    )
     return (_sum_values(rng, length * rows, typecode), length, typecode, rng.random() < 0.8)
 
 
@@ -200,8 +211,10 @@ def _elementwise_case(rng):
     name = rng.choice(sorted(ELEMENTWISE_CASES))
     arity, params = ELEMENTWISE_CASES[name]
     n = rng.choice([1, 5, 15, 16, 17, 100, 300])
-    operands = [array("f", [v * 2.0 ** rng.randint(-20, 20) for v in floats(rng, n, zeros=0.2, nans=0.05)])
-                for _ in range(arity)]
+    operands = [
+        array("f", [v * 2.0 ** rng.randint(-20, 20) for v in floats(rng, n, zeros=0.2, nans=0.05)])
+        for _ in range(arity)
+    ]
     for values in operands:
         for i in range(0, n, 7):
             values[i] = -0.0
@@ -213,11 +226,14 @@ def _elementwise_case(rng):
 def fma_tie_cases():
     """Elementwise cases whose fused multiply-add lands on a float32 tie in a double (a * b = 1 + (i + j) 2^-12 +
     i j 2^-24 for odd i j), broken by a tiny addend or not: only fma32's TwoSum step rounds these right."""
-    pairs = [(1 + i * 2.0 ** -12, 1 + j * 2.0 ** -12) for i in range(1, 40, 2) for j in range(1, 40, 2)]
+    pairs = [(1 + i * 2.0**-12, 1 + j * 2.0**-12) for i in range(1, 40, 2) for j in range(1, 40, 2)]
     a, b = array("f", [p for p, _ in pairs]), array("f", [q for _, q in pairs])
-    yield from (("add_scaled", [array("f", [c]) * len(pairs), b], (float(a[k]),))
-                for k in (0, 7, 100) for c in (0.0, 2.0 ** -60, -(2.0 ** -60)))
-    for c in (0.0, 2.0 ** -60, -(2.0 ** -60)):
+    yield from (
+        ("add_scaled", [array("f", [c]) * len(pairs), b], (float(a[k]),))
+        for k in (0, 7, 100)
+        for c in (0.0, 2.0**-60, -(2.0**-60))
+    )
+    for c in (0.0, 2.0**-60, -(2.0**-60)):
         # addcmul's fma(value * x, y, s) with value 1; lerp's fma(w, end - input, input) with input 0, end b
         yield ("addcmul", [array("f", [c]) * len(pairs), a, b], (1.0,))
-    yield ("lerp", [array("f", [0.0]) * len(pairs), b, array("f", [0.25 + 2.0 ** -12]) * len(pairs)], ())
+    yield ("lerp", [array("f", [0.0]) * len(pairs), b, array("f", [0.25 + 2.0**-12]) * len(pairs)], ())

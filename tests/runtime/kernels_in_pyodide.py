@@ -18,7 +18,8 @@ for kernel in KERNELS:
             if as_bytes(getattr(javascript, kernel)(*args)) != as_bytes(getattr(reference, kernel)(*args))
         ]
 mismatches["elementwise (fma ties)"] = [
-    number for number, args in enumerate(fma_tie_cases())
+    number
+    for number, args in enumerate(fma_tie_cases())
     if as_bytes(javascript.elementwise(*args)) != as_bytes(reference.elementwise(*args))
 ]
 print(json.dumps(mismatches))

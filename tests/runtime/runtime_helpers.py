@@ -12,8 +12,9 @@ RUNTIME = Path(__file__).resolve().parents[2] / "site_src" / "runtime" / "torch"
 
 def load_runtime():
     if "btorch" not in sys.modules:
-        spec = importlib.util.spec_from_file_location("btorch", RUNTIME / "__init__.py",
-                                                      submodule_search_locations=[str(RUNTIME)])
+        spec = importlib.util.spec_from_file_location(
+            "btorch", RUNTIME / "__init__.py", submodule_search_locations=[str(RUNTIME)]
+        )
         module = importlib.util.module_from_spec(spec)
         sys.modules["btorch"] = module
         spec.loader.exec_module(module)

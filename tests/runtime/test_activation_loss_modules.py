@@ -28,8 +28,14 @@ def both(bt, fn, *inputs, grad=True):
     returns (real, real grad, ours, our grad)."""
     results = []
     for lib in (torch, bt):
-        args = [(x.detach().clone().requires_grad_(i == 0 and grad) if lib is torch
-                 else to_bt(bt, x, requires_grad=i == 0 and grad)) for i, x in enumerate(inputs)]
+        args = [
+            (
+                x.detach().clone().requires_grad_(i == 0 and grad)
+                if lib is torch
+                else to_bt(bt, x, requires_grad=i == 0 and grad)
+            )
+            for i, x in enumerate(inputs)
+        ]
         out = fn(lib, *args)
         if grad:
             torch.manual_seed(0)
@@ -44,18 +50,65 @@ def both(bt, fn, *inputs, grad=True):
 
 # ---- print(module) ------------------------------------------------------------------------------------------------
 MODULES = [
-    "ReLU()", "ReLU(inplace=True)", "LeakyReLU()", "LeakyReLU(0.2, True)", "ELU()", "ELU(alpha=0.5, inplace=True)",
-    "SELU()", "SELU(True)", "CELU(2.0)", "GELU()", "GELU(approximate='tanh')", "SiLU()", "SiLU(inplace=True)",
-    "Mish()", "Softplus()", "Softplus(beta=2, threshold=10)", "Softsign()", "Hardtanh()", "Hardtanh(-2, 3, True)",
-    "ReLU6()", "ReLU6(inplace=True)", "Hardsigmoid()", "Hardswish()", "PReLU()", "PReLU(3, 0.1)", "Sigmoid()",
-    "Tanh()", "Softmax()", "Softmax(dim=1)", "LogSoftmax(-1)", "Softmin(0)", "Softmax2d()", "Threshold(0.1, 20)",
-    "Threshold(0.1, 20.0, inplace=True)", "Tanhshrink()", "Softshrink()", "Softshrink(1)", "Hardshrink(0.25)",
-    "GLU()", "GLU(0)", "LogSigmoid()", "RReLU()", "RReLU(0.1, 0.3, True)",
-    "L1Loss()", "MSELoss(reduction='sum')", "SmoothL1Loss(beta=0.5)", "HuberLoss(delta=2)", "BCELoss()",
-    "BCEWithLogitsLoss(pos_weight=torch.ones(3))", "KLDivLoss(reduction='batchmean')", "NLLLoss(ignore_index=1)",
-    "CrossEntropyLoss()", "CrossEntropyLoss(weight=torch.ones(3), label_smoothing=0.1, reduction='none')",
-    "CosineEmbeddingLoss(0.5)", "MarginRankingLoss()", "HingeEmbeddingLoss(2.0)", "SoftMarginLoss()",
-    "PoissonNLLLoss(full=True)", "GaussianNLLLoss(eps=1e-3)",
+    "ReLU()",
+    "ReLU(inplace=True)",
+    "LeakyReLU()",
+    "LeakyReLU(0.2, True)",
+    "ELU()",
+    "ELU(alpha=0.5, inplace=True)",
+    "SELU()",
+    "SELU(True)",
+    "CELU(2.0)",
+    "GELU()",
+    "GELU(approximate='tanh')",
+    "SiLU()",
+    "SiLU(inplace=True)",
+    "Mish()",
+    "Softplus()",
+    "Softplus(beta=2, threshold=10)",
+    "Softsign()",
+    "Hardtanh()",
+    "Hardtanh(-2, 3, True)",
+    "ReLU6()",
+    "ReLU6(inplace=True)",
+    "Hardsigmoid()",
+    "Hardswish()",
+    "PReLU()",
+    "PReLU(3, 0.1)",
+    "Sigmoid()",
+    "Tanh()",
+    "Softmax()",
+    "Softmax(dim=1)",
+    "LogSoftmax(-1)",
+    "Softmin(0)",
+    "Softmax2d()",
+    "Threshold(0.1, 20)",
+    "Threshold(0.1, 20.0, inplace=True)",
+    "Tanhshrink()",
+    "Softshrink()",
+    "Softshrink(1)",
+    "Hardshrink(0.25)",
+    "GLU()",
+    "GLU(0)",
+    "LogSigmoid()",
+    "RReLU()",
+    "RReLU(0.1, 0.3, True)",
+    "L1Loss()",
+    "MSELoss(reduction='sum')",
+    "SmoothL1Loss(beta=0.5)",
+    "HuberLoss(delta=2)",
+    "BCELoss()",
+    "BCEWithLogitsLoss(pos_weight=torch.ones(3))",
+    "KLDivLoss(reduction='batchmean')",
+    "NLLLoss(ignore_index=1)",
+    "CrossEntropyLoss()",
+    "CrossEntropyLoss(weight=torch.ones(3), label_smoothing=0.1, reduction='none')",
+    "CosineEmbeddingLoss(0.5)",
+    "MarginRankingLoss()",
+    "HingeEmbeddingLoss(2.0)",
+    "SoftMarginLoss()",
+    "PoissonNLLLoss(full=True)",
+    "GaussianNLLLoss(eps=1e-3)",
 ]
 
 
@@ -64,8 +117,25 @@ def test_module_repr_and_attributes_match_pytorch(bt, spec):
     real = eval("torch.nn." + spec, {"torch": torch})
     ours = eval("torch.nn." + spec, {"torch": bt})
     assert repr(ours) == repr(real)
-    for name in ("inplace", "dim", "alpha", "reduction", "ignore_index", "label_smoothing", "margin", "beta", "delta",
-                 "lambd", "min_val", "max_val", "negative_slope", "num_parameters", "approximate", "eps", "full"):
+    for name in (
+        "inplace",
+        "dim",
+        "alpha",
+        "reduction",
+        "ignore_index",
+        "label_smoothing",
+        "margin",
+        "beta",
+        "delta",
+        "lambd",
+        "min_val",
+        "max_val",
+        "negative_slope",
+        "num_parameters",
+        "approximate",
+        "eps",
+        "full",
+    ):
         assert getattr(ours, name, "absent") == getattr(real, name, "absent"), name
     assert [n for n, _ in ours.named_parameters()] == [n for n, _ in real.named_parameters()]
     assert [n for n, _ in ours.named_buffers()] == [n for n, _ in real.named_buffers()]
@@ -73,8 +143,15 @@ def test_module_repr_and_attributes_match_pytorch(bt, spec):
 
 def test_sequential_of_activations_prints_as_pytorch(bt):
     def build(nn):
-        return nn.Sequential(nn.Linear(4, 3), nn.PReLU(3), nn.Dropout(0.1), nn.GELU("tanh"), nn.Softmax(dim=1),
-                             nn.CrossEntropyLoss(label_smoothing=0.2))
+        return nn.Sequential(
+            nn.Linear(4, 3),
+            nn.PReLU(3),
+            nn.Dropout(0.1),
+            nn.GELU("tanh"),
+            nn.Softmax(dim=1),
+            nn.CrossEntropyLoss(label_smoothing=0.2),
+        )
+
     assert repr(build(bt.nn)) == repr(build(torch.nn))
     assert repr(bt.nn.PReLU(2).weight) == repr(torch.nn.PReLU(2).weight)
 
@@ -87,17 +164,47 @@ def test_module_argument_errors(bt):
             lib.nn.HuberLoss(delta="1")
         with pytest.raises(ValueError, match="Softmax2d: expected input to be 3D or 4D, got 2D instead"):
             lib.nn.Softmax2d()(lib.zeros(2, 3))
-    with pytest.warns(UserWarning, match=r"size_average and reduce args will be deprecated, please use "
-                                         r"reduction='sum' instead\."):
+    with pytest.warns(
+        UserWarning,
+        match=r"size_average and reduce args will be deprecated, please use "
+        r"reduction='sum' instead\.",
+    ):
         assert bt.nn.MSELoss(size_average=False).reduction == "sum"
 
 
 # ---- forward and backward through the modules ---------------------------------------------------------------------
-EXACT = ["ReLU()", "LeakyReLU(0.2)", "Hardtanh(-2, 3)", "ReLU6()", "Hardsigmoid()", "Hardswish()", "PReLU()",
-         "Softmax(dim=1)", "LogSoftmax(1)", "Softmin(1)", "Threshold(0.1, 20.0)", "Softshrink()", "Hardshrink(0.25)",
-         "Softsign()", "RReLU().eval()"]
-CLOSE = ["ELU()", "SELU()", "CELU(2.0)", "SiLU()", "Mish()", "Softplus(beta=2)", "Tanhshrink()", "LogSigmoid()",
-         "GELU()", "GELU('tanh')", "Sigmoid()", "Tanh()", "GLU()"]
+EXACT = [
+    "ReLU()",
+    "LeakyReLU(0.2)",
+    "Hardtanh(-2, 3)",
+    "ReLU6()",
+    "Hardsigmoid()",
+    "Hardswish()",
+    "PReLU()",
+    "Softmax(dim=1)",
+    "LogSoftmax(1)",
+    "Softmin(1)",
+    "Threshold(0.1, 20.0)",
+    "Softshrink()",
+    "Hardshrink(0.25)",
+    "Softsign()",
+    "RReLU().eval()",
+]
+CLOSE = [
+    "ELU()",
+    "SELU()",
+    "CELU(2.0)",
+    "SiLU()",
+    "Mish()",
+    "Softplus(beta=2)",
+    "Tanhshrink()",
+    "LogSigmoid()",
+    "GELU()",
+    "GELU('tanh')",
+    "Sigmoid()",
+    "Tanh()",
+    "GLU()",
+]
 
 
 @pytest.mark.parametrize("spec", EXACT + CLOSE)
@@ -126,11 +233,19 @@ def test_prelu_module_learns_its_weight(bt):
 
 CLASSES = torch.tensor([0, 2, 1, 2])
 LOSS_MODULES = {
-    "L1Loss()": "target", "MSELoss(reduction='sum')": "target", "SmoothL1Loss(beta=0.5)": "target",
-    "HuberLoss(delta=0.7)": "target", "BCELoss()": "probs", "BCEWithLogitsLoss(pos_weight=torch.ones(3) * 2)": "probs",
-    "KLDivLoss(reduction='batchmean')": "probs", "NLLLoss(ignore_index=1)": "classes",
-    "CrossEntropyLoss()": "classes", "CrossEntropyLoss(weight=torch.tensor([1., 2, 3]), label_smoothing=0.1)":
-    "classes", "SoftMarginLoss()": "signs", "PoissonNLLLoss()": "counts", "GaussianNLLLoss()": "var",
+    "L1Loss()": "target",
+    "MSELoss(reduction='sum')": "target",
+    "SmoothL1Loss(beta=0.5)": "target",
+    "HuberLoss(delta=0.7)": "target",
+    "BCELoss()": "probs",
+    "BCEWithLogitsLoss(pos_weight=torch.ones(3) * 2)": "probs",
+    "KLDivLoss(reduction='batchmean')": "probs",
+    "NLLLoss(ignore_index=1)": "classes",
+    "CrossEntropyLoss()": "classes",
+    "CrossEntropyLoss(weight=torch.tensor([1., 2, 3]), label_smoothing=0.1)": "classes",
+    "SoftMarginLoss()": "signs",
+    "PoissonNLLLoss()": "counts",
+    "GaussianNLLLoss()": "var",
     "HingeEmbeddingLoss(0.5)": "signs",
 }
 
@@ -140,9 +255,14 @@ def test_loss_modules(bt, spec):
     torch.manual_seed(7)
     x = torch.randn(4, 3)
     kind = LOSS_MODULES[spec]
-    other = {"target": torch.randn(4, 3), "probs": torch.rand(4, 3), "classes": CLASSES,
-             "signs": torch.tensor([[1., -1, 1], [-1, -1, 1], [1, 1, 1], [-1, 1, -1]]),
-             "counts": torch.randint(0, 5, (4, 3)).float(), "var": torch.randn(4, 3)}[kind]
+    other = {
+        "target": torch.randn(4, 3),
+        "probs": torch.rand(4, 3),
+        "classes": CLASSES,
+        "signs": torch.tensor([[1.0, -1, 1], [-1, -1, 1], [1, 1, 1], [-1, 1, -1]]),
+        "counts": torch.randint(0, 5, (4, 3)).float(),
+        "var": torch.randn(4, 3),
+    }[kind]
     extra = [torch.rand(4, 3)] if kind == "var" else []
 
     def run(lib, a, b, *rest):
@@ -163,13 +283,15 @@ def test_loss_modules(bt, spec):
 def test_pair_losses(bt, reduction):
     torch.manual_seed(8)
     a, b = torch.randn(6, 5), torch.randn(6, 5)
-    signs = torch.tensor([1., -1, -1, 1, 1, -1])
+    signs = torch.tensor([1.0, -1, -1, 1, 1, -1])
     real, real_grad, ours, our_grad = both(
-        bt, lambda lib, x, y, t: lib.nn.MarginRankingLoss(0.3, reduction=reduction)(x, y, t), a[:, 0], b[:, 0], signs)
+        bt, lambda lib, x, y, t: lib.nn.MarginRankingLoss(0.3, reduction=reduction)(x, y, t), a[:, 0], b[:, 0], signs
+    )
     assert_same(ours, real)
     assert_same(our_grad, real_grad)
     real, real_grad, ours, our_grad = both(
-        bt, lambda lib, x, y, t: lib.nn.CosineEmbeddingLoss(0.2, reduction=reduction)(x, y, t), a, b, signs)
+        bt, lambda lib, x, y, t: lib.nn.CosineEmbeddingLoss(0.2, reduction=reduction)(x, y, t), a, b, signs
+    )
     # torch 2.13's float32 sqrt is not always the correctly rounded one the runtime computes: an ULP or two
     assert_same(ours, real, rtol=1e-6, atol=1e-7)
     assert_same(our_grad, real_grad, rtol=1e-5, atol=1e-6)
@@ -181,8 +303,8 @@ def test_weighted_regression_losses(bt):
     for name in ("l1_loss", "mse_loss", "huber_loss"):
         for reduction in ("mean", "sum", "none"):
             real, real_grad, ours, our_grad = both(
-                bt, lambda lib, a, b, c: getattr(lib.nn.functional, name)(a, b, reduction=reduction, weight=c),
-                x, t, w)
+                bt, lambda lib, a, b, c: getattr(lib.nn.functional, name)(a, b, reduction=reduction, weight=c), x, t, w
+            )
             assert_same(ours, real)
             assert_same(our_grad, real_grad)
     with pytest.raises(ValueError, match="Weights and input must have the same size."):
@@ -194,7 +316,8 @@ def test_gaussian_nll_loss_variants(bt):
     x, t = torch.randn(5, 4), torch.randn(5, 4)
     for var, full in ((torch.rand(5, 4), True), (torch.rand(5), False), (torch.rand(5, 1), False)):
         real, real_grad, ours, our_grad = both(
-            bt, lambda lib, a, b, v: lib.nn.functional.gaussian_nll_loss(a, b, v, full=full), x, t, var)
+            bt, lambda lib, a, b, v: lib.nn.functional.gaussian_nll_loss(a, b, v, full=full), x, t, var
+        )
         assert_same(ours, real)
         assert_same(our_grad, real_grad)
     with pytest.raises(ValueError, match="var is of incorrect size"):
@@ -205,7 +328,8 @@ def test_poisson_nll_loss_without_log_input(bt):
     torch.manual_seed(11)
     x, t = torch.rand(5, 4) + 0.1, torch.randint(0, 6, (5, 4)).float()
     real, real_grad, ours, our_grad = both(
-        bt, lambda lib, a, b: lib.nn.functional.poisson_nll_loss(a, b, log_input=False, full=True), x, t)
+        bt, lambda lib, a, b: lib.nn.functional.poisson_nll_loss(a, b, log_input=False, full=True), x, t
+    )
     assert_same(ours, real, rtol=1e-6)  # glibc's logf there, correctly rounded log here
     assert_same(our_grad, real_grad, rtol=1e-6)
 
@@ -224,8 +348,12 @@ def test_one_hot(bt, values, extra, rows):
 
 
 def test_one_hot_errors(bt):
-    cases = [(torch.tensor([1.0]), -1), (torch.tensor([3]), 2), (torch.tensor([-1]), -1),
-             (torch.tensor([], dtype=torch.int64), -1)]
+    cases = [
+        (torch.tensor([1.0]), -1),
+        (torch.tensor([3]), 2),
+        (torch.tensor([-1]), -1),
+        (torch.tensor([], dtype=torch.int64), -1),
+    ]
     for t, classes in cases:
         with pytest.raises(RuntimeError) as real:
             F.one_hot(t, classes)
@@ -233,8 +361,11 @@ def test_one_hot_errors(bt):
             bt.nn.functional.one_hot(to_bt(bt, t), classes)
 
 
-@given(x=tensors(of_shapes=st.lists(st.integers(1, 12), min_size=2, max_size=3).map(tuple)),
-       p=st.sampled_from([2.0, 1.0, 3.0]), dim=st.integers(-2, 1))
+@given(
+    x=tensors(of_shapes=st.lists(st.integers(1, 12), min_size=2, max_size=3).map(tuple)),
+    p=st.sampled_from([2.0, 1.0, 3.0]),
+    dim=st.integers(-2, 1),
+)
 def test_normalize_bit_exact(bt, x, p, dim):
     real, real_grad, ours, our_grad = both(bt, lambda lib, a: lib.nn.functional.normalize(a, p, dim), x)
     # the norm is ATen's (reduction.py reproduces its order); p=3 goes through pow, within an ULP of ATen's
@@ -266,10 +397,14 @@ def test_distance_broadcasting_and_errors(bt):
 
 # ---- torch.* forms, the softmax family's F forms, float64 softmax ------------------------------------------------
 TORCH_FORMS = {
-    "selu": lambda lib, x: lib.selu(x), "celu": lambda lib, x: lib.celu(x, 0.5),
-    "threshold": lambda lib, x: lib.threshold(x, 0.1, 2.0), "hardshrink": lambda lib, x: x.hardshrink(0.3),
-    "prelu": lambda lib, x: lib.prelu(x, lib.tensor([0.3])), "rrelu": lambda lib, x: lib.rrelu(x),
-    "selu_": lambda lib, x: lib.selu_(x.clone()), "threshold_": lambda lib, x: lib.threshold_(x.clone(), 0.1, 2.0),
+    "selu": lambda lib, x: lib.selu(x),
+    "celu": lambda lib, x: lib.celu(x, 0.5),
+    "threshold": lambda lib, x: lib.threshold(x, 0.1, 2.0),
+    "hardshrink": lambda lib, x: x.hardshrink(0.3),
+    "prelu": lambda lib, x: lib.prelu(x, lib.tensor([0.3])),
+    "rrelu": lambda lib, x: lib.rrelu(x),
+    "selu_": lambda lib, x: lib.selu_(x.clone()),
+    "threshold_": lambda lib, x: lib.threshold_(x.clone(), 0.1, 2.0),
     "elu_inplace": lambda lib, x: lib.nn.functional.elu(x.clone(), inplace=True),
     "leaky_relu_inplace": lambda lib, x: lib.nn.functional.leaky_relu(x.clone(), 0.2, inplace=True),
 }
@@ -292,8 +427,12 @@ def test_softmax_functional_forms(bt):
         with pytest.warns(UserWarning):
             real = getattr(F, name)(x)
         assert_same(ours, real)
-        assert_same(getattr(bt.nn.functional, name)(to_bt(bt, x), 1, 3, bt.float64),
-                    getattr(F, name)(x, 1, 3, torch.float64), rtol=1e-14, atol=1e-15)  # SLEEF's double exp
+        assert_same(
+            getattr(bt.nn.functional, name)(to_bt(bt, x), 1, 3, bt.float64),
+            getattr(F, name)(x, 1, 3, torch.float64),
+            rtol=1e-14,
+            atol=1e-15,
+        )  # SLEEF's double exp
     for call in (lambda lib: lib.softmax(lib.zeros(2)), lambda lib: lib.zeros(2).log_softmax()):
         with pytest.raises(TypeError) as real:
             call(torch)

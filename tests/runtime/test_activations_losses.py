@@ -25,8 +25,14 @@ def both(bt, fn, *inputs, grad=True):
     """fn(F, *inputs) in PyTorch and the runtime, the first input requiring grad; returns both (out, grad)."""
     results = []
     for lib in (torch, bt):
-        args = [(x.detach().clone().requires_grad_(i == 0 and grad) if lib is torch
-                 else to_bt(bt, x, requires_grad=i == 0 and grad)) for i, x in enumerate(inputs)]
+        args = [
+            (
+                x.detach().clone().requires_grad_(i == 0 and grad)
+                if lib is torch
+                else to_bt(bt, x, requires_grad=i == 0 and grad)
+            )
+            for i, x in enumerate(inputs)
+        ]
         out = fn(F if lib is torch else bt.nn.functional, *args)
         torch.manual_seed(0)
         upstream = torch.randn(tuple(out.shape))
@@ -56,8 +62,7 @@ def test_softmax_bit_exact_forward_and_backward_on_every_dim(bt, shape, name):
 @given(x=tensors(of_shapes=st.lists(st.integers(1, 20), min_size=1, max_size=3).map(tuple)), data=st.data())
 def test_cross_entropy_gradient_bit_exact(bt, x, data):
     x = x.reshape(x.shape[0], -1)
-    target = torch.tensor(data.draw(st.lists(st.integers(0, x.shape[1] - 1), min_size=x.shape[0],
-                                             max_size=x.shape[0])))
+    target = torch.tensor(data.draw(st.lists(st.integers(0, x.shape[1] - 1), min_size=x.shape[0], max_size=x.shape[0])))
     real, real_grad, ours, our_grad = both(bt, lambda F, a, t: F.cross_entropy(a, t), x, target)
     assert_same(ours, real)
     assert_same(our_grad, real_grad)
@@ -81,8 +86,7 @@ LOSSES = {
     "ce_none": (lambda F, a, t: F.cross_entropy(a, t, reduction="none"), "classes"),
     "ce_smoothing": (lambda F, a, t: F.cross_entropy(a, t, label_smoothing=0.1), "classes"),
     "ce_smoothing_weight": (lambda F, a, t, w: F.cross_entropy(a, t, weight=w, label_smoothing=0.2), "classes"),
-    "nll_weight_ignore": (lambda F, a, t, w: F.nll_loss(F.log_softmax(a, 1), t, weight=w, ignore_index=4),
-                          "classes"),
+    "nll_weight_ignore": (lambda F, a, t, w: F.nll_loss(F.log_softmax(a, 1), t, weight=w, ignore_index=4), "classes"),
 }
 
 
@@ -106,8 +110,9 @@ def test_cross_entropy_k_dim_and_unbatched(bt, shape):
     x = torch.randn(shape)
     target = torch.randint(0, 5, shape[:1] + shape[2:]) if len(shape) > 1 else torch.tensor(3)
     for reduction in ("mean", "none"):
-        real, real_grad, ours, our_grad = both(bt, lambda F, a, t: F.cross_entropy(a, t, reduction=reduction),
-                                               x, target)
+        real, real_grad, ours, our_grad = both(
+            bt, lambda F, a, t: F.cross_entropy(a, t, reduction=reduction), x, target
+        )
         assert_same(ours, real)
         assert_same(our_grad, real_grad)
 
@@ -116,8 +121,9 @@ def test_cross_entropy_probability_targets(bt):
     torch.manual_seed(3)
     x, p = torch.randn(4, 6), torch.rand(4, 6).softmax(1)
     for smoothing in (0.0, 0.25):
-        real, real_grad, ours, our_grad = both(bt, lambda F, a, t: F.cross_entropy(a, t, label_smoothing=smoothing),
-                                               x, p, grad=False)
+        real, real_grad, ours, our_grad = both(
+            bt, lambda F, a, t: F.cross_entropy(a, t, label_smoothing=smoothing), x, p, grad=False
+        )
         assert_same(ours, real)
 
 
@@ -125,7 +131,8 @@ def test_bce_with_logits_within_an_ulp(bt):
     torch.manual_seed(4)
     x, p, w = torch.randn(6, 5) * 3, torch.rand(6, 5), torch.rand(5) * 2
     real, real_grad, ours, our_grad = both(
-        bt, lambda F, a, t, pw: F.binary_cross_entropy_with_logits(a, t, pos_weight=pw), x, p, w)
+        bt, lambda F, a, t, pw: F.binary_cross_entropy_with_logits(a, t, pos_weight=pw), x, p, w
+    )
     assert_same(ours, real, rtol=1e-6)  # SLEEF's exp/log1p in ATen's log_sigmoid: correctly rounded ones here
     assert_same(our_grad, real_grad, rtol=1e-6, atol=1e-9)
 

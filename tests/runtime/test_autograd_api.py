@@ -51,14 +51,16 @@ def backward_twice(y):
 def test_autograd_grad_errors(bt):
     def program(lib):
         a = lib.tensor([1.0, 2.0], requires_grad=True)
-        return [outcome(lambda: lib.autograd.grad((a * 2).sum(), [a, lib.tensor(1.0, requires_grad=True)])),
-                outcome(lambda: lib.autograd.grad((a * 2).sum(), [lib.tensor(1.0)])),
-                outcome(lambda: lib.autograd.grad(lib.tensor(1.0), [a])),
-                outcome(lambda: lib.autograd.grad(a * 2, [a])),
-                outcome(lambda: lib.autograd.grad((a * 2).sum(), [])),
-                outcome(lambda: lib.autograd.grad(a * 2, a, grad_outputs=lib.ones(3))),
-                outcome(lambda: lib.autograd.grad((a * 2).sum(), a, materialize_grads=True, allow_unused=False)),
-                outcome(lambda: backward_twice((a * a).sum()))]
+        return [
+            outcome(lambda: lib.autograd.grad((a * 2).sum(), [a, lib.tensor(1.0, requires_grad=True)])),
+            outcome(lambda: lib.autograd.grad((a * 2).sum(), [lib.tensor(1.0)])),
+            outcome(lambda: lib.autograd.grad(lib.tensor(1.0), [a])),
+            outcome(lambda: lib.autograd.grad(a * 2, [a])),
+            outcome(lambda: lib.autograd.grad((a * 2).sum(), [])),
+            outcome(lambda: lib.autograd.grad(a * 2, a, grad_outputs=lib.ones(3))),
+            outcome(lambda: lib.autograd.grad((a * 2).sum(), a, materialize_grads=True, allow_unused=False)),
+            outcome(lambda: backward_twice((a * a).sum())),
+        ]
 
     same(bt, program)
 
@@ -81,10 +83,10 @@ def test_backward_with_inputs_accumulates_only_there(bt):
 def test_double_backward_through_create_graph(bt):
     def program(lib):
         x = lib.tensor([0.5, -1.0, 2.0], requires_grad=True)
-        y = (x ** 3 + x.exp() * x).sum()
-        g, = lib.autograd.grad(y, x, create_graph=True)
-        g2, = lib.autograd.grad(g.sum(), x, create_graph=True)
-        g3, = lib.autograd.grad(g2.sum(), x)
+        y = (x**3 + x.exp() * x).sum()
+        (g,) = lib.autograd.grad(y, x, create_graph=True)
+        (g2,) = lib.autograd.grad(g.sum(), x, create_graph=True)
+        (g3,) = lib.autograd.grad(g2.sum(), x)
         w = lib.tensor([1.0, 2.0], requires_grad=True)
         loss = (w * w * w).sum()
         loss.backward(create_graph=True)
@@ -126,9 +128,12 @@ def test_hooks_handles_and_retain_grad(bt):
         (x * x).sum().backward()
         handle.remove()
         (x * x).sum().backward()
-        out += [calls, outcome(lambda: lib.ones(2).register_hook(lambda g: g)),
-                outcome(lambda: lib.ones(2).retain_grad()),
-                outcome(lambda: (x * 2).register_post_accumulate_grad_hook(lambda p: None))]
+        out += [
+            calls,
+            outcome(lambda: lib.ones(2).register_hook(lambda g: g)),
+            outcome(lambda: lib.ones(2).retain_grad()),
+            outcome(lambda: (x * 2).register_post_accumulate_grad_hook(lambda p: None)),
+        ]
         return out
 
     same(bt, program)
@@ -140,8 +145,11 @@ def test_node_hooks(bt):
         x = lib.ones(2, requires_grad=True)
         y = x * 2
         y.grad_fn.register_prehook(lambda grad_outputs: log.append(("pre", [g.tolist() for g in grad_outputs])))
-        y.grad_fn.register_hook(lambda grad_inputs, grad_outputs: log.append(
-            ("post", [g if g is None else g.tolist() for g in grad_inputs])))
+        y.grad_fn.register_hook(
+            lambda grad_inputs, grad_outputs: log.append(
+                ("post", [g if g is None else g.tolist() for g in grad_inputs])
+            )
+        )
         y.sum().backward()
         return log
 
@@ -162,7 +170,7 @@ class Cube:
 
             @staticmethod
             def backward(ctx, grad):
-                x, = ctx.saved_tensors
+                (x,) = ctx.saved_tensors
                 return grad * 3 * ctx.k * x * x, None
 
         return Cube
@@ -173,11 +181,17 @@ def test_custom_function(bt):
         cube = Cube(lib)
         x = lib.tensor([1.0, -2.0, 0.5], requires_grad=True)
         y = cube.apply(x, 2.0)
-        out = [y, y.grad_fn.name(), type(y.grad_fn).__name__, y.grad_fn.seen_needs,
-               graph_signature(y.grad_fn), repr(y.grad_fn).split(" object")[0]]
+        out = [
+            y,
+            y.grad_fn.name(),
+            type(y.grad_fn).__name__,
+            y.grad_fn.seen_needs,
+            graph_signature(y.grad_fn),
+            repr(y.grad_fn).split(" object")[0],
+        ]
         y.sum().backward()
         out += [x.grad, outcome(lambda: y.grad_fn.saved_tensors)]
-        g, = lib.autograd.grad(cube.apply(x, 1.0).sum(), x, create_graph=True)
+        (g,) = lib.autograd.grad(cube.apply(x, 1.0).sum(), x, create_graph=True)
         out += [g, lib.autograd.grad(g.sum(), x)]
         with lib.no_grad():
             out.append(cube.apply(x, 1.0).grad_fn)
@@ -225,7 +239,7 @@ def test_custom_function_several_outputs_and_errors(bt):
 
             @staticmethod
             def backward(ctx, grad):
-                x, = ctx.saved_tensors
+                (x,) = ctx.saved_tensors
                 return grad * 2 * x
 
         x = lib.tensor([1.0, 2.0], requires_grad=True)
@@ -289,10 +303,13 @@ def test_requires_grad_and_detach_rules(bt):
     def program(lib):
         x = lib.ones(3, requires_grad=True)
         y = x * 2
-        out = [y.requires_grad_(True) is y, outcome(lambda: y.requires_grad_(False)),
-               outcome(lambda: setattr(y, "requires_grad", True)),
-               outcome(lambda: lib.ones(2, dtype=lib.int64).requires_grad_()),
-               outcome(lambda: x[:2].detach_())]
+        out = [
+            y.requires_grad_(True) is y,
+            outcome(lambda: y.requires_grad_(False)),
+            outcome(lambda: setattr(y, "requires_grad", True)),
+            outcome(lambda: lib.ones(2, dtype=lib.int64).requires_grad_()),
+            outcome(lambda: x[:2].detach_()),
+        ]
         y.detach_()
         out += [y.requires_grad, y.is_leaf, y.grad_fn]
         d = x.detach()
@@ -309,18 +326,17 @@ def test_create_graph_warns_once_like_pytorch(bt):
         bt.autograd.graph._warned_create_graph = False
         (x * x).sum().backward(create_graph=True)
         (x * x).sum().backward(create_graph=True)
-    assert [str(w.message)[:60] for w in caught] == [
-        "Using backward() with create_graph=True will create a refere"]
+    assert [str(w.message)[:60] for w in caught] == ["Using backward() with create_graph=True will create a refere"]
 
 
 def test_functional_jacobian_and_hessian(bt):
     def program(lib):
         x = lib.tensor([0.5, -1.0, 2.0])
         y = lib.tensor([1.5, 0.25])
-        jac = lib.autograd.functional.jacobian(lambda t: t ** 2 * 3, x)
+        jac = lib.autograd.functional.jacobian(lambda t: t**2 * 3, x)
         jac2 = lib.autograd.functional.jacobian(lambda a, b: (a.sum() * b, b.exp()), (x, y))
         # (no indexing inside: select's backward writes raw values, so it is not twice differentiable yet)
-        hess = lib.autograd.functional.hessian(lambda t: (t ** 3).sum() + (t * t.exp()).sum(), x)
+        hess = lib.autograd.functional.hessian(lambda t: (t**3).sum() + (t * t.exp()).sum(), x)
         return jac, jac2, hess
 
     same(bt, program)

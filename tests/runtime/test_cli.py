@@ -34,14 +34,18 @@ def write(folder, name, source):
 
 @modes
 def test_output_argv_exit_status_and_torch_is_the_runtime(mode, tmp_path):
-    program = write(tmp_path, "program.py", """\
+    program = write(
+        tmp_path,
+        "program.py",
+        """\
         import sys
         import torch
         print("argv", sys.argv)
         print("torch", torch.__file__)
         print("no newline at the end", end="")
         sys.exit(int(sys.argv[1]))
-        """)
+        """,
+    )
     done = browser_torch_run(mode, tmp_path, program, "3", "--flag")
     assert done.returncode == 3, done.stderr
     argv_line, torch_line, last = done.stdout.split("\n")
@@ -56,11 +60,18 @@ def test_output_argv_exit_status_and_torch_is_the_runtime(mode, tmp_path):
 
 @modes
 def test_uncaught_error_prints_the_traceback_of_the_file_and_exits_1(mode, tmp_path):
-    write(tmp_path, "helper.py", """\
+    write(
+        tmp_path,
+        "helper.py",
+        """\
         def divide(a, b):
             return a / b
-        """)
-    program = write(tmp_path, "program.py", """\
+        """,
+    )
+    program = write(
+        tmp_path,
+        "program.py",
+        """\
         from helper import divide
 
         def mean(values):
@@ -68,7 +79,8 @@ def test_uncaught_error_prints_the_traceback_of_the_file_and_exits_1(mode, tmp_p
 
         print("before")
         mean([])
-        """)
+        """,
+    )
     done = browser_torch_run(mode, tmp_path, program)
     want = python_run(tmp_path, program)
     assert done.returncode == want.returncode == 1
@@ -80,10 +92,14 @@ def test_uncaught_error_prints_the_traceback_of_the_file_and_exits_1(mode, tmp_p
 
 @modes
 def test_syntax_error_names_the_file_and_line(mode, tmp_path):
-    program = write(tmp_path, "program.py", """\
+    program = write(
+        tmp_path,
+        "program.py",
+        """\
         print("never runs")
         x = (1,
-        """)
+        """,
+    )
     done = browser_torch_run(mode, tmp_path, program)
     want = python_run(tmp_path, program)
     assert done.returncode == want.returncode == 1
@@ -95,10 +111,14 @@ def test_syntax_error_names_the_file_and_line(mode, tmp_path):
 
 @modes
 def test_sys_exit_with_a_message_prints_it_and_exits_1(mode, tmp_path):
-    program = write(tmp_path, "program.py", """\
+    program = write(
+        tmp_path,
+        "program.py",
+        """\
         import sys
         sys.exit("bad input")
-        """)
+        """,
+    )
     done = browser_torch_run(mode, tmp_path, program)
     assert (done.returncode, done.stderr) == (1, "bad input\n")
 
@@ -113,14 +133,18 @@ def test_missing_file_exits_2(tmp_path):
 def test_refusals_in_pyodide_name_the_api_from_the_programs_line(tmp_path):
     """Under Python 3.14 a refusal carries no "Did you mean" for another API, its traceback ends at the program's
     line, and `import numpy` says in one sentence why there is none."""
-    program = write(tmp_path, "program.py", """\
+    program = write(
+        tmp_path,
+        "program.py",
+        """\
         import torch
         try:
             torch.stft
         except NotImplementedError as error:
             print(error)
         import numpy
-        """)
+        """,
+    )
     done = browser_torch_run("pyodide", tmp_path, program)
     assert done.returncode == 1
     assert done.stdout == "torch.stft is not available in the in-browser runtime; run this snippet locally\n"
@@ -128,4 +152,5 @@ def test_refusals_in_pyodide_name_the_api_from_the_programs_line(tmp_path):
     assert [(Path(file).name, line) for file, line, _ in frames] == [("program.py", "6")], done.stderr
     assert done.stderr.rstrip().endswith(
         "ModuleNotFoundError: NumPy is not available in the in-browser runtime (this site's Pyodide has no NumPy "
-        "build); run this snippet locally")
+        "build); run this snippet locally"
+    )

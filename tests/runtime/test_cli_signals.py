@@ -1,5 +1,6 @@
 """`browser-torch run` ended by a signal ends the program it runs (python, or node under --pyodide) too, rather
 than leaving it looping at 100 % CPU (issue 14)."""
+
 import signal
 import subprocess
 import sys
@@ -19,8 +20,9 @@ def start_looping(mode, folder):
     """browser-torch running a program that loops forever, once the program has started; and its child."""
     (folder / "loop.py").write_text(LOOP)
     options = ["--pyodide"] if mode == "pyodide" else []
-    parent = subprocess.Popen([str(BROWSER_TORCH), "run", *options, "loop.py"], cwd=folder,
-                              stdout=subprocess.PIPE, text=True)
+    parent = subprocess.Popen(
+        [str(BROWSER_TORCH), "run", *options, "loop.py"], cwd=folder, stdout=subprocess.PIPE, text=True
+    )
     assert parent.stdout.readline() == "looping\n"  # Pyodide has booted, the loop runs
     [child] = psutil.Process(parent.pid).children()
     return parent, child

@@ -10,8 +10,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from runtime_helpers import assert_same, to_bt
 
-settings.register_profile("corpus_fixes", max_examples=40, deadline=None,
-                          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+settings.register_profile(
+    "corpus_fixes",
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 settings.load_profile("corpus_fixes")
 
 FLOAT32 = st.floats(-8, 8, width=32, allow_nan=False, allow_infinity=False)
@@ -31,8 +35,9 @@ def same_error(fn_real, fn_ours):
 
 
 # ---- 1. broadcasting errors name the first mismatching dim from the right ------------------------------------
-@pytest.mark.parametrize("a, b", [((2, 3), (3, 2)), ((4, 3, 2), (5, 1, 3)), ((0,), (2,)), ((2, 1), (3, 0)),
-                                  ((3,), (2, 4))])
+@pytest.mark.parametrize(
+    "a, b", [((2, 3), (3, 2)), ((4, 3, 2), (5, 1, 3)), ((0,), (2,)), ((2, 1), (3, 0)), ((3,), (2, 4))]
+)
 def test_broadcast_error_names_last_mismatch(bt, a, b):
     same_error(lambda: torch.zeros(a) + torch.zeros(b), lambda: bt.zeros(a) + bt.zeros(b))
 
@@ -42,8 +47,10 @@ def test_broadcast_shapes_folds_left_to_right(bt):
     assert tuple(bt.broadcast_shapes((2, 1), (1, 0))) == tuple(torch.broadcast_shapes((2, 1), (1, 0)))
     same_error(lambda: torch.broadcast_shapes((2, 1), (3, 0)), lambda: bt.broadcast_shapes((2, 1), (3, 0)))
     assert tuple(bt.broadcast_shapes()) == ()
-    same_error(lambda: torch.where(torch.ones(2, 3) > 0, torch.ones(2, 3), torch.ones(4, 3)),
-               lambda: bt.where(bt.ones(2, 3) > 0, bt.ones(2, 3), bt.ones(4, 3)))
+    same_error(
+        lambda: torch.where(torch.ones(2, 3) > 0, torch.ones(2, 3), torch.ones(4, 3)),
+        lambda: bt.where(bt.ones(2, 3) > 0, bt.ones(2, 3), bt.ones(4, 3)),
+    )
 
 
 # ---- 2. the in-place modification error names the saved tensor's node ------------------------------------------
@@ -106,8 +113,15 @@ def _in_place_cases(lib):
         b.add_(1)
         y.sum().backward()
 
-    return [output_of_exp, input_then_add, leaf_under_no_grad, plain_tensor, twice_in_place, custom_output,
-            custom_input]
+    return [
+        output_of_exp,
+        input_then_add,
+        leaf_under_no_grad,
+        plain_tensor,
+        twice_in_place,
+        custom_output,
+        custom_input,
+    ]
 
 
 @pytest.mark.parametrize("case", range(7))
@@ -122,16 +136,27 @@ def _division_cases(lib):
     x = lib.randn(3, 4, requires_grad=True)
     t, w = lib.tensor([0, 1, 2]), lib.rand(4)
     soft = x.softmax(1).detach()
-    return [lambda: x / 2, lambda: x / lib.tensor(2.0), lambda: 2 / x, lambda: x.div(2), lambda: x.mean(),
-            lambda: F.cross_entropy(x, t, ignore_index=1), lambda: F.cross_entropy(x, t, weight=w),
-            lambda: F.nll_loss(x, t, weight=w), lambda: F.cross_entropy(x, t, label_smoothing=0.1, ignore_index=1),
-            lambda: F.cross_entropy(x, soft), lambda: F.cross_entropy(x, soft, label_smoothing=0.2),
-            lambda: F.cross_entropy(x, soft, weight=w), lambda: F.kl_div(x, soft, reduction="batchmean")]
+    return [
+        lambda: x / 2,
+        lambda: x / lib.tensor(2.0),
+        lambda: 2 / x,
+        lambda: x.div(2),
+        lambda: x.mean(),
+        lambda: F.cross_entropy(x, t, ignore_index=1),
+        lambda: F.cross_entropy(x, t, weight=w),
+        lambda: F.nll_loss(x, t, weight=w),
+        lambda: F.cross_entropy(x, t, label_smoothing=0.1, ignore_index=1),
+        lambda: F.cross_entropy(x, soft),
+        lambda: F.cross_entropy(x, soft, label_smoothing=0.2),
+        lambda: F.cross_entropy(x, soft, weight=w),
+        lambda: F.kl_div(x, soft, reduction="batchmean"),
+    ]
 
 
 @pytest.mark.parametrize("case", range(13))
 def test_division_node_names(bt, case):
     from runtime_helpers import graph_signature
+
     real, ours = _division_cases(torch)[case](), _division_cases(bt)[case]()
     assert graph_signature(ours.grad_fn) == graph_signature(real.grad_fn)
     assert_same(ours, real)
@@ -141,14 +166,19 @@ def test_division_node_names(bt, case):
 def _product_outs(lib):
     lib.manual_seed(0)
     a, m, v = lib.randn(2, 3, 4), lib.randn(4, 5), lib.randn(4)
-    return [("matmul", lambda out: lib.matmul(a[0], m, out=out)), ("matmul", lambda out: lib.matmul(a, m, out=out)),
-            ("mm", lambda out: lib.mm(a[0], m, out=out)), ("bmm", lambda out: lib.bmm(a, a.transpose(1, 2), out=out)),
-            ("mv", lambda out: lib.mv(m.t(), v, out=out)), ("dot", lambda out: lib.dot(v, v, out=out)),
-            ("addmm", lambda out: lib.addmm(lib.ones(5), a[0], m, out=out)),
-            ("baddbmm", lambda out: lib.baddbmm(lib.ones(3, 3), a, a.transpose(1, 2), out=out)),
-            ("addmv", lambda out: lib.addmv(lib.ones(5), m.t(), v, out=out)),
-            ("addbmm", lambda out: lib.addbmm(lib.ones(3, 3), a, a.transpose(1, 2), out=out)),
-            ("outer", lambda out: lib.outer(v, v, out=out))]
+    return [
+        ("matmul", lambda out: lib.matmul(a[0], m, out=out)),
+        ("matmul", lambda out: lib.matmul(a, m, out=out)),
+        ("mm", lambda out: lib.mm(a[0], m, out=out)),
+        ("bmm", lambda out: lib.bmm(a, a.transpose(1, 2), out=out)),
+        ("mv", lambda out: lib.mv(m.t(), v, out=out)),
+        ("dot", lambda out: lib.dot(v, v, out=out)),
+        ("addmm", lambda out: lib.addmm(lib.ones(5), a[0], m, out=out)),
+        ("baddbmm", lambda out: lib.baddbmm(lib.ones(3, 3), a, a.transpose(1, 2), out=out)),
+        ("addmv", lambda out: lib.addmv(lib.ones(5), m.t(), v, out=out)),
+        ("addbmm", lambda out: lib.addbmm(lib.ones(3, 3), a, a.transpose(1, 2), out=out)),
+        ("outer", lambda out: lib.outer(v, v, out=out)),
+    ]
 
 
 @pytest.mark.parametrize("case", range(11))
@@ -164,19 +194,24 @@ def test_products_write_out(bt, case, empty):
 
 
 def test_matmul_out_refuses_autograd(bt):
-    same_error(lambda: torch.matmul(torch.ones(2, 2, requires_grad=True), torch.ones(2, 2), out=torch.empty(2, 2)),
-               lambda: bt.matmul(bt.ones(2, 2, requires_grad=True), bt.ones(2, 2), out=bt.empty(2, 2)))
+    same_error(
+        lambda: torch.matmul(torch.ones(2, 2, requires_grad=True), torch.ones(2, 2), out=torch.empty(2, 2)),
+        lambda: bt.matmul(bt.ones(2, 2, requires_grad=True), bt.ones(2, 2), out=bt.empty(2, 2)),
+    )
 
 
 # ---- 5. addmm, addbmm with alpha and beta ----------------------------------------------------------------------------
 SCALES = st.sampled_from([0.0, 1.0, 0.5, 2.0, -1.7, 0.3])
 
 
-@given(st.integers(1, 5), st.integers(1, 5), st.integers(1, 5), SCALES, SCALES, st.booleans(), st.integers(0, 2 ** 16))
+@given(st.integers(1, 5), st.integers(1, 5), st.integers(1, 5), SCALES, SCALES, st.booleans(), st.integers(0, 2**16))
 def test_addmm_alpha_beta(bt, m, k, n, alpha, beta, row_bias, seed):
     g = torch.Generator().manual_seed(seed)
-    inputs = [torch.randn(n if row_bias else (m, n), generator=g), torch.randn(m, k, generator=g),
-              torch.randn(k, n, generator=g)]
+    inputs = [
+        torch.randn(n if row_bias else (m, n), generator=g),
+        torch.randn(m, k, generator=g),
+        torch.randn(k, n, generator=g),
+    ]
     real = [x.clone().requires_grad_(True) for x in inputs]
     ours = [to_bt(bt, x, requires_grad=True) for x in inputs]
     r, o = torch.addmm(*real, beta=beta, alpha=alpha), bt.addmm(*ours, beta=beta, alpha=alpha)
@@ -190,8 +225,9 @@ def test_addmm_alpha_beta(bt, m, k, n, alpha, beta, row_bias, seed):
         assert_same(x.grad, y.grad, rtol=1e-6, atol=1e-6)
 
 
-@given(st.integers(0, 3), st.integers(1, 4), st.integers(1, 4), st.integers(1, 4), SCALES, SCALES,
-       st.integers(0, 2 ** 16))
+@given(
+    st.integers(0, 3), st.integers(1, 4), st.integers(1, 4), st.integers(1, 4), SCALES, SCALES, st.integers(0, 2**16)
+)
 def test_addbmm_alpha_beta(bt, b, m, k, n, alpha, beta, seed):
     g = torch.Generator().manual_seed(seed)
     inputs = [torch.randn(m, n, generator=g), torch.randn(b, m, k, generator=g), torch.randn(b, k, n, generator=g)]
@@ -217,8 +253,9 @@ def test_addmm_in_place_and_bad_bias(bt):
     x.addmm_(m1, m2, alpha=3)
     y.addmm_(to_bt(bt, m1), to_bt(bt, m2), alpha=3)
     assert_same(y, x, rtol=1e-6, atol=1e-6)
-    same_error(lambda: torch.addmm(torch.ones(2, 5), m1, m2),
-               lambda: bt.addmm(bt.ones(2, 5), to_bt(bt, m1), to_bt(bt, m2)))
+    same_error(
+        lambda: torch.addmm(torch.ones(2, 5), m1, m2), lambda: bt.addmm(bt.ones(2, 5), to_bt(bt, m1), to_bt(bt, m2))
+    )
 
 
 # ---- 6. data_ptr, untyped_storage, is_set_to -------------------------------------------------------------------------
@@ -227,10 +264,23 @@ def _storage_facts(lib):
     b, c = a.view(2, 3), a[2:]
     s = a.untyped_storage()
     i = lib.arange(4)
-    return [a.data_ptr() == b.data_ptr(), c.data_ptr() - a.data_ptr(), i[1:].data_ptr() - i.data_ptr(),
-            a.clone().data_ptr() == a.data_ptr(), lib.empty(0).data_ptr(), c.storage_offset(),
-            a.is_set_to(b), a.is_set_to(a), a.is_set_to(a.view(6)), a.is_set_to(a.detach()), a.is_set_to(a.clone()),
-            s.nbytes(), len(s), s.data_ptr() == a.data_ptr(), c.untyped_storage().data_ptr() == a.data_ptr()]
+    return [
+        a.data_ptr() == b.data_ptr(),
+        c.data_ptr() - a.data_ptr(),
+        i[1:].data_ptr() - i.data_ptr(),
+        a.clone().data_ptr() == a.data_ptr(),
+        lib.empty(0).data_ptr(),
+        c.storage_offset(),
+        a.is_set_to(b),
+        a.is_set_to(a),
+        a.is_set_to(a.view(6)),
+        a.is_set_to(a.detach()),
+        a.is_set_to(a.clone()),
+        s.nbytes(),
+        len(s),
+        s.data_ptr() == a.data_ptr(),
+        c.untyped_storage().data_ptr() == a.data_ptr(),
+    ]
 
 
 def test_data_ptr_tells_shared_storage(bt):
@@ -280,11 +330,20 @@ QS = st.floats(0, 1, width=32) | st.lists(st.floats(0, 1, width=32), min_size=1,
 
 def _signature(node):
     from runtime_helpers import graph_signature
+
     return graph_signature(node)
 
 
-@given(st.lists(st.integers(1, 5), min_size=0, max_size=3).map(tuple), st.data(), QS, MODES,
-       st.sampled_from([None, 0, -1, 1]), st.booleans(), st.booleans(), st.booleans())
+@given(
+    st.lists(st.integers(1, 5), min_size=0, max_size=3).map(tuple),
+    st.data(),
+    QS,
+    MODES,
+    st.sampled_from([None, 0, -1, 1]),
+    st.booleans(),
+    st.booleans(),
+    st.booleans(),
+)
 def test_quantile(bt, shape, data, q, mode, dim, keepdim, nan_version, with_nans):
     elements = (FLOAT32 | st.just(math.nan)) if with_nans else FLOAT32
     values = data.draw(st.lists(elements, min_size=math.prod(shape), max_size=math.prod(shape)))
@@ -307,11 +366,17 @@ def test_quantile(bt, shape, data, q, mode, dim, keepdim, nan_version, with_nans
 
 def test_quantile_errors(bt):
     x, y = torch.randn(5, 3), bt.randn(5, 3)
-    cases = [(lambda m, t: m.quantile(t, 1.5)), (lambda m, t: m.quantile(t, m.tensor([1.5]))),
-             (lambda m, t: m.quantile(t, 0.5, interpolation="foo")), (lambda m, t: m.quantile(t.long(), 0.5)),
-             (lambda m, t: m.quantile(t, m.tensor([0.5], dtype=m.float64))),
-             (lambda m, t: m.quantile(m.empty(0), 0.5)), (lambda m, t: m.quantile(t, m.ones(2, 2) * 0.5)),
-             (lambda m, t: m.nanquantile(t, 2.0)), (lambda m, t: m.quantile(t, 0.5, dim=2))]
+    cases = [
+        (lambda m, t: m.quantile(t, 1.5)),
+        (lambda m, t: m.quantile(t, m.tensor([1.5]))),
+        (lambda m, t: m.quantile(t, 0.5, interpolation="foo")),
+        (lambda m, t: m.quantile(t.long(), 0.5)),
+        (lambda m, t: m.quantile(t, m.tensor([0.5], dtype=m.float64))),
+        (lambda m, t: m.quantile(m.empty(0), 0.5)),
+        (lambda m, t: m.quantile(t, m.ones(2, 2) * 0.5)),
+        (lambda m, t: m.nanquantile(t, 2.0)),
+        (lambda m, t: m.quantile(t, 0.5, dim=2)),
+    ]
     for case in cases:
         same_error(lambda: case(torch, x), lambda: case(bt, y))
 
@@ -325,8 +390,11 @@ def int_tensor(draw, dtype, n):
     if dtype == "bool":
         return draw(st.lists(st.booleans(), min_size=n, max_size=n))
     info = torch.iinfo(getattr(torch, dtype))
-    return draw(st.lists(st.integers(info.min, info.max) | st.integers(-3, 70), min_size=n, max_size=n).map(
-        lambda vs: [min(max(v, info.min), info.max) for v in vs]))
+    return draw(
+        st.lists(st.integers(info.min, info.max) | st.integers(-3, 70), min_size=n, max_size=n).map(
+            lambda vs: [min(max(v, info.min), info.max) for v in vs]
+        )
+    )
 
 
 @given(st.sampled_from(INT_DTYPES), st.sampled_from(INT_DTYPES), st.integers(1, 6), st.data())
@@ -334,9 +402,18 @@ def test_bitwise_ops(bt, left, right, n, data):
     a, b = data.draw(int_tensor(left, n)), data.draw(int_tensor(right, n))
     ra, rb = torch.tensor(a, dtype=getattr(torch, left)), torch.tensor(b, dtype=getattr(torch, right))
     oa, ob = bt.tensor(a, dtype=getattr(bt, left)), bt.tensor(b, dtype=getattr(bt, right))
-    operators = [lambda x, y: x & y, lambda x, y: x | y, lambda x, y: x ^ y, lambda x, y: x << y,
-                 lambda x, y: x >> y, lambda x, y: ~x, lambda x, y: x & 5, lambda x, y: 3 | y, lambda x, y: 2 << y,
-                 lambda x, y: x >> 2]
+    operators = [
+        lambda x, y: x & y,
+        lambda x, y: x | y,
+        lambda x, y: x ^ y,
+        lambda x, y: x << y,
+        lambda x, y: x >> y,
+        lambda x, y: ~x,
+        lambda x, y: x & 5,
+        lambda x, y: 3 | y,
+        lambda x, y: 2 << y,
+        lambda x, y: x >> 2,
+    ]
     for fn in operators:
         real, ours = error_of(fn, ra, rb), error_of(fn, oa, ob)
         assert ours == real
@@ -361,9 +438,14 @@ def test_bitwise_in_place_and_float_errors(bt):
         if lib is torch:
             expected = x
     assert_same(x, expected)
-    cases = [lambda m: m.tensor([1.5]) & m.tensor([1]), lambda m: ~m.tensor([1.5]), lambda m: m.tensor([1.5]) << 1,
-             lambda m: m.tensor([1]) & 1.5, lambda m: m.bitwise_not(m.tensor([1.0], dtype=m.float64)),
-             lambda m: m.tensor([3]) >> m.tensor([1.0])]
+    cases = [
+        lambda m: m.tensor([1.5]) & m.tensor([1]),
+        lambda m: ~m.tensor([1.5]),
+        lambda m: m.tensor([1.5]) << 1,
+        lambda m: m.tensor([1]) & 1.5,
+        lambda m: m.bitwise_not(m.tensor([1.0], dtype=m.float64)),
+        lambda m: m.tensor([3]) >> m.tensor([1.0]),
+    ]
     for case in cases:
         same_error(lambda: case(torch), lambda: case(bt))
 
@@ -372,11 +454,20 @@ def test_bitwise_in_place_and_float_errors(bt):
 @pytest.mark.parametrize("shape", [(2, 0), (2, 0, 3), (0, 3), (3, 0, 0, 2), (0,), (0, 0)])
 def test_empty_shapes(bt, shape):
     real, ours = torch.empty(shape), bt.empty(shape)
-    for fn in (lambda t: t.stride(), lambda t: t.tolist(), lambda t: t.is_contiguous(), lambda t: t.flatten().stride(),
-               lambda t: t.unsqueeze(1).stride(), lambda t: t.clone().stride(), lambda t: (t + 1).stride(),
-               lambda t: t.transpose(0, -1).is_contiguous(), lambda t: t.transpose(0, -1).contiguous().stride(),
-               lambda t: t.reshape(-1, 0).stride(), lambda t: t.view(2, -1, 0).stride(),
-               lambda t: tuple(t.sum(-1).shape)):
+    for fn in (
+        lambda t: t.stride(),
+        lambda t: t.tolist(),
+        lambda t: t.is_contiguous(),
+        lambda t: t.flatten().stride(),
+        lambda t: t.unsqueeze(1).stride(),
+        lambda t: t.clone().stride(),
+        lambda t: (t + 1).stride(),
+        lambda t: t.transpose(0, -1).is_contiguous(),
+        lambda t: t.transpose(0, -1).contiguous().stride(),
+        lambda t: t.reshape(-1, 0).stride(),
+        lambda t: t.view(2, -1, 0).stride(),
+        lambda t: tuple(t.sum(-1).shape),
+    ):
         assert error_of(fn, ours) == error_of(fn, real)
         if error_of(fn, real) is None:
             assert fn(ours) == fn(real)
@@ -385,8 +476,12 @@ def test_empty_shapes(bt, shape):
 
 def test_view_of_empty(bt):
     for lib in (torch, bt):
-        facts = [lib.zeros(2, 0).view(0, 5).stride(), lib.zeros(2, 0).reshape(4, 0).stride(),
-                 lib.zeros(2, 0, 3).permute(2, 0, 1).reshape(6, 0).stride(), lib.zeros(2, 0, 3)[:, :, 1].stride()]
+        facts = [
+            lib.zeros(2, 0).view(0, 5).stride(),
+            lib.zeros(2, 0).reshape(4, 0).stride(),
+            lib.zeros(2, 0, 3).permute(2, 0, 1).reshape(6, 0).stride(),
+            lib.zeros(2, 0, 3)[:, :, 1].stride(),
+        ]
         if lib is torch:
             expected = facts
     assert facts == expected
@@ -431,11 +526,17 @@ def test_gelu_tanh_form(bt, rows, cols, transposed, data):
     assert_same(bt.nn.functional.gelu(ours, approximate="tanh"), torch.nn.functional.gelu(real, approximate="tanh"))
 
 
-@given(st.lists(WIDE | SPECIAL | st.floats(-2.0 ** -10, 2.0 ** -10, width=32)
-                | st.floats(-2.0 ** -120, 2.0 ** -120, width=32), min_size=1, max_size=40))
+@given(
+    st.lists(
+        WIDE | SPECIAL | st.floats(-(2.0**-10), 2.0**-10, width=32) | st.floats(-(2.0**-120), 2.0**-120, width=32),
+        min_size=1,
+        max_size=40,
+    )
+)
 def test_glibc_expm1f_tanhf_erff(bt, values):
     """The scalar tanhf and erff of the GELU tails against glibc's own (2.36 here; newer glibc may round otherwise)."""
     import ctypes
+
     try:
         libm = ctypes.CDLL("libm.so.6")
     except OSError:
@@ -444,6 +545,9 @@ def test_glibc_expm1f_tanhf_erff(bt, values):
         getattr(libm, name).restype, getattr(libm, name).argtypes = ctypes.c_float, [ctypes.c_float]
     ours = bt._ops.libm
     for v in values:
-        for mine, theirs in ((ours.glibc_expm1f(v), libm.expm1f(v)), (ours.glibc_tanhf(v), libm.tanhf(v)),
-                             (ours.glibc_erff(v), libm.erff(v))):
+        for mine, theirs in (
+            (ours.glibc_expm1f(v), libm.expm1f(v)),
+            (ours.glibc_tanhf(v), libm.tanhf(v)),
+            (ours.glibc_erff(v), libm.erff(v)),
+        ):
             assert mine == theirs or (mine != mine and theirs != theirs)

@@ -47,13 +47,15 @@ PROGRAMS = {
     "reciprocal": lambda lib: 2 / leaf(lib, 3),
     "shared_input": lambda lib: (lambda x: x * x + x.exp())(leaf(lib, 3)),
     "indexing": lambda lib: leaf(lib, 3, 5, 5)[:, 1:3, 2] + leaf(lib, 3, 5, 5)[0][None][..., 1:3, 1],
-    "conv_walkthrough": lambda lib: (leaf(lib, 3, 5, 5)[:, 0:3, 1:4] * leaf(lib, 4, 3, 3, 3)[2]).sum()
-                                     + leaf(lib, 4)[2],
+    "conv_walkthrough": lambda lib: (
+        (leaf(lib, 3, 5, 5)[:, 0:3, 1:4] * leaf(lib, 4, 3, 3, 3)[2]).sum() + leaf(lib, 4)[2]
+    ),
     "views": lambda lib: leaf(lib, 2, 3, 4).transpose(0, 1).reshape(3, -1).t().unsqueeze(0).squeeze(),
     "permute_expand": lambda lib: leaf(lib, 2, 1, 4).permute(2, 0, 1).expand(4, 2, 3).contiguous(),
     "reductions": lambda lib: leaf(lib, 2, 3).max() + leaf(lib, 2, 3).max(1)[0].sum() + leaf(lib, 2, 3).mean(0).sum(),
-    "matmuls": lambda lib: (leaf(lib, 3) @ leaf(lib, 3, 2)).sum() + (leaf(lib, 2, 3) @ leaf(lib, 3)).sum()
-                           + leaf(lib, 3) @ leaf(lib, 3),
+    "matmuls": lambda lib: (
+        (leaf(lib, 3) @ leaf(lib, 3, 2)).sum() + (leaf(lib, 2, 3) @ leaf(lib, 3)).sum() + leaf(lib, 3) @ leaf(lib, 3)
+    ),
     "softmax_dropout": lambda lib: lib.nn.functional.dropout(lib.softmax(leaf(lib, 2, 3), 1), 0.5),
     "nonleaf_in_place": lambda lib: (lambda y: y.relu_())(leaf(lib, 3) * 2),
 }
@@ -82,8 +84,11 @@ def input_metadata_shapes(node):
     """The graph below node as nested (name, [shape per forward output], [children]), from _input_metadata."""
     if node is None:
         return None
-    return (node.name(), [list(entry.shape) for entry in node._input_metadata],
-            [input_metadata_shapes(child) for child, _ in node.next_functions])
+    return (
+        node.name(),
+        [list(entry.shape) for entry in node._input_metadata],
+        [input_metadata_shapes(child) for child, _ in node.next_functions],
+    )
 
 
 @pytest.mark.parametrize("name", ["lenet_loss", "reductions", "nonleaf_in_place"])

@@ -52,7 +52,7 @@ GETITEM = {
     "single_full_slice": lambda lib, x: x[0:2],
     "full_slices": lambda lib, x: x[:, :],
     "ellipsis": lambda lib, x: x[...],
-    "tuple_in_tuple": lambda lib, x: x[(0, 1), ],
+    "tuple_in_tuple": lambda lib, x: x[(0, 1),],
     "duplicates": lambda lib, x: x[[0, 0, 1, 0]] * 2,
     "duplicates_2d": lambda lib, x: x[:, [1, 1], [2, 2]],
     "nonzero_tuple": lambda lib, x: x[lib.nonzero(x > 100, as_tuple=True)],
@@ -121,8 +121,7 @@ SETITEM = {
     "slice_tensor": (lambda lib, x: x.__setitem__((slice(None), 0), lib.arange(2.0).reshape(2, 1, 1) + 0.5)),
     "leading_ones": (lambda lib, x: x.__setitem__((0, 0, 0), lib.ones(1, 1, 5))),
     "list_number": (lambda lib, x: x.__setitem__([1, 0], -1.0)),
-    "list_duplicates": (lambda lib, x: x.__setitem__((slice(None), [1, 1, 0]),
-                                                     lib.arange(6.0).reshape(2, 3, 1, 1))),
+    "list_duplicates": (lambda lib, x: x.__setitem__((slice(None), [1, 1, 0]), lib.arange(6.0).reshape(2, 3, 1, 1))),
     "mask_number": (lambda lib, x: x.__setitem__(x > 60, 0.0)),
     "mask_tensor": (lambda lib, x: x.__setitem__(x > 100, lib.arange(19.0))),
     "mask_broadcast": (lambda lib, x: x.__setitem__(x[:, :, :, 0] > 30, lib.arange(5.0))),
@@ -220,18 +219,28 @@ OPS = {
     "scatter_value": ([(3, 4)], lambda lib, a: a.scatter(1, lib.tensor([[0], [3], [1]]), 2.5)),
     "scatter_value_kw": ([(3, 4)], lambda lib, a: lib.scatter(a, 1, lib.tensor([[0], [3], [1]]), value=-1.0)),
     "scatter_": ([(3, 4), (3, 1)], lambda lib, a, b: (a * 1).scatter_(1, lib.tensor([[0], [3], [1]]), b)),
-    "scatter_add": ([(3, 4), (3, 3)], lambda lib, a, b: lib.scatter_add(a, 1, lib.tensor([[0, 0, 0], [1, 3, 1],
-                                                                                          [2, 2, 2]]), b)),
+    "scatter_add": (
+        [(3, 4), (3, 3)],
+        lambda lib, a, b: lib.scatter_add(a, 1, lib.tensor([[0, 0, 0], [1, 3, 1], [2, 2, 2]]), b),
+    ),
     "scatter_add_": ([(4,), (6,)], lambda lib, a, b: (a * 1).scatter_add_(0, lib.tensor([0, 0, 0, 0, 3, 0]), b)),
     "scatter_reduce_sum": ([(3, 4), (3, 3)], lambda lib, a, b: a.scatter_reduce(1, _REDUCE_INDEX(lib), b, "sum")),
-    "scatter_reduce_mean": ([(3, 4), (3, 3)], lambda lib, a, b: lib.scatter_reduce(a, 1, _REDUCE_INDEX(lib), b, "mean",
-                                                                                   include_self=False)),
-    "scatter_reduce_amax": ([(3, 4), (3, 3)], lambda lib, a, b: a.scatter_reduce(1, _REDUCE_INDEX(lib),
-                                                                                 b.round(), "amax")),
-    "scatter_reduce_amin_": ([(3, 4), (3, 3)], lambda lib, a, b: (a.round() * 1).scatter_reduce_(
-        1, _REDUCE_INDEX(lib), b.round(), "amin", include_self=False)),
-    "scatter_reduce_prod": ([(3, 4), (3, 3)], lambda lib, a, b: a.detach().scatter_reduce(1, _REDUCE_INDEX(lib),
-                                                                                          b.detach(), "prod")),
+    "scatter_reduce_mean": (
+        [(3, 4), (3, 3)],
+        lambda lib, a, b: lib.scatter_reduce(a, 1, _REDUCE_INDEX(lib), b, "mean", include_self=False),
+    ),
+    "scatter_reduce_amax": (
+        [(3, 4), (3, 3)],
+        lambda lib, a, b: a.scatter_reduce(1, _REDUCE_INDEX(lib), b.round(), "amax"),
+    ),
+    "scatter_reduce_amin_": (
+        [(3, 4), (3, 3)],
+        lambda lib, a, b: (a.round() * 1).scatter_reduce_(1, _REDUCE_INDEX(lib), b.round(), "amin", include_self=False),
+    ),
+    "scatter_reduce_prod": (
+        [(3, 4), (3, 3)],
+        lambda lib, a, b: a.detach().scatter_reduce(1, _REDUCE_INDEX(lib), b.detach(), "prod"),
+    ),
     "take": ([(3, 4)], lambda lib, a: lib.take(a, lib.tensor([[0, 11], [-1, 0]]))),
     "put": ([(3, 4), (3,)], lambda lib, a, b: lib.put(a, lib.tensor([0, 5, 0]), b)),
     "put_accumulate": ([(3, 4), (3,)], lambda lib, a, b: (a * 1).put_(lib.tensor([0, 5, 0]), b, accumulate=True)),
@@ -247,11 +256,15 @@ OPS = {
     "masked_select": ([(3, 4)], lambda lib, a: lib.masked_select(a, a > 0)),
     "masked_select_broadcast": ([(3, 1)], lambda lib, a: a.masked_select(lib.tensor([True, False, True]))),
     "masked_scatter": ([(3, 4), (13,)], lambda lib, a, b: lib.masked_scatter(a, a > 0, b)),
-    "masked_scatter_": ([(3, 4), (2, 7)], lambda lib, a, b: (a * 1).masked_scatter_(lib.tensor([True, False, True,
-                                                                                               False]), b)),
+    "masked_scatter_": (
+        [(3, 4), (2, 7)],
+        lambda lib, a, b: (a * 1).masked_scatter_(lib.tensor([True, False, True, False]), b),
+    ),
     "index_put": ([(3, 4), (4,)], lambda lib, a, b: lib.index_put(a, (lib.tensor([1, 1]),), b)),
-    "index_put_2": ([(3, 4), ()], lambda lib, a, b: a.index_put((lib.tensor([1, 1]), lib.tensor([0, 3])), b,
-                                                                accumulate=True)),
+    "index_put_2": (
+        [(3, 4), ()],
+        lambda lib, a, b: a.index_put((lib.tensor([1, 1]), lib.tensor([0, 3])), b, accumulate=True),
+    ),
 }
 
 

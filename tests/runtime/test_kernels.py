@@ -213,14 +213,14 @@ def _round_to_f32(exact):
     return float(min(nearest, key=lambda c: int(np.array(c).view(np.int32)) & 1))
 
 
-@pytest.mark.parametrize("scale", [1.0, 2.0 ** -30, 2.0 ** 40])
+@pytest.mark.parametrize("scale", [1.0, 2.0**-30, 2.0**40])
 def test_fma32_rounds_once_also_where_the_double_sum_sits_on_a_tie(reference, scale):
     # a * b = 1 + (i + j) 2^-12 + i j 2^-24 sits halfway between two float32 values for odd i j; a c far below
     # it breaks the tie (the double sum loses it), c = 0 leaves it to ties-to-even.
     for i in range(1, 40, 2):
         for j in range(1, 40, 2):
-            a, b = (1 + i * 2.0 ** -12) * scale, 1 + j * 2.0 ** -12
-            for c in (0.0, 2.0 ** -60 * scale, -(2.0 ** -60) * scale, -(2.0 ** -30) * scale):
+            a, b = (1 + i * 2.0**-12) * scale, 1 + j * 2.0**-12
+            for c in (0.0, 2.0**-60 * scale, -(2.0**-60) * scale, -(2.0**-30) * scale):
                 for sign in (1.0, -1.0):
                     want = _round_to_f32(Fraction(sign * a) * Fraction(b) + Fraction(c))
                     assert reference.fma32(sign * a, b, c) == want, (sign * a, b, c)

@@ -94,7 +94,6 @@ class Run:
     seconds: float = 0.0
 
 
-
 def _run(command, program):
     path = HERE / program
     started = time.perf_counter()
@@ -137,8 +136,9 @@ def runtime_in_pyodide(programs):
     started = time.perf_counter()
     results = run_many_in_pyodide(programs, cwd=HERE, timeout=3600)
     seconds = (time.perf_counter() - started) / max(len(programs), 1)  # the runner gives no per-file times
-    return {result.file: Run(result.status, mask_addresses(result.stdout), result.stderr, seconds)
-            for result in results}
+    return {
+        result.file: Run(result.status, mask_addresses(result.stdout), result.stderr, seconds) for result in results
+    }
 
 
 def verdict(real, runtime):
@@ -186,11 +186,15 @@ def check(program, real, runtime):
         assert real.status == 0, f"{program} fails with real PyTorch:\n{real.stderr}"
 
 
-program_params = pytest.mark.parametrize("program", [
-    pytest.param(program, marks=pytest.mark.xfail(strict=True, reason=KNOWN_DIFFERENCES[program]))
-    if program in KNOWN_DIFFERENCES else program
-    for program in PROGRAMS
-])
+program_params = pytest.mark.parametrize(
+    "program",
+    [
+        pytest.param(program, marks=pytest.mark.xfail(strict=True, reason=KNOWN_DIFFERENCES[program]))
+        if program in KNOWN_DIFFERENCES
+        else program
+        for program in PROGRAMS
+    ],
+)
 
 
 @program_params
@@ -201,9 +205,12 @@ def test_cpython_runtime_prints_what_torch_prints(program):
 @pytest.fixture(scope="module")
 def in_pyodide(request):
     """The Pyodide runs of the programs whose Pyodide test this session runs (all, unless -k narrows it)."""
-    selected = [item.callspec.params["program"] for item in request.session.items
-                if item.module is request.module  # test_parity.py has a test of the same name
-                and getattr(item, "originalname", None) == "test_pyodide_runtime_prints_what_torch_prints"]
+    selected = [
+        item.callspec.params["program"]
+        for item in request.session.items
+        if item.module is request.module  # test_parity.py has a test of the same name
+        and getattr(item, "originalname", None) == "test_pyodide_runtime_prints_what_torch_prints"
+    ]
     return runtime_in_pyodide(selected or PROGRAMS)
 
 

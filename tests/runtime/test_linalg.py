@@ -9,8 +9,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from runtime_helpers import assert_same, to_bt
 
-settings.register_profile("runtime", max_examples=40, deadline=None,
-                          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+settings.register_profile(
+    "runtime",
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 settings.load_profile("runtime")
 
 FLOAT32 = st.floats(-8, 8, width=32, allow_nan=False, allow_infinity=False)
@@ -25,8 +29,10 @@ def tensors(draw, shape, elements=FLOAT32):
 def run_both(bt, fn, *inputs, grad_seed=0):
     results = []
     for lib in (torch, bt):
-        args = [x.detach().clone().requires_grad_(True) if lib is torch else to_bt(bt, x, requires_grad=True)
-                for x in inputs]
+        args = [
+            x.detach().clone().requires_grad_(True) if lib is torch else to_bt(bt, x, requires_grad=True)
+            for x in inputs
+        ]
         out = fn(lib, *args)
         torch.manual_seed(grad_seed)
         upstream = torch.randn(tuple(out.shape))
@@ -48,13 +54,22 @@ dims = st.integers(1, 4)
 
 # ---- einsum -------------------------------------------------------------------------------------------------------
 EINSUM = {  # equation: shapes from sizes (i, j, k, b)
-    "ij,jk->ik": lambda i, j, k, b: [(i, j), (j, k)], "bij,bjk->bik": lambda i, j, k, b: [(b, i, j), (b, j, k)],
-    "i,j->ij": lambda i, j, k, b: [(i,), (j,)], "i,i->": lambda i, j, k, b: [(i,), (i,)],
-    "ii->": lambda i, j, k, b: [(i, i)], "ii->i": lambda i, j, k, b: [(i, i)], "ij->": lambda i, j, k, b: [(i, j)],
-    "ij->j": lambda i, j, k, b: [(i, j)], "ij->i": lambda i, j, k, b: [(i, j)], "ij->ji": lambda i, j, k, b: [(i, j)],
-    "ij,ij->ij": lambda i, j, k, b: [(i, j), (i, j)], "i,ij,j->": lambda i, j, k, b: [(i,), (i, j), (j,)],
-    "bi,ij->bj": lambda i, j, k, b: [(b, i), (i, j)], "ij,kj->ik": lambda i, j, k, b: [(i, j), (k, j)],
-    "ij,jk": lambda i, j, k, b: [(i, j), (j, k)], "ijk,ikj->i": lambda i, j, k, b: [(i, j, k), (i, k, j)],
+    "ij,jk->ik": lambda i, j, k, b: [(i, j), (j, k)],
+    "bij,bjk->bik": lambda i, j, k, b: [(b, i, j), (b, j, k)],
+    "i,j->ij": lambda i, j, k, b: [(i,), (j,)],
+    "i,i->": lambda i, j, k, b: [(i,), (i,)],
+    "ii->": lambda i, j, k, b: [(i, i)],
+    "ii->i": lambda i, j, k, b: [(i, i)],
+    "ij->": lambda i, j, k, b: [(i, j)],
+    "ij->j": lambda i, j, k, b: [(i, j)],
+    "ij->i": lambda i, j, k, b: [(i, j)],
+    "ij->ji": lambda i, j, k, b: [(i, j)],
+    "ij,ij->ij": lambda i, j, k, b: [(i, j), (i, j)],
+    "i,ij,j->": lambda i, j, k, b: [(i,), (i, j), (j,)],
+    "bi,ij->bj": lambda i, j, k, b: [(b, i), (i, j)],
+    "ij,kj->ik": lambda i, j, k, b: [(i, j), (k, j)],
+    "ij,jk": lambda i, j, k, b: [(i, j), (j, k)],
+    "ijk,ikj->i": lambda i, j, k, b: [(i, j, k), (i, k, j)],
 }
 
 
@@ -130,9 +145,14 @@ def test_products_through_mkl_within_rounding(bt, sizes, data):
 @given(sizes=st.tuples(dims, dims), data=st.data())
 def test_linalg_norms(bt, sizes, data):
     a = data.draw(tensors(sizes))
-    for fn in (lambda lib, a: lib.linalg.norm(a), lambda lib, a: lib.linalg.vector_norm(a, 1, -1),
-               lambda lib, a: lib.linalg.vector_norm(a, float("inf")), lambda lib, a: lib.linalg.matrix_norm(a),
-               lambda lib, a: lib.linalg.norm(a, "fro"), lambda lib, a: lib.linalg.norm(a[0], 3)):
+    for fn in (
+        lambda lib, a: lib.linalg.norm(a),
+        lambda lib, a: lib.linalg.vector_norm(a, 1, -1),
+        lambda lib, a: lib.linalg.vector_norm(a, float("inf")),
+        lambda lib, a: lib.linalg.matrix_norm(a),
+        lambda lib, a: lib.linalg.norm(a, "fro"),
+        lambda lib, a: lib.linalg.norm(a[0], 3),
+    ):
         check(bt, fn, a, grad_rtol=1e-6, grad_atol=1e-6)
     a = a + torch.arange(a.numel(), dtype=torch.float32).reshape(a.shape) * 0.01  # no ties among the maxima
     for ord in (1, -1, float("inf"), float("-inf")):
@@ -179,16 +199,35 @@ def test_inv_det_slogdet_solve_within_tolerance(bt, n, data):
 def test_singular_matrices(bt):
     singular = bt.tensor([[1.0, 2.0], [2.0, 4.0]])
     assert bt.linalg.det(singular).item() == 0.0
-    with pytest.raises(RuntimeError, match="linalg.inv: The diagonal element 2 is zero, the inversion could not be "
-                                           "completed because the input matrix is singular."):
+    with pytest.raises(
+        RuntimeError,
+        match="linalg.inv: The diagonal element 2 is zero, the inversion could not be "
+        "completed because the input matrix is singular.",
+    ):
         bt.linalg.inv(singular)
     with pytest.raises(RuntimeError, match="linalg.inv: A must be batches of square matrices, but they are 2 by 3"):
         bt.linalg.inv(bt.ones(2, 3))
 
 
 def test_names_exist_only_where_pytorch_has_them(bt):
-    for name in ("inverse", "det", "slogdet", "matrix_power", "cross", "outer", "ger", "vdot", "trace", "kron",
-                 "bmm", "baddbmm", "addmv", "addr", "einsum", "tensordot"):
+    for name in (
+        "inverse",
+        "det",
+        "slogdet",
+        "matrix_power",
+        "cross",
+        "outer",
+        "ger",
+        "vdot",
+        "trace",
+        "kron",
+        "bmm",
+        "baddbmm",
+        "addmv",
+        "addr",
+        "einsum",
+        "tensordot",
+    ):
         assert hasattr(bt, name) == hasattr(torch, name)
     for name in ("inverse", "det", "inv", "tensordot", "einsum", "baddbmm_", "addmv_", "addr_", "kron"):
         assert (name in dir(bt.Tensor) or hasattr(bt.Tensor, name)) == hasattr(torch.Tensor, name), name

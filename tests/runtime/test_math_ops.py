@@ -15,8 +15,12 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from runtime_helpers import assert_same, to_bt, to_real
 
-settings.register_profile("math_ops", max_examples=30, deadline=None,
-                          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+settings.register_profile(
+    "math_ops",
+    max_examples=30,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 settings.load_profile("math_ops")
 
 shapes = st.lists(st.integers(1, 4), min_size=0, max_size=3).map(tuple)
@@ -25,7 +29,8 @@ shapes = st.lists(st.integers(1, 4), min_size=0, max_size=3).map(tuple)
 def floats(lo, hi):
     """float32 values in [lo, hi], no subnormals (ATen's fused multiply-adds round those differently)."""
     return st.floats(lo, hi, allow_nan=False, allow_infinity=False).map(
-        lambda v: 0.0 if abs(v) < 1e-30 else torch.tensor(v).item())
+        lambda v: 0.0 if abs(v) < 1e-30 else torch.tensor(v).item()
+    )
 
 
 @st.composite
@@ -56,8 +61,10 @@ def run_both(bt, fn, *inputs, grad_seed=0):
     """fn(lib, *inputs) in PyTorch and the runtime, backpropagating the same random gradient through each."""
     results = []
     for lib in (torch, bt):
-        args = [x.detach().clone().requires_grad_(True) if lib is torch else to_bt(bt, x, requires_grad=True)
-                for x in inputs]
+        args = [
+            x.detach().clone().requires_grad_(True) if lib is torch else to_bt(bt, x, requires_grad=True)
+            for x in inputs
+        ]
         out = fn(lib, *args)
         torch.manual_seed(grad_seed)
         upstream = torch.randn(tuple(out.shape))
@@ -85,25 +92,55 @@ def check(bt, fn, inputs, ulps=0, grad_rtol=0.0, grad_atol=0.0, value_tol=None):
 # ULPs > 0: PyTorch's SLEEF float32 kernels (u10/u35) are not correctly rounded; asinh/acosh are up to 2 ULPs off.
 # lgamma and digamma are checked with an absolute tolerance: near their zeros a 1e-7 error is many ULPs.
 UNARY = {
-    "sin": (floats(-10, 10), 1), "cos": (floats(-10, 10), 1), "tan": (floats(-1.4, 1.4), 1),
-    "asin": (floats(-0.99, 0.99), 1), "arcsin": (floats(-0.99, 0.99), 1), "acos": (floats(-0.99, 0.99), 1),
-    "arccos": (floats(-0.99, 0.99), 1), "atan": (floats(-10, 10), 1), "arctan": (floats(-10, 10), 1),
-    "sinh": (floats(-5, 5), 1), "cosh": (floats(-5, 5), 1), "asinh": (floats(-5, 5), 2),
-    "arcsinh": (floats(-5, 5), 2), "acosh": (floats(1.01, 10), 2), "arccosh": (floats(1.01, 10), 2),
-    "atanh": (floats(-0.99, 0.99), 1), "arctanh": (floats(-0.99, 0.99), 1),
-    "exp2": (floats(-10, 10), 0), "expm1": (floats(-10, 10), 0), "log2": (floats(0.01, 100), 1),
-    "log10": (floats(0.01, 100), 1), "log1p": (floats(-0.99, 100), 0), "erf": (floats(-4, 4), 1),
-    "erfc": (floats(-4, 4), 1), "erfinv": (floats(-0.99, 0.99), 1), "logit": (floats(0.01, 0.99), 1),
-    "lgamma": (floats(0.01, 10), None), "digamma": (floats(0.01, 10), None),
+    "sin": (floats(-10, 10), 1),
+    "cos": (floats(-10, 10), 1),
+    "tan": (floats(-1.4, 1.4), 1),
+    "asin": (floats(-0.99, 0.99), 1),
+    "arcsin": (floats(-0.99, 0.99), 1),
+    "acos": (floats(-0.99, 0.99), 1),
+    "arccos": (floats(-0.99, 0.99), 1),
+    "atan": (floats(-10, 10), 1),
+    "arctan": (floats(-10, 10), 1),
+    "sinh": (floats(-5, 5), 1),
+    "cosh": (floats(-5, 5), 1),
+    "asinh": (floats(-5, 5), 2),
+    "arcsinh": (floats(-5, 5), 2),
+    "acosh": (floats(1.01, 10), 2),
+    "arccosh": (floats(1.01, 10), 2),
+    "atanh": (floats(-0.99, 0.99), 1),
+    "arctanh": (floats(-0.99, 0.99), 1),
+    "exp2": (floats(-10, 10), 0),
+    "expm1": (floats(-10, 10), 0),
+    "log2": (floats(0.01, 100), 1),
+    "log10": (floats(0.01, 100), 1),
+    "log1p": (floats(-0.99, 100), 0),
+    "erf": (floats(-4, 4), 1),
+    "erfc": (floats(-4, 4), 1),
+    "erfinv": (floats(-0.99, 0.99), 1),
+    "logit": (floats(0.01, 0.99), 1),
+    "lgamma": (floats(0.01, 10), None),
+    "digamma": (floats(0.01, 10), None),
     # sqrt: PyTorch's float32 sqrt is not always correctly rounded (sqrt(35.9375) is 0.59 ULP off)
-    "exp": (floats(-10, 10), 1), "log": (floats(0.01, 100), 1), "sigmoid": (floats(-10, 10), 0),
-    "tanh": (floats(-5, 5), 1), "sqrt": (floats(0.01, 100), 1), "rsqrt": (floats(0.01, 100), 1),
+    "exp": (floats(-10, 10), 1),
+    "log": (floats(0.01, 100), 1),
+    "sigmoid": (floats(-10, 10), 0),
+    "tanh": (floats(-5, 5), 1),
+    "sqrt": (floats(0.01, 100), 1),
+    "rsqrt": (floats(0.01, 100), 1),
     "reciprocal": (floats(0.01, 100), 0),
     # exact: ATen's float32 steps repeated
-    "deg2rad": (floats(-1000, 1000), 0), "rad2deg": (floats(-10, 10), 0), "frac": (floats(-10, 10), 0),
-    "floor": (floats(-10, 10), 0), "ceil": (floats(-10, 10), 0), "round": (floats(-10, 10), 0),
-    "trunc": (floats(-10, 10), 0), "fix": (floats(-10, 10), 0), "sgn": (floats(-10, 10), 0),
-    "sign": (floats(-10, 10), 0), "nan_to_num": (floats(-10, 10), 0), "square": (floats(-10, 10), 0),
+    "deg2rad": (floats(-1000, 1000), 0),
+    "rad2deg": (floats(-10, 10), 0),
+    "frac": (floats(-10, 10), 0),
+    "floor": (floats(-10, 10), 0),
+    "ceil": (floats(-10, 10), 0),
+    "round": (floats(-10, 10), 0),
+    "trunc": (floats(-10, 10), 0),
+    "fix": (floats(-10, 10), 0),
+    "sgn": (floats(-10, 10), 0),
+    "sign": (floats(-10, 10), 0),
+    "nan_to_num": (floats(-10, 10), 0),
+    "square": (floats(-10, 10), 0),
 }
 
 
@@ -113,9 +150,15 @@ def test_unary_values_gradients_and_node_names(bt, name, data):
     elements, ulps = UNARY[name]
     x = data.draw(tensors(elements))
     exact = ulps == 0
-    check(bt, lambda lib, a: getattr(lib, name)(a), [x], ulps=ulps or 0,
-          value_tol=1e-6 if ulps is None else None,
-          grad_rtol=0 if exact else 1e-5, grad_atol=0 if exact else 1e-5)
+    check(
+        bt,
+        lambda lib, a: getattr(lib, name)(a),
+        [x],
+        ulps=ulps or 0,
+        value_tol=1e-6 if ulps is None else None,
+        grad_rtol=0 if exact else 1e-5,
+        grad_atol=0 if exact else 1e-5,
+    )
 
 
 @pytest.mark.parametrize("name", ["sin", "exp2", "erfinv", "floor", "round", "sgn", "frac", "nan_to_num", "deg2rad"])
@@ -132,8 +175,9 @@ def test_methods_and_in_place_forms(bt, name, data):
     assert_ulps(ours, real, ulps)
 
 
-@pytest.mark.parametrize("name", ["sin", "atan", "log2", "floor", "erf", "sigmoid", "tanh", "exp", "sqrt", "abs",
-                                  "neg"])
+@pytest.mark.parametrize(
+    "name", ["sin", "atan", "log2", "floor", "erf", "sigmoid", "tanh", "exp", "sqrt", "abs", "neg"]
+)
 def test_out_argument(bt, name):
     x = torch.tensor([0.25, 1.5, 3.0])
     out = bt.empty(3)
@@ -142,8 +186,29 @@ def test_out_argument(bt, name):
     assert_ulps(out, getattr(torch, name)(x), 1)
 
 
-@pytest.mark.parametrize("name", ["sin", "atan2", "exp2", "log10", "erf", "lgamma", "digamma", "deg2rad", "floor",
-                                  "round", "trunc", "sgn", "copysign", "fmod", "nan_to_num", "xlogy", "sign", "abs"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "sin",
+        "atan2",
+        "exp2",
+        "log10",
+        "erf",
+        "lgamma",
+        "digamma",
+        "deg2rad",
+        "floor",
+        "round",
+        "trunc",
+        "sgn",
+        "copysign",
+        "fmod",
+        "nan_to_num",
+        "xlogy",
+        "sign",
+        "abs",
+    ],
+)
 def test_result_dtypes_of_integer_inputs(bt, name):
     ints = torch.tensor([1, 2, 5])
     args = (ints, ints) if name in ("atan2", "copysign", "fmod", "xlogy") else (ints,)
@@ -153,8 +218,26 @@ def test_result_dtypes_of_integer_inputs(bt, name):
 
 
 # ---- special values ---------------------------------------------------------------------------------------------
-SPECIAL = [0.0, -0.0, 1.0, -1.0, 0.5, -0.5, 2.5, -2.5, 1e-30, 1e30, -1e30, 100.0, -100.0, float("inf"),
-           float("-inf"), float("nan"), -3.0, 1.5]
+SPECIAL = [
+    0.0,
+    -0.0,
+    1.0,
+    -1.0,
+    0.5,
+    -0.5,
+    2.5,
+    -2.5,
+    1e-30,
+    1e30,
+    -1e30,
+    100.0,
+    -100.0,
+    float("inf"),
+    float("-inf"),
+    float("nan"),
+    -3.0,
+    1.5,
+]
 
 
 @pytest.mark.parametrize("name", [n for n in UNARY if n not in ("square",)])
@@ -178,25 +261,35 @@ def test_round_with_decimals_and_logit_eps(bt):
     for eps in (None, 1e-6, 0.1):
         real, ours = torch.logit(p, eps), bt.logit(to_bt(bt, p), eps)
         assert_ulps(ours, real, 1)
-    check(bt, lambda lib, a: lib.logit(a, eps=0.2), [torch.tensor([0.1, 0.5, 0.7, 0.9])], ulps=1,
-          grad_rtol=1e-6, grad_atol=1e-6)
+    check(
+        bt,
+        lambda lib, a: lib.logit(a, eps=0.2),
+        [torch.tensor([0.1, 0.5, 0.7, 0.9])],
+        ulps=1,
+        grad_rtol=1e-6,
+        grad_atol=1e-6,
+    )
 
 
 # ---- binary functions -------------------------------------------------------------------------------------------
 @st.composite
 def pairs(draw, first, second):
     shape = draw(shapes)
-    other = tuple(1 if draw(st.booleans()) else s for s in shape[draw(st.integers(0, len(shape))):])
+    other = tuple(1 if draw(st.booleans()) else s for s in shape[draw(st.integers(0, len(shape))) :])
     if draw(st.booleans()):
         shape, other = other, shape
     return draw(tensors(first, shape)), draw(tensors(second, other))
 
 
 BINARY = {  # name -> (first, second, ULPs of values or None for a tolerance, exact gradients)
-    "atan2": (floats(-10, 10), floats(0.1, 10), 1, False), "arctan2": (floats(-10, 10), floats(-10, -0.1), 1, False),
-    "hypot": (floats(-10, 10), floats(0.1, 10), 0, False), "fmod": (floats(-10, 10), floats(0.5, 3), 0, False),
-    "remainder": (floats(-10, 10), floats(0.5, 3), 0, False), "copysign": (floats(0.1, 10), floats(-1, 1), 0, True),
-    "xlogy": (floats(-10, 10), floats(0.1, 10), 2, False), "logaddexp": (floats(-10, 10), floats(-10, 10), None, False),
+    "atan2": (floats(-10, 10), floats(0.1, 10), 1, False),
+    "arctan2": (floats(-10, 10), floats(-10, -0.1), 1, False),
+    "hypot": (floats(-10, 10), floats(0.1, 10), 0, False),
+    "fmod": (floats(-10, 10), floats(0.5, 3), 0, False),
+    "remainder": (floats(-10, 10), floats(0.5, 3), 0, False),
+    "copysign": (floats(0.1, 10), floats(-1, 1), 0, True),
+    "xlogy": (floats(-10, 10), floats(0.1, 10), 2, False),
+    "logaddexp": (floats(-10, 10), floats(-10, 10), None, False),
     "clamp_min": (floats(-10, 10), floats(-10, 10), 0, False),
     "clamp_max": (floats(-10, 10), floats(-10, 10), 0, False),
 }
@@ -212,19 +305,38 @@ def test_binary_values_gradients_and_node_names(bt, name, data):
     if name == "copysign":
         assume(bool((b != 0).all()))
     tol = 0 if exact_grads else 1e-5
-    check(bt, lambda lib, x, y: getattr(lib, name)(x, y), [a, b], ulps=ulps or 0,
-          value_tol=1e-6 if ulps is None else None, grad_rtol=tol, grad_atol=tol)
+    check(
+        bt,
+        lambda lib, x, y: getattr(lib, name)(x, y),
+        [a, b],
+        ulps=ulps or 0,
+        value_tol=1e-6 if ulps is None else None,
+        grad_rtol=tol,
+        grad_atol=tol,
+    )
 
 
 @pytest.mark.parametrize("name", ["fmod", "remainder", "copysign", "xlogy", "clamp_min", "clamp_max", "float_power"])
 @given(x=tensors(floats(0.1, 10)), scalar=st.sampled_from([2, 0.5, -1.5, 3]))
 def test_binary_with_a_python_number(bt, name, x, scalar):
     ulps = 2 if name == "xlogy" else 0  # log(y) is MKL's in torch (1 ULP from ours), then the product rounds again
-    check(bt, lambda lib, a: getattr(lib, name)(a, scalar), [x], ulps=ulps, grad_rtol=1e-5 if ulps else 1e-12,
-          grad_atol=1e-6 if ulps else 0)
+    check(
+        bt,
+        lambda lib, a: getattr(lib, name)(a, scalar),
+        [x],
+        ulps=ulps,
+        grad_rtol=1e-5 if ulps else 1e-12,
+        grad_atol=1e-6 if ulps else 0,
+    )
     if name in ("xlogy", "float_power"):  # number first
-        check(bt, lambda lib, a: getattr(lib, name)(scalar if scalar > 0 else 2, a), [x], ulps=ulps,
-              grad_rtol=1e-5, grad_atol=1e-6)
+        check(
+            bt,
+            lambda lib, a: getattr(lib, name)(scalar if scalar > 0 else 2, a),
+            [x],
+            ulps=ulps,
+            grad_rtol=1e-5,
+            grad_atol=1e-6,
+        )
 
 
 def test_float_power_is_float64_through_to_copy(bt):
@@ -272,8 +384,10 @@ def test_div_rounding_modes(bt, data, mode):
     check(bt, lambda lib, x: lib.div(x, 3, rounding_mode=mode), [a])
     ints = torch.tensor([7, -7, 6, -1])
     assert_same(bt.div(to_bt(bt, ints), 2, rounding_mode=mode), torch.div(ints, 2, rounding_mode=mode))
-    assert_same(bt.div(to_bt(bt, ints), to_bt(bt, -ints.abs()), rounding_mode=mode),
-                torch.div(ints, -ints.abs(), rounding_mode=mode))
+    assert_same(
+        bt.div(to_bt(bt, ints), to_bt(bt, -ints.abs()), rounding_mode=mode),
+        torch.div(ints, -ints.abs(), rounding_mode=mode),
+    )
 
 
 # ---- errors -----------------------------------------------------------------------------------------------------
@@ -285,18 +399,21 @@ def _same_error(bt, fn):
     assert str(ours.value) == str(real.value)
 
 
-@pytest.mark.parametrize("fn", [
-    lambda lib: lib.hypot(lib.tensor([1, 2]), lib.tensor([1, 2])),
-    lambda lib: lib.logaddexp(lib.tensor([1, 2]), lib.tensor([1, 2])),
-    lambda lib: lib.frac(lib.tensor([1, 2])),
-    lambda lib: lib.round(lib.tensor([1, 2]), decimals=2),
-    lambda lib: lib.atan2(lib.tensor([1.0]), 2.0),
-    lambda lib: lib.div(lib.tensor([1.0]), 2, rounding_mode="nearest"),
-    lambda lib: lib.clamp(lib.tensor([1.0])),
-    lambda lib: lib.fmod(lib.tensor([1, 2]), 0),
-    lambda lib: lib.tensor([1, 2]).sin_(),
-    lambda lib: lib.sin(lib.tensor([1.0]), out=lib.tensor([1])),
-])
+@pytest.mark.parametrize(
+    "fn",
+    [
+        lambda lib: lib.hypot(lib.tensor([1, 2]), lib.tensor([1, 2])),
+        lambda lib: lib.logaddexp(lib.tensor([1, 2]), lib.tensor([1, 2])),
+        lambda lib: lib.frac(lib.tensor([1, 2])),
+        lambda lib: lib.round(lib.tensor([1, 2]), decimals=2),
+        lambda lib: lib.atan2(lib.tensor([1.0]), 2.0),
+        lambda lib: lib.div(lib.tensor([1.0]), 2, rounding_mode="nearest"),
+        lambda lib: lib.clamp(lib.tensor([1.0])),
+        lambda lib: lib.fmod(lib.tensor([1, 2]), 0),
+        lambda lib: lib.tensor([1, 2]).sin_(),
+        lambda lib: lib.sin(lib.tensor([1.0]), out=lib.tensor([1])),
+    ],
+)
 def test_error_messages(bt, fn):
     _same_error(bt, fn)
 

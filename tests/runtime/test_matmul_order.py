@@ -12,11 +12,42 @@ import torch.nn.functional as F
 REFERENCE = Path(__file__).parents[2] / "site_src" / "runtime" / "torch" / "_kernels" / "reference.py"
 
 # (m, k, n): m = batch rows. Packed ones: m >= 4 and n >= 12; sequential ones: small shapes, no transposes.
-PACKED = [(4, 1, 12), (4, 3, 16), (4, 20, 16), (8, 10, 12), (16, 64, 16), (12, 84, 20), (13, 30, 14),
-          (32, 100, 16), (64, 120, 12), (4, 192, 16), (4, 193, 12), (8, 256, 16), (4, 400, 20), (4, 784, 12),
-          (4, 1000, 16), (4, 8, 1000), (8, 2, 128), (64, 16, 84)]
-SEQUENTIAL = [(1, 1, 1), (1, 10, 1), (1, 784, 10), (1, 100, 128), (2, 20, 16), (3, 400, 12), (2, 1000, 20),
-              (3, 3, 2), (4, 10, 2), (64, 100, 2), (8, 20, 3), (16, 400, 4), (4, 784, 8), (64, 64, 8)]
+PACKED = [
+    (4, 1, 12),
+    (4, 3, 16),
+    (4, 20, 16),
+    (8, 10, 12),
+    (16, 64, 16),
+    (12, 84, 20),
+    (13, 30, 14),
+    (32, 100, 16),
+    (64, 120, 12),
+    (4, 192, 16),
+    (4, 193, 12),
+    (8, 256, 16),
+    (4, 400, 20),
+    (4, 784, 12),
+    (4, 1000, 16),
+    (4, 8, 1000),
+    (8, 2, 128),
+    (64, 16, 84),
+]
+SEQUENTIAL = [
+    (1, 1, 1),
+    (1, 10, 1),
+    (1, 784, 10),
+    (1, 100, 128),
+    (2, 20, 16),
+    (3, 400, 12),
+    (2, 1000, 20),
+    (3, 3, 2),
+    (4, 10, 2),
+    (64, 100, 2),
+    (8, 20, 3),
+    (16, 400, 4),
+    (4, 784, 8),
+    (64, 64, 8),
+]
 LAYOUTS = [(False, False), (False, True), (True, False), (True, True)]
 
 
@@ -71,8 +102,9 @@ def test_linear_and_its_gradients_bit_for_bit(reference, threads, shape):
     x, w, bias = torch.randn(m, k, generator=gen), torch.randn(n, k, generator=gen), torch.randn(n, generator=gen)
     buf = lambda t: array("f", t.flatten().tolist())  # noqa: E731
     _assert_same(reference.matmul_mkl(buf(x), buf(w), m, k, n, False, True, bias=buf(bias)), F.linear(x, w, bias))
-    _assert_same(reference.matmul_mkl(buf(x), buf(w), m, k, n, False, True, bias=buf(bias)),
-                 torch.addmm(bias, x, w.t()))
+    _assert_same(
+        reference.matmul_mkl(buf(x), buf(w), m, k, n, False, True, bias=buf(bias)), torch.addmm(bias, x, w.t())
+    )
     grad = torch.randn(m, n, generator=gen)
     if reference.mkl_order(m, n, k) is not None:  # grad_input = grad @ W: (m, n) @ (n, k)
         _assert_same(reference.matmul_mkl(buf(grad), buf(w), m, n, k), grad @ w)

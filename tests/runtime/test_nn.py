@@ -9,9 +9,19 @@ from runtime_helpers import assert_same
 def build(lib, kind):
     lib.manual_seed(7)
     nn = lib.nn
-    return {"linear": lambda: nn.Linear(20, 7), "conv": lambda: nn.Conv2d(3, 4, 3, stride=2, padding=1),
-            "seq": lambda: nn.Sequential(nn.Conv2d(1, 2, 3, bias=False), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(),
-                                         nn.Dropout(0.25), nn.Linear(18, 3), nn.LogSoftmax(dim=1))}[kind]()
+    return {
+        "linear": lambda: nn.Linear(20, 7),
+        "conv": lambda: nn.Conv2d(3, 4, 3, stride=2, padding=1),
+        "seq": lambda: nn.Sequential(
+            nn.Conv2d(1, 2, 3, bias=False),
+            nn.ReLU(),
+            nn.MaxPool2d(2),
+            nn.Flatten(),
+            nn.Dropout(0.25),
+            nn.Linear(18, 3),
+            nn.LogSoftmax(dim=1),
+        ),
+    }[kind]()
 
 
 @pytest.mark.parametrize("kind", ["linear", "conv", "seq"])
@@ -28,10 +38,17 @@ def test_seeded_init_repr_and_state_dict_match(bt, kind):
 def test_printing_matches(bt):
     torch.manual_seed(1)
     bt.manual_seed(1)
-    for make in (lambda lib: lib.randn(3, 4), lambda lib: lib.randn(2, 3, requires_grad=True) * 2,
-                 lambda lib: lib.arange(6).view(2, 3), lambda lib: lib.randn(5) > 0, lambda lib: lib.randn(3).sum(),
-                 lambda lib: lib.randn(2).shape, lambda lib: lib.float32, lambda lib: lib.device("cpu"),
-                 lambda lib: lib.randn(4, 3).max(0)):
+    for make in (
+        lambda lib: lib.randn(3, 4),
+        lambda lib: lib.randn(2, 3, requires_grad=True) * 2,
+        lambda lib: lib.arange(6).view(2, 3),
+        lambda lib: lib.randn(5) > 0,
+        lambda lib: lib.randn(3).sum(),
+        lambda lib: lib.randn(2).shape,
+        lambda lib: lib.float32,
+        lambda lib: lib.device("cpu"),
+        lambda lib: lib.randn(4, 3).max(0),
+    ):
         assert repr(make(bt)) == repr(make(torch))
     assert str(type(bt.randn(1))) == "<class 'torch.Tensor'>"
     assert str(type(bt.nn.Parameter(bt.randn(1)))) == "<class 'torch.nn.parameter.Parameter'>"
@@ -50,13 +67,16 @@ def test_load_state_dict_and_zero_grad(bt):
         target.load_state_dict({})
 
 
-@pytest.mark.parametrize("make_optimizer", [
-    lambda lib, params: lib.optim.SGD(params, lr=0.01),
-    lambda lib, params: lib.optim.SGD(params, lr=0.1, momentum=0.9, weight_decay=0.01),
-    lambda lib, params: lib.optim.SGD(params, lr=0.1, momentum=0.9, nesterov=True),
-    lambda lib, params: lib.optim.Adam(params, lr=0.01),
-    lambda lib, params: lib.optim.Adam(params, lr=0.01, weight_decay=0.1, amsgrad=True),
-])
+@pytest.mark.parametrize(
+    "make_optimizer",
+    [
+        lambda lib, params: lib.optim.SGD(params, lr=0.01),
+        lambda lib, params: lib.optim.SGD(params, lr=0.1, momentum=0.9, weight_decay=0.01),
+        lambda lib, params: lib.optim.SGD(params, lr=0.1, momentum=0.9, nesterov=True),
+        lambda lib, params: lib.optim.Adam(params, lr=0.01),
+        lambda lib, params: lib.optim.Adam(params, lr=0.01, weight_decay=0.1, amsgrad=True),
+    ],
+)
 def test_training_steps_match(bt, make_optimizer):
     results = []
     for lib in (torch, bt):

@@ -10,8 +10,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from runtime_helpers import assert_same, to_bt
 
-settings.register_profile("nn_layers", max_examples=30, deadline=None,
-                          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+settings.register_profile(
+    "nn_layers",
+    max_examples=30,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 
 
 @pytest.fixture(params=[1, 2])
@@ -35,8 +39,13 @@ BN_SHAPES = [(2, 3), (5, 3), (7, 2), (9, 4), (3, 4, 3, 5), (2, 3, 17), (2, 2, 40
 
 
 @settings(settings.get_profile("nn_layers"))
-@given(shape=st.sampled_from(BN_SHAPES), training=st.booleans(), affine=st.booleans(), seed=st.integers(0, 2**16),
-       momentum=st.sampled_from([0.1, 1 / 3, 0.7]))
+@given(
+    shape=st.sampled_from(BN_SHAPES),
+    training=st.booleans(),
+    affine=st.booleans(),
+    seed=st.integers(0, 2**16),
+    momentum=st.sampled_from([0.1, 1 / 3, 0.7]),
+)
 def test_batch_norm_bit_exact(bt, threads, shape, training, affine, seed, momentum):
     torch.manual_seed(seed)
     c = shape[1]
@@ -74,12 +83,15 @@ def run_module(lib, make, steps, x_seed=0, eval_after=True):
     return module, outs
 
 
-@pytest.mark.parametrize("make", [
-    lambda lib: lib.nn.BatchNorm2d(3),
-    lambda lib: lib.nn.BatchNorm2d(3, momentum=None),
-    lambda lib: lib.nn.BatchNorm2d(3, affine=False, eps=1e-3),
-    lambda lib: lib.nn.BatchNorm2d(3, track_running_stats=False),
-])
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda lib: lib.nn.BatchNorm2d(3),
+        lambda lib: lib.nn.BatchNorm2d(3, momentum=None),
+        lambda lib: lib.nn.BatchNorm2d(3, affine=False, eps=1e-3),
+        lambda lib: lib.nn.BatchNorm2d(3, track_running_stats=False),
+    ],
+)
 def test_batchnorm_module_running_stats_and_state(bt, threads, make):
     real, real_outs = run_module(torch, make, 3)
     ours, our_outs = run_module(bt, make, 3)
@@ -103,8 +115,9 @@ def test_batchnorm1d_and_errors(bt):
             bn(lib.randn(2, 4, 1, 1))
         with pytest.raises(ValueError) as info:
             bn(lib.randn(1, 4))
-        assert str(info.value) == "Expected more than 1 value per channel when training, got input size " \
-                                  "torch.Size([1, 4])"
+        assert (
+            str(info.value) == "Expected more than 1 value per channel when training, got input size torch.Size([1, 4])"
+        )
         with pytest.raises(ValueError, match=r"expected 4D input \(got 2D input\)"):
             lib.nn.BatchNorm2d(4)(lib.randn(3, 4))
     torch.manual_seed(1)
@@ -169,6 +182,7 @@ def test_containers_and_reprs(bt):
         net.heads["c"] = nn.Flatten()
         net.norm = nn.Sequential(nn.BatchNorm1d(3, momentum=None), nn.LayerNorm([3], bias=False))
         return net
+
     real, ours = make(torch), make(bt)
     assert repr(ours) == repr(real)
     assert [n for n, _ in ours.named_modules()] == [n for n, _ in real.named_modules()]
@@ -216,8 +230,11 @@ def test_buffers_hooks_and_dtype(bt):
         m.register_buffer("scratch", lib.ones(2), persistent=False)
         assert list(m.state_dict()) == ["weight", "bias", "steps"]
         assert [n for n, _ in m.named_buffers()] == ["steps", "scratch"]
-        with pytest.raises(TypeError, match=r"cannot assign 'int' as buffer 'steps' "
-                                            r"\(torch.nn.Buffer, torch.Tensor or None expected\)"):
+        with pytest.raises(
+            TypeError,
+            match=r"cannot assign 'int' as buffer 'steps' "
+            r"\(torch.nn.Buffer, torch.Tensor or None expected\)",
+        ):
             m.steps = 3
         with pytest.raises(KeyError, match="attribute 'weight' already exists"):
             m.register_buffer("weight", lib.zeros(1))

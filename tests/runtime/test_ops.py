@@ -10,8 +10,12 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from runtime_helpers import assert_same, to_bt
 
-settings.register_profile("runtime", max_examples=40, deadline=None,
-                          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+settings.register_profile(
+    "runtime",
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 settings.load_profile("runtime")
 
 FLOAT32 = st.floats(-8, 8, width=32, allow_nan=False, allow_infinity=False)
@@ -29,7 +33,7 @@ def tensors(draw, shape=None, of_shapes=shapes, elements=FLOAT32):
 @st.composite
 def broadcastable_pair(draw):
     shape = draw(shapes)
-    other = tuple(1 if draw(st.booleans()) else s for s in shape[draw(st.integers(0, len(shape))):])
+    other = tuple(1 if draw(st.booleans()) else s for s in shape[draw(st.integers(0, len(shape))) :])
     if draw(st.booleans()):
         shape, other = other, shape
     return draw(tensors(shape)), draw(tensors(other))
@@ -40,8 +44,10 @@ def run_both(bt, fn, *inputs, grad_seed=0):
     returns ((real output, real input grads), (our output, our input grads))."""
     results = []
     for lib in (torch, bt):
-        args = [x.detach().clone().requires_grad_(True) if lib is torch else to_bt(bt, x, requires_grad=True)
-                for x in inputs]
+        args = [
+            x.detach().clone().requires_grad_(True) if lib is torch else to_bt(bt, x, requires_grad=True)
+            for x in inputs
+        ]
         out = fn(lib, *args)
         torch.manual_seed(grad_seed)
         upstream = torch.randn(tuple(out.shape))
@@ -57,9 +63,14 @@ def assert_grads(ours, real, rtol=1e-6, atol=1e-6):
             assert_same(o, r, rtol, atol)
 
 
-BINARY = {"add": lambda lib, a, b: a + b, "sub": lambda lib, a, b: a - b, "mul": lambda lib, a, b: a * b,
-          "div": lambda lib, a, b: a / b, "add_alpha": lambda lib, a, b: lib.add(a, b, alpha=0.3),
-          "maximum": lambda lib, a, b: lib.maximum(a, b)}
+BINARY = {
+    "add": lambda lib, a, b: a + b,
+    "sub": lambda lib, a, b: a - b,
+    "mul": lambda lib, a, b: a * b,
+    "div": lambda lib, a, b: a / b,
+    "add_alpha": lambda lib, a, b: lib.add(a, b, alpha=0.3),
+    "maximum": lambda lib, a, b: lib.maximum(a, b),
+}
 
 
 @pytest.mark.parametrize("name", BINARY)
@@ -76,9 +87,16 @@ def test_binary_ops_broadcast_with_exact_values_and_gradients(bt, name, pair):
     assert_grads(our_grads, real_grads)
 
 
-SCALAR = {"radd": lambda lib, a: 2.5 + a, "rsub": lambda lib, a: 1 - a, "rmul": lambda lib, a: 0.1 * a,
-          "rdiv": lambda lib, a: 2 / a, "div": lambda lib, a: a / 3, "pow2": lambda lib, a: a ** 2,
-          "pow3": lambda lib, a: a ** 3, "neg": lambda lib, a: -a}
+SCALAR = {
+    "radd": lambda lib, a: 2.5 + a,
+    "rsub": lambda lib, a: 1 - a,
+    "rmul": lambda lib, a: 0.1 * a,
+    "rdiv": lambda lib, a: 2 / a,
+    "div": lambda lib, a: a / 3,
+    "pow2": lambda lib, a: a**2,
+    "pow3": lambda lib, a: a**3,
+    "neg": lambda lib, a: -a,
+}
 
 
 @pytest.mark.parametrize("name", SCALAR)
@@ -91,11 +109,18 @@ def test_ops_with_python_numbers(bt, name, x):
     assert_grads(our_grads, real_grads)
 
 
-UNARY = {"exp": lambda lib, a: a.exp(), "log": lambda lib, a: (a.abs() + 0.5).log(),
-         "sqrt": lambda lib, a: (a.abs() + 0.1).sqrt(), "tanh": lambda lib, a: a.tanh(),
-         "sigmoid": lambda lib, a: a.sigmoid(), "relu": lambda lib, a: lib.relu(a), "abs": lambda lib, a: a.abs(),
-         "softmax": lambda lib, a: lib.softmax(a, -1), "log_softmax": lambda lib, a: lib.log_softmax(a, 0),
-         "clamp": lambda lib, a: a.clamp(-1, 2)}
+UNARY = {
+    "exp": lambda lib, a: a.exp(),
+    "log": lambda lib, a: (a.abs() + 0.5).log(),
+    "sqrt": lambda lib, a: (a.abs() + 0.1).sqrt(),
+    "tanh": lambda lib, a: a.tanh(),
+    "sigmoid": lambda lib, a: a.sigmoid(),
+    "relu": lambda lib, a: lib.relu(a),
+    "abs": lambda lib, a: a.abs(),
+    "softmax": lambda lib, a: lib.softmax(a, -1),
+    "log_softmax": lambda lib, a: lib.log_softmax(a, 0),
+    "clamp": lambda lib, a: a.clamp(-1, 2),
+}
 
 
 @pytest.mark.parametrize("name", UNARY)
@@ -149,10 +174,18 @@ def test_argmax_and_max_indices(bt, x, data):
 def test_views_alias_storage_like_pytorch(bt, x, data):
     """A write through a view shows in the base and in other views, exactly as in PyTorch."""
     order = data.draw(st.permutations([0, 1, 2]))
-    views = {"permute": lambda t: t.permute(*order), "transpose": lambda t: t.transpose(0, 2),
-             "slice": lambda t: t[:, 1:, ::2], "select": lambda t: t[1], "view": lambda t: t.view(6, 4),
-             "unsqueeze": lambda t: t.unsqueeze(1), "flatten": lambda t: t.flatten(1), "t": lambda t: t[0].t(),
-             "data": lambda t: t.data, "ellipsis": lambda t: t[..., 2]}
+    views = {
+        "permute": lambda t: t.permute(*order),
+        "transpose": lambda t: t.transpose(0, 2),
+        "slice": lambda t: t[:, 1:, ::2],
+        "select": lambda t: t[1],
+        "view": lambda t: t.view(6, 4),
+        "unsqueeze": lambda t: t.unsqueeze(1),
+        "flatten": lambda t: t.flatten(1),
+        "t": lambda t: t[0].t(),
+        "data": lambda t: t.data,
+        "ellipsis": lambda t: t[..., 2],
+    }
     name = data.draw(st.sampled_from(sorted(views)))
     real, ours = x.clone(), to_bt(bt, x)
     real_view, our_view = views[name](real), views[name](ours)
@@ -165,9 +198,20 @@ def test_views_alias_storage_like_pytorch(bt, x, data):
 
 @given(x=tensors(shape=(3, 4, 5)), data=st.data())
 def test_basic_indexing_values_and_gradients(bt, x, data):
-    index = data.draw(st.sampled_from([
-        (0,), (-1, 2), (slice(1, 3),), (slice(None), slice(0, 4, 2)), (Ellipsis, 1), (None, 1),
-        (1, slice(None), slice(2, None)), (slice(None, None, 2), None, -2)]))
+    index = data.draw(
+        st.sampled_from(
+            [
+                (0,),
+                (-1, 2),
+                (slice(1, 3),),
+                (slice(None), slice(0, 4, 2)),
+                (Ellipsis, 1),
+                (None, 1),
+                (1, slice(None), slice(2, None)),
+                (slice(None, None, 2), None, -2),
+            ]
+        )
+    )
     (real, real_grads), (ours, our_grads) = run_both(bt, lambda lib, a: a[index] * 1, x)
     assert_same(ours, real)
     assert_grads(our_grads, real_grads)
@@ -176,11 +220,21 @@ def test_basic_indexing_values_and_gradients(bt, x, data):
 @given(data=st.data())
 def test_reshape_family(bt, data):
     x = data.draw(tensors(shape=(2, 3, 4)))
-    op = data.draw(st.sampled_from([
-        lambda a: a.view(4, -1), lambda a: a.reshape(-1), lambda a: a.transpose(0, 1).reshape(6, 4),
-        lambda a: a.flatten(), lambda a: a.unsqueeze(-1).squeeze(), lambda a: a[:, :1].squeeze(1),
-        lambda a: a.permute(2, 0, 1).contiguous().view(-1), lambda a: a.expand(3, 2, 3, 4),
-        lambda a: a.sum(0, keepdim=True).expand_as(a)]))
+    op = data.draw(
+        st.sampled_from(
+            [
+                lambda a: a.view(4, -1),
+                lambda a: a.reshape(-1),
+                lambda a: a.transpose(0, 1).reshape(6, 4),
+                lambda a: a.flatten(),
+                lambda a: a.unsqueeze(-1).squeeze(),
+                lambda a: a[:, :1].squeeze(1),
+                lambda a: a.permute(2, 0, 1).contiguous().view(-1),
+                lambda a: a.expand(3, 2, 3, 4),
+                lambda a: a.sum(0, keepdim=True).expand_as(a),
+            ]
+        )
+    )
     (real, real_grads), (ours, our_grads) = run_both(bt, lambda lib, a: op(a), x)
     assert_same(ours, real)
     assert_grads(our_grads, real_grads)
@@ -189,8 +243,9 @@ def test_reshape_family(bt, data):
 @given(data=st.data())
 def test_matmul_shapes_values_and_gradients(bt, data):
     m, k, n = data.draw(st.tuples(st.integers(1, 5), st.integers(1, 5), st.integers(1, 5)))
-    left, right = data.draw(st.sampled_from([((m, k), (k, n)), ((k,), (k, n)), ((m, k), (k,)), ((k,), (k,)),
-                                            ((2, m, k), (k, n))]))
+    left, right = data.draw(
+        st.sampled_from([((m, k), (k, n)), ((k,), (k, n)), ((m, k), (k,)), ((k,), (k,)), ((2, m, k), (k, n))])
+    )
     a, b = data.draw(tensors(shape=left)), data.draw(tensors(shape=right))
     (real, real_grads), (ours, our_grads) = run_both(bt, lambda lib, x, y: x @ y, a, b)
     assert_same(ours, real, rtol=1e-5, atol=1e-5)
@@ -236,33 +291,48 @@ def test_losses(bt, data):
     assert_grads(our_grads, real_grads, rtol=1e-5, atol=1e-5)
 
 
-@pytest.mark.parametrize("make", [
-    lambda lib: lib.tensor([1, 2]) + 1.5, lambda lib: lib.tensor([1, 2]) * 2, lambda lib: lib.tensor([1, 2]) / 2,
-    lambda lib: lib.tensor([True, False]) + 1, lambda lib: lib.tensor([1, 2]) + lib.tensor(2.5),
-    lambda lib: lib.tensor([1.5]) + lib.tensor(2.5, dtype=lib.float64), lambda lib: lib.tensor([1, 2]) > 1,
-    lambda lib: lib.arange(5), lambda lib: lib.arange(0, 1, 0.25), lambda lib: lib.zeros(2, 3, dtype=lib.int64),
-    lambda lib: lib.full((2,), 7), lambda lib: lib.tensor([[1, 2], [3, 4]]).sum(0),
-    lambda lib: lib.tensor([1.0, 2.0]).to(lib.int64), lambda lib: lib.ones(2).long() // 2,
-    lambda lib: lib.tensor([3, -3]) % 2, lambda lib: lib.tensor([1.0, 4.0]).double().sqrt(),
-])
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda lib: lib.tensor([1, 2]) + 1.5,
+        lambda lib: lib.tensor([1, 2]) * 2,
+        lambda lib: lib.tensor([1, 2]) / 2,
+        lambda lib: lib.tensor([True, False]) + 1,
+        lambda lib: lib.tensor([1, 2]) + lib.tensor(2.5),
+        lambda lib: lib.tensor([1.5]) + lib.tensor(2.5, dtype=lib.float64),
+        lambda lib: lib.tensor([1, 2]) > 1,
+        lambda lib: lib.arange(5),
+        lambda lib: lib.arange(0, 1, 0.25),
+        lambda lib: lib.zeros(2, 3, dtype=lib.int64),
+        lambda lib: lib.full((2,), 7),
+        lambda lib: lib.tensor([[1, 2], [3, 4]]).sum(0),
+        lambda lib: lib.tensor([1.0, 2.0]).to(lib.int64),
+        lambda lib: lib.ones(2).long() // 2,
+        lambda lib: lib.tensor([3, -3]) % 2,
+        lambda lib: lib.tensor([1.0, 4.0]).double().sqrt(),
+    ],
+)
 def test_dtype_promotion_and_factories(bt, make):
     assert_same(make(bt), make(torch))
 
 
-@pytest.mark.parametrize("action", [
-    lambda lib: lib.ones(2, 3) + lib.ones(4),
-    lambda lib: lib.ones(2, 3).t().view(6),
-    lambda lib: lib.ones(2, 3).view(4, 2),
-    lambda lib: lib.ones(2, 3, requires_grad=True).sum(0).backward(),
-    lambda lib: lib.ones(2, requires_grad=True).add_(1),
-    lambda lib: lib.ones(2, 3) @ lib.ones(2, 3),
-    lambda lib: lib.ones(2).backward(),
-    lambda lib: lib.ones(2, 3)[2],
-    lambda lib: lib.ones(2, 3).sum(2),
-    lambda lib: lib.tensor([1, 2]).requires_grad_(),
-    lambda lib: lib.ones(2, 3).item(),
-    lambda lib: bool(lib.ones(2)),
-])
+@pytest.mark.parametrize(
+    "action",
+    [
+        lambda lib: lib.ones(2, 3) + lib.ones(4),
+        lambda lib: lib.ones(2, 3).t().view(6),
+        lambda lib: lib.ones(2, 3).view(4, 2),
+        lambda lib: lib.ones(2, 3, requires_grad=True).sum(0).backward(),
+        lambda lib: lib.ones(2, requires_grad=True).add_(1),
+        lambda lib: lib.ones(2, 3) @ lib.ones(2, 3),
+        lambda lib: lib.ones(2).backward(),
+        lambda lib: lib.ones(2, 3)[2],
+        lambda lib: lib.ones(2, 3).sum(2),
+        lambda lib: lib.tensor([1, 2]).requires_grad_(),
+        lambda lib: lib.ones(2, 3).item(),
+        lambda lib: bool(lib.ones(2)),
+    ],
+)
 def test_errors_match_pytorch(bt, action):
     with pytest.raises(Exception) as real:
         action(torch)

@@ -10,18 +10,21 @@ from runtime_helpers import to_bt, to_real
 
 OPTIMIZERS = {
     "sgd": lambda lib, p: lib.optim.SGD(p, lr=0.1),
-    "sgd_momentum": lambda lib, p: lib.optim.SGD(p, lr=0.1, momentum=0.9, dampening=0.1, weight_decay=0.01,
-                                                 maximize=True),
+    "sgd_momentum": lambda lib, p: lib.optim.SGD(
+        p, lr=0.1, momentum=0.9, dampening=0.1, weight_decay=0.01, maximize=True
+    ),
     "sgd_nesterov": lambda lib, p: lib.optim.SGD(p, lr=0.1, momentum=0.9, nesterov=True),
     "adam": lambda lib, p: lib.optim.Adam(p, lr=0.01),
     "adam_amsgrad": lambda lib, p: lib.optim.Adam(p, lr=0.01, amsgrad=True, weight_decay=0.1, maximize=True),
     "adamw": lambda lib, p: lib.optim.AdamW(p, lr=0.01),
     "adamw_amsgrad": lambda lib, p: lib.optim.AdamW(p, lr=0.01, amsgrad=True, betas=(0.8, 0.9)),
     "rmsprop": lambda lib, p: lib.optim.RMSprop(p),
-    "rmsprop_centered": lambda lib, p: lib.optim.RMSprop(p, lr=0.01, alpha=0.9, momentum=0.5, centered=True,
-                                                         weight_decay=0.1),
-    "adagrad": lambda lib, p: lib.optim.Adagrad(p, lr=0.1, lr_decay=0.01, initial_accumulator_value=0.1,
-                                                weight_decay=0.1),
+    "rmsprop_centered": lambda lib, p: lib.optim.RMSprop(
+        p, lr=0.01, alpha=0.9, momentum=0.5, centered=True, weight_decay=0.1
+    ),
+    "adagrad": lambda lib, p: lib.optim.Adagrad(
+        p, lr=0.1, lr_decay=0.01, initial_accumulator_value=0.1, weight_decay=0.1
+    ),
     "adadelta": lambda lib, p: lib.optim.Adadelta(p),
     "adadelta_options": lambda lib, p: lib.optim.Adadelta(p, lr=0.5, rho=0.8, weight_decay=0.1, maximize=True),
 }
@@ -32,6 +35,7 @@ def pytorch_sqrt(bt, monkeypatch):
     """The runtime's Tensor.sqrt replaced by real torch's. PyTorch's float32 sqrt on this CPU (MKL VML) is not
     correctly rounded (about a third of the values are 1 ulp off IEEE sqrt), while the runtime's is; with the same
     sqrt, every optimizer step must match bit for bit, which checks the optimizers' own op order exactly."""
+
     def sqrt(self):
         return to_bt(bt, torch.sqrt(to_real(self)))
 
@@ -135,17 +139,19 @@ def test_param_groups_add_param_group_and_errors(bt):
         opt = lib.optim.Adam([{"params": [a], "lr": 0.1}, {"params": b, "betas": (0.5, 0.6)}], lr=0.01)
         opt.add_param_group({"params": [c], "weight_decay": 0.5})
         out = [repr(opt), [sorted(g) for g in opt.param_groups]]
-        for bad in (lambda: opt.add_param_group({"params": [a]}),
-                    lambda: lib.optim.SGD({a}, lr=0.1),
-                    lambda: lib.optim.SGD([], lr=0.1),
-                    lambda: lib.optim.SGD(a, lr=0.1),
-                    lambda: lib.optim.SGD([a * 2], lr=0.1),
-                    lambda: lib.optim.SGD([1.0], lr=0.1),
-                    lambda: lib.optim.SGD([a], lr=-1),
-                    lambda: lib.optim.SGD([a], lr=0.1, nesterov=True),
-                    lambda: lib.optim.Adam([a], betas=(1.0, 0.9)),
-                    lambda: lib.optim.Adadelta([a], rho=2),
-                    lambda: opt.load_state_dict({"state": {}, "param_groups": []})):
+        for bad in (
+            lambda: opt.add_param_group({"params": [a]}),
+            lambda: lib.optim.SGD({a}, lr=0.1),
+            lambda: lib.optim.SGD([], lr=0.1),
+            lambda: lib.optim.SGD(a, lr=0.1),
+            lambda: lib.optim.SGD([a * 2], lr=0.1),
+            lambda: lib.optim.SGD([1.0], lr=0.1),
+            lambda: lib.optim.SGD([a], lr=-1),
+            lambda: lib.optim.SGD([a], lr=0.1, nesterov=True),
+            lambda: lib.optim.Adam([a], betas=(1.0, 0.9)),
+            lambda: lib.optim.Adadelta([a], rho=2),
+            lambda: opt.load_state_dict({"state": {}, "param_groups": []}),
+        ):
             try:
                 bad()
                 out.append(None)
@@ -181,20 +187,23 @@ SCHEDULERS = {
     "multistep": lambda s, o: s.MultiStepLR(o, milestones=[2, 5, 5, 9], gamma=0.7),
     "exponential": lambda s, o: s.ExponentialLR(o, gamma=0.9),
     "cosine": lambda s, o: s.CosineAnnealingLR(o, T_max=7, eta_min=0.001),
-    "lambda": lambda s, o: s.LambdaLR(o, lambda epoch: 0.95 ** epoch),
+    "lambda": lambda s, o: s.LambdaLR(o, lambda epoch: 0.95**epoch),
     "multiplicative": lambda s, o: s.MultiplicativeLR(o, lambda epoch: 0.9),
     "linear": lambda s, o: s.LinearLR(o, start_factor=0.25, total_iters=5),
     "constant": lambda s, o: s.ConstantLR(o, factor=0.5, total_iters=3),
     "polynomial": lambda s, o: s.PolynomialLR(o, total_iters=8, power=2.0),
     "onecycle_cos": lambda s, o: s.OneCycleLR(o, max_lr=0.5, total_steps=20),
-    "onecycle_linear_3phase": lambda s, o: s.OneCycleLR(o, max_lr=[0.5, 0.2], epochs=2, steps_per_epoch=10,
-                                                          anneal_strategy="linear", three_phase=True),
+    "onecycle_linear_3phase": lambda s, o: s.OneCycleLR(
+        o, max_lr=[0.5, 0.2], epochs=2, steps_per_epoch=10, anneal_strategy="linear", three_phase=True
+    ),
     "warm_restarts": lambda s, o: s.CosineAnnealingWarmRestarts(o, T_0=3, T_mult=2, eta_min=0.01),
     "cyclic": lambda s, o: s.CyclicLR(o, base_lr=0.01, max_lr=0.1, step_size_up=3, mode="triangular2"),
-    "sequential": lambda s, o: s.SequentialLR(o, [s.ConstantLR(o, factor=0.1, total_iters=2),
-                                                  s.ExponentialLR(o, gamma=0.9)], milestones=[2]),
-    "chained": lambda s, o: s.ChainedScheduler([s.ConstantLR(o, factor=0.1, total_iters=2),
-                                                s.ExponentialLR(o, gamma=0.9)]),
+    "sequential": lambda s, o: s.SequentialLR(
+        o, [s.ConstantLR(o, factor=0.1, total_iters=2), s.ExponentialLR(o, gamma=0.9)], milestones=[2]
+    ),
+    "chained": lambda s, o: s.ChainedScheduler(
+        [s.ConstantLR(o, factor=0.1, total_iters=2), s.ExponentialLR(o, gamma=0.9)]
+    ),
 }
 
 
@@ -225,8 +234,9 @@ def test_scheduler_learning_rates_match_exactly(bt, name):
 def test_reduce_lr_on_plateau(bt):
     def program(lib):
         opt = lib.optim.Adam([lib.ones(1, requires_grad=True)], lr=1.0)
-        scheduler = lib.optim.lr_scheduler.ReduceLROnPlateau(opt, mode="max", factor=0.5, patience=2,
-                                                             threshold=0.1, cooldown=1, min_lr=0.1)
+        scheduler = lib.optim.lr_scheduler.ReduceLROnPlateau(
+            opt, mode="max", factor=0.5, patience=2, threshold=0.1, cooldown=1, min_lr=0.1
+        )
         lrs = []
         for metric in [1.0, 1.05, 1.0, 0.9, 2.0, 2.0, 2.0, 2.0, 2.0, 2.0, 2.0, 2.0, 2.0, 2.0]:
             scheduler.step(metric)

@@ -22,7 +22,6 @@ BROWSER_TORCH = Path(sys.executable).with_name("browser-torch")
 snippet_params = pytest.mark.parametrize("snippet", SNIPPETS, ids=[path.stem for path in SNIPPETS])
 
 
-
 @cache
 def real_torch(snippet):
     done = subprocess.run([sys.executable, str(snippet)], cwd=REPO, capture_output=True, text=True, timeout=300)

@@ -40,7 +40,8 @@ def assert_same(ours, theirs):
     assert len(ours) == len(theirs)
     mismatches = [i for i, (a, b) in enumerate(zip(bits(ours), bits(theirs))) if a != b]
     assert not mismatches, f"{len(mismatches)} of {len(ours)} differ, first at {mismatches[:5]}: " + ", ".join(
-        f"{ours[i]!r} != {theirs[i]!r}" for i in mismatches[:3])
+        f"{ours[i]!r} != {theirs[i]!r}" for i in mismatches[:3]
+    )
 
 
 def seeded(seed):
@@ -54,6 +55,7 @@ def assert_stream_position(gen):
 
 
 # ----------------------------------------------------------------------------------------------- generator
+
 
 @pytest.mark.parametrize("seed", SEEDS)
 def test_manual_seed_and_initial_seed(seed):
@@ -96,7 +98,8 @@ def test_random64_is_high_word_first(seed):
     assert [v % (2**64 - 1) - 2**63 for v in ours] == theirs
     words = [gen.random() for _ in range(6)]
     assert [(high << 32) | low for high, low in zip(words[0::2], words[1::2])] == [
-        v + 2**63 for v in torch.randint(-(2**63), 2**63 - 1, (3,)).tolist()]
+        v + 2**63 for v in torch.randint(-(2**63), 2**63 - 1, (3,)).tolist()
+    ]
 
 
 def test_get_state_and_set_state_restore_stream_and_cached_normal():
@@ -112,6 +115,7 @@ def test_get_state_and_set_state_restore_stream_and_cached_normal():
 
 
 # ------------------------------------------------------------------------------------------------- uniform
+
 
 @given(seed=seeds, n=st.integers(0, 2000))
 @FEW
@@ -129,8 +133,17 @@ def test_rand_float64(seed, n):
     assert_stream_position(gen)
 
 
-UNIFORM_RANGES = [(-1, 1), (-0.2, 0.2), (0, 1), (2, 5), (-0.0577350269, 0.0577350269), (-3, -1e-3),
-                  (1000, 1000.001), (-1e6, 1e-6), (0.1, 0.3)]
+UNIFORM_RANGES = [
+    (-1, 1),
+    (-0.2, 0.2),
+    (0, 1),
+    (2, 5),
+    (-0.0577350269, 0.0577350269),
+    (-3, -1e-3),
+    (1000, 1000.001),
+    (-1e6, 1e-6),
+    (0.1, 0.3),
+]
 
 
 @pytest.mark.parametrize("low,high", UNIFORM_RANGES)
@@ -163,12 +176,15 @@ def test_uniform_float32_any_range(seed, ends):
 @pytest.mark.parametrize("low,high", [(-0.3, 0.4), (-0.0577350269, 0.0577350269), (2, 5), (1000, 1000.001)])
 def test_uniform_float64_ranges(low, high):
     gen = seeded(11)
-    assert_same(R.uniform(gen, 5000, low, high, dtype="float64"),
-                torch.empty(5000, dtype=torch.float64).uniform_(low, high).tolist())
+    assert_same(
+        R.uniform(gen, 5000, low, high, dtype="float64"),
+        torch.empty(5000, dtype=torch.float64).uniform_(low, high).tolist(),
+    )
     assert_stream_position(gen)
 
 
 # -------------------------------------------------------------------------------------------------- normal
+
 
 @pytest.mark.parametrize("seed", [0, 42, -1])
 def test_randn_sizes_around_the_block_of_16(seed):
@@ -229,16 +245,30 @@ def test_non_contiguous_normal_uses_scalar_path_in_memory_order(rows, cols, dtyp
 @pytest.mark.parametrize("mean,std", [(0.0, 1.0), (0.3, 1.7)])
 def test_normal_float64(n, mean, std):
     gen = seeded(21)
-    assert_same(R.normal(gen, n, mean, std, dtype="float64"),
-                torch.empty(n, dtype=torch.float64).normal_(mean, std).tolist())
+    assert_same(
+        R.normal(gen, n, mean, std, dtype="float64"), torch.empty(n, dtype=torch.float64).normal_(mean, std).tolist()
+    )
     assert_stream_position(gen)
 
 
 # ------------------------------------------------------------------------------------------------ integers
 
-RANDINT_RANGES = [(0, 2), (-3, 3), (0, 10), (0, 2**28 - 1), (0, 2**28), (0, 2**28 + 1), (-5, 2**28 - 5),
-                  (-5, 2**28 - 4), (0, 2**32 - 1), (0, 2**32), (0, 2**32 + 1), (-(2**40), 2**40), (0, 2**62),
-                  (-(2**63), 2**63 - 1)]
+RANDINT_RANGES = [
+    (0, 2),
+    (-3, 3),
+    (0, 10),
+    (0, 2**28 - 1),
+    (0, 2**28),
+    (0, 2**28 + 1),
+    (-5, 2**28 - 5),
+    (-5, 2**28 - 4),
+    (0, 2**32 - 1),
+    (0, 2**32),
+    (0, 2**32 + 1),
+    (-(2**40), 2**40),
+    (0, 2**62),
+    (-(2**63), 2**63 - 1),
+]
 
 
 @pytest.mark.parametrize("low,high", RANDINT_RANGES)
@@ -259,6 +289,7 @@ def test_randperm(seed, n):
 
 # ------------------------------------------------------------------------------------------- bernoulli
 
+
 @pytest.mark.parametrize("p", [0.0, 0.2, 0.5, 0.9, 1.0, 1 / 3])
 @pytest.mark.parametrize("seed", [0, 42, 2**33])
 def test_bernoulli_matches_the_kernel_this_machine_runs(seed, p):
@@ -277,6 +308,7 @@ def test_dropout_mask_is_bernoulli_of_keep_probability(p):
 
 # ---------------------------------------------------------------------------------- default layer init
 
+
 def init_draws(gen, layers):
     """The uniform_ calls reset_parameters makes for each layer in construction order: weight, then bias."""
     values = []
@@ -292,8 +324,13 @@ def init_draws(gen, layers):
 LeNet = runpy.run_path(str(ROOT / "snippets" / "lenet.py"))["Net"]
 
 
-LENET_LAYERS = [(6 * 1 * 5 * 5, 6, 25), (16 * 6 * 5 * 5, 16, 150), (120 * 400, 120, 400), (84 * 120, 84, 120),
-                (10 * 84, 10, 84)]
+LENET_LAYERS = [
+    (6 * 1 * 5 * 5, 6, 25),
+    (16 * 6 * 5 * 5, 16, 150),
+    (120 * 400, 120, 400),
+    (84 * 120, 84, 120),
+    (10 * 84, 10, 84),
+]
 
 
 @pytest.mark.parametrize("seed", [0, 1, 42, 31337])
@@ -326,6 +363,7 @@ def test_conv2d_default_init(in_ch, out_ch, k):
 
 
 # --------------------------------------------------------------------------------- exact float helpers
+
 
 def _f32_order(value):
     """A float32's position on the number line: consecutive float32s are consecutive integers, both zeros are 0."""
@@ -422,7 +460,8 @@ def test_float32_samplers_match_torch_inside_pyodide(tmp_path):
         "const py = await loadPyodide({stdout: (line) => console.log(line)});\n"
         "py.FS.mkdirTree('/rng');\n"
         f"py.FS.writeFile('/rng/_random.py', fs.readFileSync({json.dumps(str(RANDOM_PY))}));\n"
-        f"py.runPython({json.dumps(program)});\n")
+        f"py.runPython({json.dumps(program)});\n"
+    )
     completed = subprocess.run(["node", str(runner)], capture_output=True, text=True, timeout=120)
     assert completed.returncode == 0, completed.stderr
     result = json.loads(completed.stdout.strip().splitlines()[-1])
@@ -443,14 +482,18 @@ def test_float32_samplers_match_torch_inside_pyodide(tmp_path):
 
 # ------------------------------------------------------------------------------------------ bad arguments
 
-@pytest.mark.parametrize("call,ours", [
-    (lambda: torch.empty(3).normal_(0, -1), lambda: R.normal(R.Generator(), 3, 0, -1)),
-    (lambda: torch.empty(20).normal_(0, -0.5), lambda: R.normal(R.Generator(), 20, 0, -0.5)),
-    (lambda: torch.empty(3).uniform_(2, 1), lambda: R.uniform(R.Generator(), 3, 2, 1)),
-    (lambda: torch.empty(3).uniform_(-3e38, 3e38), lambda: R.uniform(R.Generator(), 3, -3e38, 3e38)),
-    (lambda: torch.empty(3).bernoulli_(1.5), lambda: R.bernoulli(R.Generator(), 3, 1.5)),
-    (lambda: torch.randint(5, 5, (3,)), lambda: R.randint(R.Generator(), 3, 5, 5)),
-])
+
+@pytest.mark.parametrize(
+    "call,ours",
+    [
+        (lambda: torch.empty(3).normal_(0, -1), lambda: R.normal(R.Generator(), 3, 0, -1)),
+        (lambda: torch.empty(20).normal_(0, -0.5), lambda: R.normal(R.Generator(), 20, 0, -0.5)),
+        (lambda: torch.empty(3).uniform_(2, 1), lambda: R.uniform(R.Generator(), 3, 2, 1)),
+        (lambda: torch.empty(3).uniform_(-3e38, 3e38), lambda: R.uniform(R.Generator(), 3, -3e38, 3e38)),
+        (lambda: torch.empty(3).bernoulli_(1.5), lambda: R.bernoulli(R.Generator(), 3, 1.5)),
+        (lambda: torch.randint(5, 5, (3,)), lambda: R.randint(R.Generator(), 3, 5, 5)),
+    ],
+)
 def test_bad_arguments_raise_torch_messages(call, ours):
     with pytest.raises(RuntimeError) as theirs:
         call()

@@ -9,8 +9,12 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from runtime_helpers import assert_same, to_bt
 
-settings.register_profile("runtime", max_examples=40, deadline=None,
-                          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+settings.register_profile(
+    "runtime",
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 settings.load_profile("runtime")
 
 FLOAT32 = st.floats(-8, 8, width=32, allow_nan=False, allow_infinity=False)
@@ -54,14 +58,22 @@ def a_dim(data, x):
 def test_var_std_exact(bt, name, x, data):
     """Single-output: two-pass in doubles (std_var_all_cpu); per-dim: Welford in doubles. Both bit-exact."""
     correction = data.draw(st.sampled_from([None, 0, 1, 2]))
-    dim = data.draw(st.one_of(st.none(), st.integers(-x.dim(), x.dim() - 1),
-                              st.lists(st.integers(0, x.dim() - 1), min_size=1, max_size=x.dim(), unique=True)))
+    dim = data.draw(
+        st.one_of(
+            st.none(),
+            st.integers(-x.dim(), x.dim() - 1),
+            st.lists(st.integers(0, x.dim() - 1), min_size=1, max_size=x.dim(), unique=True),
+        )
+    )
     keepdim = data.draw(st.booleans())
     count = x.numel() if dim is None else math.prod(x.shape[d] for d in ([dim] if isinstance(dim, int) else dim))
     assume(count - (1 if correction is None else correction) > 0)
     kwargs = {} if correction is None else {"correction": correction}
-    fn = (lambda lib, a: getattr(a, name)(**kwargs)) if dim is None else \
-        (lambda lib, a: getattr(a, name)(dim, keepdim=keepdim, **kwargs))
+    fn = (
+        (lambda lib, a: getattr(a, name)(**kwargs))
+        if dim is None
+        else (lambda lib, a: getattr(a, name)(dim, keepdim=keepdim, **kwargs))
+    )
     if name == "std":
         assume(float(x.std(dim=dim, **kwargs).abs().min()) > 0 if dim is not None else float(x.std(**kwargs)) > 0)
     # the backward's float32 steps are reproduced; they differ only where ATen's mean in the formula is reduced
@@ -79,8 +91,9 @@ def test_var_mean_and_std_mean(bt, x, data):
         ours = getattr(bt, name)(to_bt(bt, x), dim, unbiased)
         assert_same(ours[0], real[0])
         assert_same(ours[1], real[1])
-    (real, real_grad), (ours, our_grad) = run_both(bt, lambda lib, a: lib.var_mean(a, dim)[0] * 2
-                                                   + lib.var_mean(a, dim)[1], x)
+    (real, real_grad), (ours, our_grad) = run_both(
+        bt, lambda lib, a: lib.var_mean(a, dim)[0] * 2 + lib.var_mean(a, dim)[1], x
+    )
     assert_same(ours, real)
     assert_same(our_grad, real_grad, rtol=1e-6, atol=1e-6)
 
@@ -172,8 +185,15 @@ def test_nansum_nanmean(bt, x, data):
 def test_integer_reductions(bt):
     x = torch.tensor([[1, -2, 3], [4, 5, 6]])
     ours = to_bt(bt, x)
-    for fn in (lambda a: a.sum(), lambda a: a.sum(0), lambda a: a.prod(1), lambda a: a.cumsum(1),
-               lambda a: a.amax(0), lambda a: a.nansum(), lambda a: a.cumprod(0)):
+    for fn in (
+        lambda a: a.sum(),
+        lambda a: a.sum(0),
+        lambda a: a.prod(1),
+        lambda a: a.cumsum(1),
+        lambda a: a.amax(0),
+        lambda a: a.nansum(),
+        lambda a: a.cumprod(0),
+    ):
         assert_same(fn(ours), fn(x))
     assert_same(ours.mean(dtype=bt.float32), x.mean(dtype=torch.float32))
     with pytest.raises(RuntimeError, match="mean\\(\\): could not infer output dtype"):
@@ -214,18 +234,27 @@ TIES = st.sampled_from([-1.0, 0.0, 0.5, 2.0, 3.0])
 @given(x=tensors(elements=TIES), data=st.data())
 def test_sort_stable_and_argsort(bt, x, data):
     dim, descending = a_dim(data, x), data.draw(st.booleans())
-    real, ours = x.sort(dim=dim, descending=descending, stable=True), to_bt(bt, x).sort(dim=dim, descending=descending,
-                                                                                         stable=True)
+    real, ours = (
+        x.sort(dim=dim, descending=descending, stable=True),
+        to_bt(bt, x).sort(dim=dim, descending=descending, stable=True),
+    )
     assert_same(ours.values, real.values)
     assert_same(ours.indices, real.indices)
-    assert_same(bt.argsort(to_bt(bt, x), dim=dim, descending=descending, stable=True),
-                torch.argsort(x, dim=dim, descending=descending, stable=True))
+    assert_same(
+        bt.argsort(to_bt(bt, x), dim=dim, descending=descending, stable=True),
+        torch.argsort(x, dim=dim, descending=descending, stable=True),
+    )
     assert_same(to_bt(bt, x).sort(dim, descending).values, x.sort(dim, descending).values)  # ties: values only
     check(bt, lambda lib, a: a.sort(dim=dim, descending=descending, stable=True).values, x)
 
 
-@given(x=tensors(of_shapes=st.lists(st.integers(1, 80), min_size=1, max_size=2).map(tuple),
-                 elements=st.one_of(TIES, st.just(float("nan")))), data=st.data())
+@given(
+    x=tensors(
+        of_shapes=st.lists(st.integers(1, 80), min_size=1, max_size=2).map(tuple),
+        elements=st.one_of(TIES, st.just(float("nan"))),
+    ),
+    data=st.data(),
+)
 def test_topk_reproduces_libstdcxx_selection_with_ties(bt, x, data):
     """Indices of tied values come out as std::nth_element / std::partial_sort leave them: equal to PyTorch's."""
     dim = a_dim(data, x)
@@ -239,13 +268,21 @@ def test_topk_reproduces_libstdcxx_selection_with_ties(bt, x, data):
         check(bt, lambda lib, a: a.topk(k, dim, largest, sorted_).values, torch.nan_to_num(x, 1.5))
 
 
-@given(x=tensors(of_shapes=st.lists(st.integers(1, 30), min_size=1, max_size=2).map(tuple),
-                 elements=st.one_of(TIES, st.just(float("nan")))), data=st.data())
+@given(
+    x=tensors(
+        of_shapes=st.lists(st.integers(1, 30), min_size=1, max_size=2).map(tuple),
+        elements=st.one_of(TIES, st.just(float("nan"))),
+    ),
+    data=st.data(),
+)
 def test_kthvalue_median_nanmedian_indices(bt, x, data):
     dim, keepdim = a_dim(data, x), data.draw(st.booleans())
     k = data.draw(st.integers(1, x.shape[dim]))
-    for fn in (lambda a: a.kthvalue(k, dim, keepdim), lambda a: a.median(dim, keepdim),
-               lambda a: a.nanmedian(dim, keepdim)):
+    for fn in (
+        lambda a: a.kthvalue(k, dim, keepdim),
+        lambda a: a.median(dim, keepdim),
+        lambda a: a.nanmedian(dim, keepdim),
+    ):
         real, ours = fn(x), fn(to_bt(bt, x))
         assert_same(ours.values, real.values)
         assert_same(ours.indices, real.indices)
@@ -264,8 +301,10 @@ def test_unique_and_unique_consecutive(bt, x):
         ours = bt.unique(to_bt(bt, x), sorted=sorted_, return_inverse=True, return_counts=True)
         for o, r in zip(ours, real):
             assert_same(o, r)
-    for o, r in zip(bt.unique_consecutive(to_bt(bt, x), return_inverse=True, return_counts=True),
-                    torch.unique_consecutive(x, return_inverse=True, return_counts=True)):
+    for o, r in zip(
+        bt.unique_consecutive(to_bt(bt, x), return_inverse=True, return_counts=True),
+        torch.unique_consecutive(x, return_inverse=True, return_counts=True),
+    ):
         assert_same(o, r)
     assert_same(to_bt(bt, x).unique(), x.unique())
 
@@ -287,13 +326,19 @@ def test_bincount_and_histc(bt, data):
 
 def test_return_types_print_like_pytorch(bt):
     x = torch.tensor([[3.0, 1.0], [2.0, 2.0]])
-    for fn in (lambda a: a.sort(), lambda a: a.topk(1), lambda a: a.median(0), lambda a: a.kthvalue(1),
-               lambda a: a.cummax(1)):
+    for fn in (
+        lambda a: a.sort(),
+        lambda a: a.topk(1),
+        lambda a: a.median(0),
+        lambda a: a.kthvalue(1),
+        lambda a: a.cummax(1),
+    ):
         assert repr(fn(to_bt(bt, x))) == repr(fn(x))
 
 
-@given(x=tensors(of_shapes=st.lists(st.integers(1, 40), min_size=1, max_size=2).map(tuple), elements=TIES),
-       data=st.data())
+@given(
+    x=tensors(of_shapes=st.lists(st.integers(1, 40), min_size=1, max_size=2).map(tuple), elements=TIES), data=st.data()
+)
 def test_mode_reproduces_std_sort_ties(bt, x, data):
     dim, keepdim = a_dim(data, x), data.draw(st.booleans())
     real, ours = x.mode(dim, keepdim), to_bt(bt, x).mode(dim, keepdim)

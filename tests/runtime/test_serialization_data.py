@@ -24,7 +24,9 @@ def trained_state(lib):
 def assert_same_tree(ours, real):
     if isinstance(real, torch.Tensor):
         assert (tuple(ours.shape), str(ours.dtype).removeprefix("torch.")) == (
-            tuple(real.shape), str(real.dtype).removeprefix("torch."))
+            tuple(real.shape),
+            str(real.dtype).removeprefix("torch."),
+        )
         # the trained state may differ by an ulp (ops and sqrt, see test_optim); the format is what is tested
         torch.testing.assert_close(torch.tensor(ours.tolist(), dtype=real.dtype), real.detach(), rtol=1e-5, atol=0)
         assert ours.requires_grad == real.requires_grad
@@ -48,12 +50,22 @@ def assert_same_tree(ours, real):
 def payload(lib):
     net, opt = trained_state(lib)
     a = lib.arange(6.0).reshape(2, 3)
-    return {"model": net.state_dict(), "optimizer": opt.state_dict(), "a": a, "row": a[1], "t": a.t(),
-            "long": lib.tensor([1, -2, 3]), "bool": lib.tensor([True, False]),
-            "double": lib.tensor([0.1], dtype=lib.float64),
-            "scalar": lib.tensor(2.5), "param": lib.nn.Parameter(lib.ones(2)),
-            "leaf": lib.tensor([1.0], requires_grad=True), "size": lib.Size([2, 3]), "dtype": lib.float32,
-            "numbers": [1, 2.5, "x", None, True, (3, 4)]}
+    return {
+        "model": net.state_dict(),
+        "optimizer": opt.state_dict(),
+        "a": a,
+        "row": a[1],
+        "t": a.t(),
+        "long": lib.tensor([1, -2, 3]),
+        "bool": lib.tensor([True, False]),
+        "double": lib.tensor([0.1], dtype=lib.float64),
+        "scalar": lib.tensor(2.5),
+        "param": lib.nn.Parameter(lib.ones(2)),
+        "leaf": lib.tensor([1.0], requires_grad=True),
+        "size": lib.Size([2, 3]),
+        "dtype": lib.float32,
+        "numbers": [1, 2.5, "x", None, True, (3, 4)],
+    }
 
 
 def test_runtime_file_loads_in_pytorch(bt):
@@ -121,6 +133,7 @@ def test_weights_only_refuses_other_globals_as_pytorch_does(bt):
 # ---- torch.utils.data --------------------------------------------------------------------------------------------
 def loader_program(lib):
     from importlib import import_module
+
     data = import_module(lib.__name__ + ".utils.data")
     out = []
     lib.manual_seed(0)
@@ -155,6 +168,7 @@ def test_dataloader_shuffles_and_splits_as_pytorch(bt):
 def test_default_collate_of_dicts_lists_numbers_and_strings(bt):
     def program(lib):
         from importlib import import_module
+
         data = import_module(lib.__name__ + ".utils.data")
 
         class Items(data.Dataset):
@@ -162,8 +176,14 @@ def test_default_collate_of_dicts_lists_numbers_and_strings(bt):
                 return 5
 
             def __getitem__(self, i):
-                return {"int": i, "float": i / 2, "list": [i, i + 1], "str": str(i), "tensor": lib.ones(2) * i,
-                        "tuple": (i, float(i))}
+                return {
+                    "int": i,
+                    "float": i / 2,
+                    "list": [i, i + 1],
+                    "str": str(i),
+                    "tensor": lib.ones(2) * i,
+                    "tuple": (i, float(i)),
+                }
 
         batches = [repr(batch) for batch in data.DataLoader(Items(), batch_size=2)]
         batches.append(repr(list(data.DataLoader(Items(), batch_size=None))[:2]))

@@ -10,8 +10,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from runtime_helpers import assert_same, graph_signature, to_bt
 
-settings.register_profile("runtime", max_examples=40, deadline=None,
-                          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+settings.register_profile(
+    "runtime",
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 settings.load_profile("runtime")
 
 FLOAT32 = st.floats(-8, 8, width=32, allow_nan=False, allow_infinity=False)
@@ -60,8 +64,9 @@ def compare(bt, fn, *inputs, grad_seed=0, check_strides=False):
 
 
 def floats(shape, data):
-    return torch.tensor(data.draw(st.lists(FLOAT32, min_size=math.prod(shape), max_size=math.prod(shape))),
-                        dtype=torch.float32).reshape(shape)
+    return torch.tensor(
+        data.draw(st.lists(FLOAT32, min_size=math.prod(shape), max_size=math.prod(shape))), dtype=torch.float32
+    ).reshape(shape)
 
 
 CASES = {
@@ -186,7 +191,7 @@ def test_stack_and_cat_out(bt):
 
 
 def test_split_parts_are_views(bt):
-    x = bt.arange(6.).reshape(3, 2)
+    x = bt.arange(6.0).reshape(3, 2)
     _, rest = x.split([1, 2])
     rest[0, 0] = 100.0
     assert x.tolist() == [[0, 1], [100, 3], [4, 5]]
@@ -209,7 +214,8 @@ def test_meshgrid_warns_without_indexing(bt):
             warnings.simplefilter("always")
             lib.meshgrid(lib.zeros(2), lib.zeros(3))
         assert [str(w.message).split(" (Triggered")[0] for w in caught] == [
-            "torch.meshgrid: in an upcoming release, it will be required to pass the indexing argument."]
+            "torch.meshgrid: in an upcoming release, it will be required to pass the indexing argument."
+        ]
 
 
 def test_in_place_triangle_on_leaf_is_refused(bt):
@@ -224,13 +230,13 @@ ERRORS = [
     lambda lib, x: lib.cat([x, lib.zeros(2, 3)], 1),
     lambda lib, x: lib.cat([x, lib.zeros(2, 3)]),
     lambda lib, x: lib.cat([x, x], 2),
-    lambda lib, x: lib.cat([lib.tensor(1.)]),
+    lambda lib, x: lib.cat([lib.tensor(1.0)]),
     lambda lib, x: lib.stack([]),
     lambda lib, x: lib.stack([x, x[0]]),
     lambda lib, x: lib.stack([x, x], 3),
     lambda lib, x: lib.hstack([]),
     lambda lib, x: lib.chunk(x, 0),
-    lambda lib, x: lib.chunk(lib.tensor(1.), 1),
+    lambda lib, x: lib.chunk(lib.tensor(1.0), 1),
     lambda lib, x: lib.split(x, 0),
     lambda lib, x: lib.split(x, [1, 1]),
     lambda lib, x: lib.split(x, -1),

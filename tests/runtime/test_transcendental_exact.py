@@ -13,13 +13,39 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from runtime_helpers import assert_same, to_bt
 
-settings.register_profile("transcendental_exact", max_examples=40, deadline=None,
-                          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+settings.register_profile(
+    "transcendental_exact",
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 settings.load_profile("transcendental_exact")
 
 RANGES = {"sigmoid": (-100, 100), "exp2": (-160, 130), "expm1": (-20, 90), "log1p": (-1, 50)}
-SPECIAL = [0.0, -0.0, math.inf, -math.inf, math.nan, 1e-45, -1e-45, 1e-38, 88.5, 89.5, -104.5, -150.0, 127.99, 128.0,
-           -16.7, 1e23, 2e23, 3e38, -1.0, -0.999999, 1.0, 0.5]
+SPECIAL = [
+    0.0,
+    -0.0,
+    math.inf,
+    -math.inf,
+    math.nan,
+    1e-45,
+    -1e-45,
+    1e-38,
+    88.5,
+    89.5,
+    -104.5,
+    -150.0,
+    127.99,
+    128.0,
+    -16.7,
+    1e23,
+    2e23,
+    3e38,
+    -1.0,
+    -0.999999,
+    1.0,
+    0.5,
+]
 
 
 def f32(v):
@@ -28,8 +54,10 @@ def f32(v):
 
 def values(name, n, rng):
     lo, hi = RANGES[name]
-    return [f32(rng.uniform(lo, hi)) if rng.random() < 0.7 else f32(rng.uniform(-1, 1) * 10.0 ** rng.randint(-8, 1))
-            for _ in range(n)]
+    return [
+        f32(rng.uniform(lo, hi)) if rng.random() < 0.7 else f32(rng.uniform(-1, 1) * 10.0 ** rng.randint(-8, 1))
+        for _ in range(n)
+    ]
 
 
 def compare(bt, name, real_input, ours_input):
@@ -37,14 +65,14 @@ def compare(bt, name, real_input, ours_input):
 
 
 @pytest.mark.parametrize("name", sorted(RANGES))
-@given(n=st.integers(1, 70), seed=st.integers(0, 2 ** 32 - 1))
+@given(n=st.integers(1, 70), seed=st.integers(0, 2**32 - 1))
 def test_contiguous_lengths(bt, name, n, seed):
     x = torch.tensor(values(name, n, random.Random(seed)))
     compare(bt, name, x, to_bt(bt, x))
 
 
 @pytest.mark.parametrize("name", sorted(RANGES))
-@given(rows=st.integers(1, 3), cols=st.integers(1, 70), seed=st.integers(0, 2 ** 32 - 1))
+@given(rows=st.integers(1, 3), cols=st.integers(1, 70), seed=st.integers(0, 2**32 - 1))
 def test_layouts(bt, name, rows, cols, seed):
     """A row-sliced matrix (each row its own loop), a column slice (strided: scalar code), a transpose (dense in
     memory order: one loop over the storage)."""

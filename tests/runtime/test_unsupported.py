@@ -7,22 +7,25 @@ import pytest
 
 
 # APIs a learner may reach for that stay outside the runtime (the list moves as the runtime grows).
-@pytest.mark.parametrize("use, name", [
-    (lambda t: t.linalg.svd(t.ones(2, 2)), "torch.linalg.svd"),
-    (lambda t: t.fft.fft(t.ones(2)), "torch.fft.fft"),
-    (lambda t: t.compile(t.nn.Linear(1, 1)), "torch.compile"),
-    (lambda t: t.ones(2).stft(2), "torch.Tensor.stft"),
-    (lambda t: t.ones(2).numpy(), "torch.Tensor.numpy"),
-    (lambda t: t.from_numpy([1.0]), "torch.from_numpy"),
-    (lambda t: t.ones(2).cuda(), "torch.Tensor.cuda"),
-    (lambda t: t.nn.LSTM(2, 2), "torch.nn.LSTM"),
-    (lambda t: t.nn.functional.conv3d(t.ones(1, 1, 2, 2, 2), t.ones(1, 1, 1, 1, 1)), "torch.nn.functional.conv3d"),
-    (lambda t: t.distributions.Normal(0, 1), "torch.distributions.Normal"),
-    (lambda t: t.cuda.get_device_name(0), "torch.cuda.get_device_name"),
-    (lambda t: t.nn.functional.conv2d(t.ones(1, 2, 4, 4), t.ones(2, 1, 3, 3), groups=2), "groups"),
-    (lambda t: t.ones(2, dtype=t.float16), "a tensor of dtype torch.float16"),
-    (lambda t: t.ones(2).half(), "a tensor of dtype torch.float16"),
-])
+@pytest.mark.parametrize(
+    "use, name",
+    [
+        (lambda t: t.linalg.svd(t.ones(2, 2)), "torch.linalg.svd"),
+        (lambda t: t.fft.fft(t.ones(2)), "torch.fft.fft"),
+        (lambda t: t.compile(t.nn.Linear(1, 1)), "torch.compile"),
+        (lambda t: t.ones(2).stft(2), "torch.Tensor.stft"),
+        (lambda t: t.ones(2).numpy(), "torch.Tensor.numpy"),
+        (lambda t: t.from_numpy([1.0]), "torch.from_numpy"),
+        (lambda t: t.ones(2).cuda(), "torch.Tensor.cuda"),
+        (lambda t: t.nn.LSTM(2, 2), "torch.nn.LSTM"),
+        (lambda t: t.nn.functional.conv3d(t.ones(1, 1, 2, 2, 2), t.ones(1, 1, 1, 1, 1)), "torch.nn.functional.conv3d"),
+        (lambda t: t.distributions.Normal(0, 1), "torch.distributions.Normal"),
+        (lambda t: t.cuda.get_device_name(0), "torch.cuda.get_device_name"),
+        (lambda t: t.nn.functional.conv2d(t.ones(1, 2, 4, 4), t.ones(2, 1, 3, 3), groups=2), "groups"),
+        (lambda t: t.ones(2, dtype=t.float16), "a tensor of dtype torch.float16"),
+        (lambda t: t.ones(2).half(), "a tensor of dtype torch.float16"),
+    ],
+)
 def test_missing_api_is_named(bt, use, name):
     with pytest.raises(NotImplementedError, match=name.replace(".", r"\.") + ".*run this snippet locally"):
         use(bt)

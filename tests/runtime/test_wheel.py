@@ -1,4 +1,5 @@
 """The runtime wheel the site ships carries bytecode for Pyodide's own Python, and Pyodide imports it as is."""
+
 import json
 
 import pytest

@@ -1,4 +1,5 @@
 """The built site: every cell shows its build-time output, nothing loads from another origin, failures name the line."""
+
 from __future__ import annotations
 
 import json
@@ -82,8 +83,12 @@ def test_the_shipped_lockfile_lists_only_the_wheels_the_site_ships(built_site):
     lock = json.loads((pyodide / "pyodide-lock.json").read_text(encoding="utf-8"))
     assert "browser-torch-runtime" in lock["packages"]
     assert all((pyodide / package["file_name"]).is_file() for package in lock["packages"].values())
-    fetched = [pyodide / "pyodide.asm.wasm", pyodide / "python_stdlib.zip", pyodide / "pyodide-lock.json",
-               *(pyodide / p["file_name"] for p in lock["packages"].values())]
+    fetched = [
+        pyodide / "pyodide.asm.wasm",
+        pyodide / "python_stdlib.zip",
+        pyodide / "pyodide-lock.json",
+        *(pyodide / p["file_name"] for p in lock["packages"].values()),
+    ]
     announced = re.search(r'data-download-bytes="(\d+)"', (site / "loss" / "index.html").read_text(encoding="utf-8"))
     assert int(announced[1]) == sum(path.stat().st_size for path in fetched)
 
@@ -119,8 +124,12 @@ def test_built_site_names_no_address_of_the_build_machine(built_site):
     """A site built without SITE_URL works wherever it is served: no page, sitemap or script of its own names the
     machine that built it (the old default site_url, http://127.0.0.1:8000/, made every other host reload)."""
     site, _ = built_site
-    ours = [*site.rglob("*.html"), *site.rglob("*.xml"), *site.rglob("*.json"),
-            *(site / "assets" / "runner").glob("*.js")]
+    ours = [
+        *site.rglob("*.html"),
+        *site.rglob("*.xml"),
+        *site.rglob("*.json"),
+        *(site / "assets" / "runner").glob("*.js"),
+    ]
     assert len(ours) > 20
     for path in ours:
         text = path.read_text(encoding="utf-8", errors="replace")
@@ -133,12 +142,14 @@ def test_a_failing_snippet_fails_the_build_with_its_file_and_line(tmp_path, capl
     (tmp_path / "docs").mkdir()
     (tmp_path / "snippets" / "broken.py").write_text("x = 1\nprint(x)\nraise ValueError('boom')\n")
     (tmp_path / "docs" / "index.md").write_text('# Broken\n\n```python\n--8<-- "broken.py"\n```\n')
-    (tmp_path / "mkdocs.yml").write_text(textwrap.dedent("""\
+    (tmp_path / "mkdocs.yml").write_text(
+        textwrap.dedent("""\
         site_name: broken
         theme: {name: material, font: false}
         plugins: [tutorial]
         markdown_extensions: [md_in_html, pymdownx.superfences]
-        """))
+        """)
+    )
     config = load_config(str(tmp_path / "mkdocs.yml"), site_dir=str(tmp_path / "site"), strict=True)
     with pytest.raises((PluginError, Abort)):
         build(config)

@@ -1,5 +1,6 @@
 """A snippet that crashes, hangs, is not UTF-8, does not compile or raises fails the build in a few lines that name
 the page, the snippet file and its line, and leaves the previous build's site folder as it was."""
+
 from __future__ import annotations
 
 import logging
@@ -31,11 +32,14 @@ def project(tmp_path: Path, snippet: bytes, *, config: str = "", page: str = PAG
     (tmp_path / "docs").mkdir()
     (tmp_path / "snippets" / "faulty.py").write_bytes(snippet)
     (tmp_path / "docs" / "index.md").write_text(page)
-    (tmp_path / "mkdocs.yml").write_text(textwrap.dedent("""\
+    (tmp_path / "mkdocs.yml").write_text(
+        textwrap.dedent("""\
         site_name: faulty
         theme: {name: material, font: false}
         markdown_extensions: [md_in_html, pymdownx.superfences]
-        """) + (config or "plugins: [tutorial]\n"))
+        """)
+        + (config or "plugins: [tutorial]\n")
+    )
     site = tmp_path / "site"
     site.mkdir()
     (site / "index.html").write_text(MARKER)
@@ -62,8 +66,9 @@ def assert_untouched(site: Path) -> None:
 def test_a_snippet_that_ends_python_fails_the_build_and_keeps_the_site(tmp_path):
     """Through the command line, as a deploy runs it: exit status, message, site folder."""
     site = project(tmp_path, b"import os\nprint('bye')\nos._exit(0)\n")
-    done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict"], cwd=tmp_path,
-                          capture_output=True, text=True, timeout=300)
+    done = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict"], cwd=tmp_path, capture_output=True, text=True, timeout=300
+    )
     assert done.returncode != 0
     assert "index.md: snippets/faulty.py: the snippet ended the build's Python (exit code 0)" in done.stderr
     assert "Traceback" not in done.stderr
@@ -71,13 +76,15 @@ def test_a_snippet_that_ends_python_fails_the_build_and_keeps_the_site(tmp_path)
 
 
 def test_a_snippet_that_never_ends_fails_the_build_after_the_page_timeout(tmp_path, caplog):
-    site = project(tmp_path, b"print('start')\nwhile True:\n    pass\n",
-                   config="plugins: [{tutorial: {page_timeout: 3}}]\n")
+    site = project(
+        tmp_path, b"print('start')\nwhile True:\n    pass\n", config="plugins: [{tutorial: {page_timeout: 3}}]\n"
+    )
     started = time.monotonic()
     message = failed_build(tmp_path, caplog)
     assert time.monotonic() - started < 60  # 3 s of the page, and the worker's start
-    assert message == ("index.md: snippets/faulty.py: did not finish within 3 s "
-                       "(tutorial plugin option `page_timeout`)")
+    assert message == (
+        "index.md: snippets/faulty.py: did not finish within 3 s (tutorial plugin option `page_timeout`)"
+    )
     assert_untouched(site)
 
 

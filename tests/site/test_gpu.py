@@ -5,6 +5,7 @@ weights and inputs; everything after that (conv, matmul, pooling, autograd, SGD)
 Tolerance: rtol 1e-4, atol 1e-5 (float32; TF32 is switched off so matmuls stay full float32).
 Set GPU_TEST_DEVICE=cpu to exercise this machinery on a machine without CUDA.
 """
+
 from __future__ import annotations
 
 import os
@@ -20,12 +21,24 @@ from support import SNIPPETS
 DEVICE = os.environ.get("GPU_TEST_DEVICE", "cuda")
 pytestmark = [
     pytest.mark.gpu,
-    pytest.mark.skipif(DEVICE == "cuda" and not torch.cuda.is_available(),
-                       reason="needs CUDA: torch.cuda.is_available() is False on this machine"),
+    pytest.mark.skipif(
+        DEVICE == "cuda" and not torch.cuda.is_available(),
+        reason="needs CUDA: torch.cuda.is_available() is False on this machine",
+    ),
 ]
 COMPUTING = sorted(p.name for p in SNIPPETS.glob("*.py") if p.name != "lenet.py")
-FACTORIES = {torch.randn, torch.rand, torch.randint, torch.randperm, torch.zeros, torch.ones, torch.empty,
-             torch.full, torch.arange, torch.tensor}
+FACTORIES = {
+    torch.randn,
+    torch.rand,
+    torch.randint,
+    torch.randperm,
+    torch.zeros,
+    torch.ones,
+    torch.empty,
+    torch.full,
+    torch.arange,
+    torch.tensor,
+}
 SAMPLERS = {torch.Tensor.uniform_, torch.Tensor.normal_, torch.Tensor.random_, torch.Tensor.bernoulli_}
 
 
@@ -86,5 +99,10 @@ def test_snippet_on_device_matches_cpu(name, capsys):
         actual = on_device[key]
         if key != "out" or name != "gpu.py":  # gpu.py moves its own tensors to whatever device it finds
             assert actual.device.type == torch.device(DEVICE).type, key
-        torch.testing.assert_close(actual.detach().cpu(), expected.detach(), rtol=1e-4, atol=1e-5,
-                                   msg=lambda message, key=key: f"{key}: {message}")
+        torch.testing.assert_close(
+            actual.detach().cpu(),
+            expected.detach(),
+            rtol=1e-4,
+            atol=1e-5,
+            msg=lambda message, key=key: f"{key}: {message}",
+        )

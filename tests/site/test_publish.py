@@ -1,4 +1,5 @@
 """Publishing: the README's commands, the GitHub Pages workflow that runs them, a build that names its repository."""
+
 from __future__ import annotations
 
 import os
@@ -53,10 +54,11 @@ def test_a_build_with_repo_url_links_the_repository_from_the_header(tmp_path):
     site = tmp_path / "site"
     env = {**os.environ, "REPO_URL": REPO_URL, "NO_MKDOCS_2_WARNING": "1"}
     env.pop("SITE_URL", None)
-    subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", str(site)],
-                   cwd=ROOT, env=env, check=True)
+    subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", str(site)], cwd=ROOT, env=env, check=True
+    )
     index = (site / "index.html").read_text(encoding="utf-8")
-    header = index[index.index("<header"):index.index("</header>")]
+    header = index[index.index("<header") : index.index("</header>")]
     assert re.search(rf'<a href="{re.escape(REPO_URL)}"[^>]*class="md-source"', header)
     assert 'data-md-component="source"' not in index
     notebook = (site / "downloads" / "neural-networks.ipynb").read_text(encoding="utf-8")

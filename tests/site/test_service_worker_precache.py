@@ -1,4 +1,5 @@
 """runner-sw.js's list of files: by content digest, so identical builds write identical bytes (issue 14, item 3)."""
+
 from __future__ import annotations
 
 import hashlib
@@ -13,7 +14,7 @@ from tutorial_site.assets import _write_service_worker
 def precache(site: Path) -> dict:
     first_line = (site / "runner-sw.js").read_text(encoding="utf-8").split("\n", 1)[0]
     assert first_line.startswith("const PRECACHE = ") and first_line.endswith(";")
-    return json.loads(first_line[len("const PRECACHE = "):-1])
+    return json.loads(first_line[len("const PRECACHE = ") : -1])
 
 
 def small_site(root: Path) -> Path:

@@ -1,4 +1,5 @@
 """Every snippet against real PyTorch: it runs on its own, prints what the page shows, and the facts hold."""
+
 from __future__ import annotations
 
 import subprocess
@@ -16,8 +17,7 @@ SCRIPTS = sorted(p.name for p in SNIPPETS.glob("*.py"))
 def test_snippet_runs_alone_and_prints_what_its_pages_show(name, built_site):
     """`python snippets/NAME.py` from a fresh checkout prints the outputs its cells show, in order."""
     _, runs = built_site
-    result = subprocess.run([sys.executable, f"snippets/{name}"], cwd=ROOT, capture_output=True, text=True,
-                            timeout=120)
+    result = subprocess.run([sys.executable, f"snippets/{name}"], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     shown = [c for run in runs.values() for c in run.cells if c.source == f"snippets/{name}"]
     if name == "lenet.py":  # a module: defines Net, prints nothing
@@ -68,8 +68,9 @@ def test_parameters_count_and_order(steps):
     assert len(params) == 10
     assert params[0].shape == (6, 1, 5, 5)
     names = [n for n, _ in steps["net"].named_parameters()]
-    assert names == [f"{layer}.{kind}" for layer in ("conv1", "conv2", "fc1", "fc2", "fc3")
-                     for kind in ("weight", "bias")]
+    assert names == [
+        f"{layer}.{kind}" for layer in ("conv1", "conv2", "fc1", "fc2", "fc3") for kind in ("weight", "bias")
+    ]
     assert sum(p.numel() for p in params) == 61706
     assert "total: 61706" in out
 

@@ -2,6 +2,7 @@
 
 Prints one JSON object: the graph model and the DOT, as the page's "Show graph" would compute them.
 """
+
 import dataclasses
 import json
 import runpy
@@ -29,9 +30,13 @@ drawn = (
     '<text fill="#222222">MseLossBackward0</text></a></g></g></g></svg>'
 )
 themed = grad_graph.inline_svg(drawn, title="caption", description=grad_graph.describe(graph))
-print(json.dumps({
-    "graph": dataclasses.asdict(graph),
-    "dot": dot,
-    "themed": themed,
-    "graphviz_loaded": "grad_graph.graphviz" in sys.modules,
-}))
+print(
+    json.dumps(
+        {
+            "graph": dataclasses.asdict(graph),
+            "dot": dot,
+            "themed": themed,
+            "graphviz_loaded": "grad_graph.graphviz" in sys.modules,
+        }
+    )
+)

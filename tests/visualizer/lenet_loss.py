@@ -2,6 +2,7 @@
 
 Used by the visualizer tests in-process (runpy), inside Pyodide and through the grad-graph command line.
 """
+
 import runpy
 from pathlib import Path
 

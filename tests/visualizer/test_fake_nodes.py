@@ -1,4 +1,5 @@
 """The walker is duck-typed: any object with next_functions and name() is a node (the in-browser runtime's are)."""
+
 import grad_graph
 from grad_graph.names import model_from_globals, names_from_globals
 
@@ -61,7 +62,10 @@ def test_fake_nodes_make_the_same_model():
         ("n4", "AccumulateGrad", (0, 2, 0), "weight"),
     ]
     assert [(e.source, e.index, e.target) for e in graph.edges] == [
-        ("n0", 0, "n1"), ("n1", 0, "n2"), ("n1", 2, "n3"), ("n3", 0, "n4"),
+        ("n0", 0, "n1"),
+        ("n1", 0, "n2"),
+        ("n1", 2, "n3"),
+        ("n3", 0, "n4"),
     ]
     # Shapes where known: the root from its tensor, leaves from their variable, others from _input_metadata.
     assert [n.shapes for n in graph.nodes] == [((),), (), ((2,),), ((3, 2),), ((2, 3),)]
@@ -76,8 +80,12 @@ def test_names_from_globals_prefix_module_variables():
     weight, x = FakeTensor((1,), requires_grad=True), FakeTensor((1,), requires_grad=True)
     fc = FakeModule(weight=weight)
     namespace = {
-        "FakeModule": FakeModule, "fc": fc, "alias": fc, "x": x,
-        "_hidden": FakeTensor((1,), requires_grad=True), "data": FakeTensor((1,)),
+        "FakeModule": FakeModule,
+        "fc": fc,
+        "alias": fc,
+        "x": x,
+        "_hidden": FakeTensor((1,), requires_grad=True),
+        "data": FakeTensor((1,)),
     }
     assert names_from_globals(namespace) == {"fc.weight": weight, "x": x}
 

@@ -1,4 +1,5 @@
 """The ```autograd-graph``` block's formatter: a figure with the inline SVG, its caption and the DOT for the browser."""
+
 import html
 import re
 import xml.etree.ElementTree as ET
@@ -27,7 +28,7 @@ def figure(lenet):
 def test_figure_holds_svg_caption_and_dot(figure, lenet):
     assert figure.startswith('<figure class="autograd-graph"') and figure.endswith("</figure>")
     assert "\n\n" not in figure and not re.search(r"^\s", figure, re.M)  # stays one raw-HTML block in Markdown
-    svg_text = figure[figure.index("<svg"): figure.index("</svg>") + len("</svg>")]
+    svg_text = figure[figure.index("<svg") : figure.index("</svg>") + len("</svg>")]
     svg = ET.fromstring(svg_text)
     assert svg.find(f"{SVG}title").text == OPTIONS["caption"]
     assert "<figcaption>The graph loss.backward() walks" in figure
@@ -75,8 +76,10 @@ def test_the_page_variables_give_the_live_graph_the_blocks_model(lenet):
         ({}, "'tensor:' option is required"),
         ({"tensor": "loss", "colour": "red"}, "unknown option"),
         ({"tensor": "loss", "clusters": "maybe"}, "expected true or false"),
-        ({"tensor": "loss", "highlight": "0 0 0 0"},
-         r"^autograd-graph: highlight path step 3: .* is AccumulateGrad \(net\.fc3\.bias\)"),
+        (
+            {"tensor": "loss", "highlight": "0 0 0 0"},
+            r"^autograd-graph: highlight path step 3: .* is AccumulateGrad \(net\.fc3\.bias\)",
+        ),
     ],
 )
 def test_errors_name_the_problem(lenet, options, message):

@@ -1,4 +1,5 @@
 """grad-graph FILE.py --var NAME -o OUT.{svg,dot,png}: runs the script with real PyTorch and draws NAME's graph."""
+
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -21,8 +22,9 @@ def leaf_labels(dot_text):
 @pytest.mark.skipif(not SCRIPT.exists(), reason="console script not installed: pip install -e .")
 def test_console_script_draws_svg(tmp_path):
     out = tmp_path / "loss.svg"
-    done = subprocess.run([SCRIPT, LENET_SCRIPT, "--var", "loss", "-o", out], capture_output=True, text=True,
-                          timeout=300)
+    done = subprocess.run(
+        [SCRIPT, LENET_SCRIPT, "--var", "loss", "-o", out], capture_output=True, text=True, timeout=300
+    )
     assert done.returncode == 0, done.stderr
     svg = ET.parse(out).getroot()
     assert svg.find(f"{SVG}title").text == "Autograd graph of loss.grad_fn"
@@ -47,10 +49,7 @@ def test_png_with_clusters_and_highlight(tmp_path):
 def test_a_module_held_in_fc_names_fc_weight(tmp_path):
     script = tmp_path / "linear.py"
     script.write_text(
-        "import torch\n"
-        "fc = torch.nn.Linear(3, 2)\n"
-        "x = torch.ones(4, 3, requires_grad=True)\n"
-        "y = fc(x).sum()\n"
+        "import torch\nfc = torch.nn.Linear(3, 2)\nx = torch.ones(4, 3, requires_grad=True)\ny = fc(x).sum()\n"
     )
     out = tmp_path / "y.dot"
     assert main([str(script), "--var", "y", "-o", str(out)]) == 0

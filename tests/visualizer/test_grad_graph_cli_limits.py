@@ -1,5 +1,6 @@
 """grad-graph at the edges (issue 14): a script that ends with sys.exit(), an output path it cannot write, a graph
 too large to draw whole, and `dot` given a time limit."""
+
 import subprocess
 import sys
 import textwrap
@@ -45,22 +46,28 @@ def test_a_script_exiting_with_an_error_status_is_drawn_with_a_warning(tmp_path,
 
 
 def test_a_script_exiting_before_it_defines_the_variable_says_so(tmp_path, capsys):
-    script = write(tmp_path, """\
+    script = write(
+        tmp_path,
+        """\
         import sys
         sys.exit()
         loss = 1
-        """)
+        """,
+    )
     assert main([str(script), "--var", "loss", "-o", str(tmp_path / "loss.svg")]) == 2
     err = capsys.readouterr().err
     assert err == f"grad-graph: {script} defines no variable 'loss' (it called sys.exit() first; it defines: sys)\n"
     assert not (tmp_path / "loss.svg").exists()
 
 
-@pytest.mark.parametrize(("output", "message"), [
-    ("missing/loss.svg", "the folder {tmp}/missing does not exist"),
-    ("file.txt/loss.svg", "the folder {tmp}/file.txt does not exist"),
-    ("folder", "it is a folder"),
-])
+@pytest.mark.parametrize(
+    ("output", "message"),
+    [
+        ("missing/loss.svg", "the folder {tmp}/missing does not exist"),
+        ("file.txt/loss.svg", "the folder {tmp}/file.txt does not exist"),
+        ("folder", "it is a folder"),
+    ],
+)
 def test_an_output_it_cannot_write_fails_before_the_script_runs(tmp_path, capsys, output, message):
     (tmp_path / "file.txt").write_text("")
     (tmp_path / "folder.svg").mkdir()
@@ -100,7 +107,8 @@ def test_dot_gets_a_time_limit_with_a_clear_message(tmp_path, capsys, monkeypatc
     assert main([str(script), "--var", "loss", "--max-nodes", "0", "-o", str(out)]) == 2
     assert capsys.readouterr().err == (
         f"grad-graph: Graphviz's dot did not finish laying out the graph within 0.5 s: write {tmp_path}/loss.dot "
-        "instead, draw fewer nodes (--max-nodes), or allow more time (--timeout)\n")
+        "instead, draw fewer nodes (--max-nodes), or allow more time (--timeout)\n"
+    )
     assert not out.exists()
     # dot was killed and reaped, not left running (the test process may have other children: a browser)
     assert not [child for child in psutil.Process().children(recursive=True) if child.name() == "dot"]

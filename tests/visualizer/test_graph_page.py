@@ -1,6 +1,7 @@
 """graph.css and graph.js in Debian's Chromium, on a page styled by Material's own stylesheets: the diagram reads in
 the light and the dark scheme, scrolls within a phone's width, find-in-page reaches its text, and a click shows a
 node's path."""
+
 from pathlib import Path
 
 import pytest

@@ -1,4 +1,5 @@
 """grad_graph inside real Pyodide (under Node.js), on the in-browser runtime: what "Show graph" will draw."""
+
 import dataclasses
 import json
 from pathlib import Path
@@ -12,8 +13,10 @@ ROOT = HERE.parents[1]
 
 pytestmark = [
     pytest.mark.pyodide,
-    pytest.mark.skipif(not (ROOT / "site_src" / "runtime" / "torch" / "__init__.py").exists(),
-                       reason="the in-browser runtime (site_src/runtime/torch) is not there yet"),
+    pytest.mark.skipif(
+        not (ROOT / "site_src" / "runtime" / "torch" / "__init__.py").exists(),
+        reason="the in-browser runtime (site_src/runtime/torch) is not there yet",
+    ),
 ]
 
 

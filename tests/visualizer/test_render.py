@@ -1,4 +1,5 @@
 """DOT and inline SVG: highlight, clusters, ids, theming, accessibility; the browser's Graphviz draws the same SVG."""
+
 import re
 import shutil
 import subprocess
@@ -44,9 +45,7 @@ def test_highlight_marks_the_walk_and_nothing_else(graph):
 def test_clusters_box_each_module(graph):
     dot = grad_graph.to_dot(graph, graph_id="cl", clusters=True)
     svg = ET.fromstring(run_dot(dot, "svg"))
-    labels = {
-        g.find(f"{SVG}text").text for g in svg.iter(f"{SVG}g") if "ag-cluster" in classes(g)
-    }
+    labels = {g.find(f"{SVG}text").text for g in svg.iter(f"{SVG}g") if "ag-cluster" in classes(g)}
     assert labels == {"conv1", "conv2", "fc1", "fc2", "fc3"}
     assert "cluster" not in grad_graph.to_dot(graph)
 
@@ -101,18 +100,24 @@ import("@viz-js/viz").then(async (viz) => {
 """
 
 
-@pytest.mark.skipif(shutil.which("node") is None or not (ROOT / "node_modules/@viz-js/viz").is_dir(),
-                    reason="needs Node.js and node_modules/@viz-js/viz")
+@pytest.mark.skipif(
+    shutil.which("node") is None or not (ROOT / "node_modules/@viz-js/viz").is_dir(),
+    reason="needs Node.js and node_modules/@viz-js/viz",
+)
 def test_browser_graphviz_draws_the_same_elements(graph):
     """@viz-js/viz (what the page uses) and dot (the build) give the same ids, classes, tooltips and texts."""
     dot = grad_graph.to_dot(graph, graph_id="same", clusters=True, highlight=(0, 0))
-    in_browser = subprocess.run(["node", "-e", VIZ_SCRIPT], input=dot, capture_output=True, text=True,
-                                cwd=ROOT, check=True, timeout=120).stdout
+    in_browser = subprocess.run(
+        ["node", "-e", VIZ_SCRIPT], input=dot, capture_output=True, text=True, cwd=ROOT, check=True, timeout=120
+    ).stdout
 
     def summary(svg_text):
         svg = ET.fromstring(svg_text)
-        groups = {g.get("id"): (sorted(classes(g)), [a.get(XLINK_TITLE) for a in g.iter(f"{SVG}a")])
-                  for g in svg.iter(f"{SVG}g") if g.get("id")}
+        groups = {
+            g.get("id"): (sorted(classes(g)), [a.get(XLINK_TITLE) for a in g.iter(f"{SVG}a")])
+            for g in svg.iter(f"{SVG}g")
+            if g.get("id")
+        }
         return groups, sorted(t.text for t in svg.iter(f"{SVG}text"))
 
     assert summary(in_browser) == summary(run_dot(dot, "svg"))

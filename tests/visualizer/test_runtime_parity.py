@@ -3,6 +3,7 @@
 The script runs in a subprocess with site_src/runtime first on sys.path, so its `import torch` is the runtime
 (as `browser-torch run` does); grad_graph walks the result there, as it will inside Pyodide.
 """
+
 import dataclasses
 import json
 import os
@@ -26,8 +27,10 @@ graph = grad_graph.build_graph(namespace["loss"], module=namespace["net"], name=
 print(json.dumps(dataclasses.asdict(graph)))
 """
 
-pytestmark = pytest.mark.skipif(not (RUNTIME / "torch" / "__init__.py").exists(),
-                                reason="the in-browser runtime (site_src/runtime/torch) is not there yet")
+pytestmark = pytest.mark.skipif(
+    not (RUNTIME / "torch" / "__init__.py").exists(),
+    reason="the in-browser runtime (site_src/runtime/torch) is not there yet",
+)
 
 
 def as_json(graph):
@@ -36,8 +39,14 @@ def as_json(graph):
 
 def test_runtime_draws_the_same_lenet_graph(lenet):
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(RUNTIME), str(ROOT / "site_src")])}
-    done = subprocess.run([sys.executable, "-c", WALK, str(LENET_SCRIPT), str(RUNTIME)], capture_output=True,
-                          text=True, env=env, cwd=ROOT, timeout=300)
+    done = subprocess.run(
+        [sys.executable, "-c", WALK, str(LENET_SCRIPT), str(RUNTIME)],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=300,
+    )
     assert done.returncode == 0, done.stderr[-3000:]
     in_browser = json.loads(done.stdout)
     real = as_json(grad_graph.build_graph(lenet["loss"], module=lenet["net"], name="loss"))

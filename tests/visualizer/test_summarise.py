@@ -1,5 +1,6 @@
 """Graphs too large to lay out are summarised (repeats folded, then a cut), and any name reaches Graphviz intact:
 control characters escaped, long text clipped (issue 14)."""
+
 import subprocess
 
 import pytest
@@ -33,15 +34,23 @@ def test_a_loop_folds_into_one_node_between_its_first_and_last_repeat():
     graph = chain(400)
     summary = grad_graph.summarise(graph)
     assert [node.name for node in summary.nodes] == [
-        "SumBackward0", "AddBackward0", "MulBackward0", "AddBackward0 → MulBackward0", "AddBackward0",
-        "MulBackward0", "AccumulateGrad"]
+        "SumBackward0",
+        "AddBackward0",
+        "MulBackward0",
+        "AddBackward0 → MulBackward0",
+        "AddBackward0",
+        "MulBackward0",
+        "AccumulateGrad",
+    ]
     folded = summary.nodes[3]
     assert (folded.label, folded.folded) == ("× 398", 796)
-    assert summary.summary == ("Graph summarised: 802 nodes, showing 6; 398 repeats of AddBackward0 → MulBackward0 "
-                               "folded into one node.")
+    assert summary.summary == (
+        "Graph summarised: 802 nodes, showing 6; 398 repeats of AddBackward0 → MulBackward0 folded into one node."
+    )
     # Still one chain from the root to x.
     assert [(edge.source, edge.target) for edge in summary.edges] == [
-        (a.id, b.id) for a, b in zip(summary.nodes, summary.nodes[1:])]
+        (a.id, b.id) for a, b in zip(summary.nodes, summary.nodes[1:])
+    ]
 
 
 def test_a_stack_of_identical_layers_keeps_its_first_and_last_layer_and_their_names():
@@ -136,4 +145,3 @@ def test_limits_too_small_to_cut_keep_the_root_and_the_kept_nodes():
     assert grad_graph.summarise(graph, max_nodes=1).root == graph.root
     everything = {node.id for node in graph.nodes}
     assert grad_graph.summarise(graph, max_nodes=1, keep=everything) is graph
-

@@ -1,4 +1,5 @@
 """The walker on real PyTorch: the tutorial's loss graph, compared with a direct walk of grad_fn.next_functions."""
+
 from collections import Counter
 
 import pytest
@@ -109,7 +110,10 @@ def test_modules_cluster_the_ops_that_consume_their_parameters(graph):
     for conv in ("conv1", "conv2"):
         assert by_module[conv] == Counter({"ConvolutionBackward0": 1, "AccumulateGrad": 2})
     assert set(by_module[None]) == {
-        "MseLossBackward0", "ReluBackward0", "MaxPool2DWithIndicesBackward0", "ViewBackward0",
+        "MseLossBackward0",
+        "ReluBackward0",
+        "MaxPool2DWithIndicesBackward0",
+        "ViewBackward0",
     }
 
 

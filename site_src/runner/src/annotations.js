@@ -178,7 +178,8 @@ export function codeAnnotations(notes) {
       update(update) {
         const reparsed = syntaxTree(update.state) !== syntaxTree(update.startState);
         const toggled = update.state.field(openNote) !== update.startState.field(openNote);
-        if (update.docChanged || update.viewportChanged || reparsed || toggled) this.decorations = markers(update.view, notes);
+        if (update.docChanged || update.viewportChanged || reparsed || toggled)
+          this.decorations = markers(update.view, notes);
       }
     },
     { decorations: (plugin) => plugin.decorations },

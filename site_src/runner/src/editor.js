@@ -9,11 +9,17 @@ import { tags } from "@lezer/highlight";
 import { codeAnnotations } from "./annotations.js";
 
 const materialHighlight = HighlightStyle.define([
-  { tag: [tags.keyword, tags.controlKeyword, tags.definitionKeyword, tags.moduleKeyword], color: "var(--md-code-hl-keyword-color)" },
+  {
+    tag: [tags.keyword, tags.controlKeyword, tags.definitionKeyword, tags.moduleKeyword],
+    color: "var(--md-code-hl-keyword-color)",
+  },
   { tag: [tags.string, tags.special(tags.string)], color: "var(--md-code-hl-string-color)" },
   { tag: [tags.number, tags.bool, tags.null], color: "var(--md-code-hl-number-color)" },
   { tag: tags.comment, color: "var(--md-code-hl-comment-color)", fontStyle: "italic" },
-  { tag: [tags.function(tags.variableName), tags.function(tags.propertyName)], color: "var(--md-code-hl-function-color)" },
+  {
+    tag: [tags.function(tags.variableName), tags.function(tags.propertyName)],
+    color: "var(--md-code-hl-function-color)",
+  },
   { tag: [tags.definition(tags.className), tags.className], color: "var(--md-code-hl-constant-color)" },
   { tag: [tags.operator, tags.operatorKeyword], color: "var(--md-code-hl-operator-color)" },
   { tag: [tags.punctuation, tags.bracket], color: "var(--md-code-hl-punctuation-color)" },
@@ -44,7 +50,10 @@ export function createEditor({ parent, code, label, onRun, onChange, annotations
     onRun();
     return true;
   };
-  const runKeys = [{ key: "Shift-Enter", run, preventDefault: true }, { key: "Mod-Enter", run, preventDefault: true }];
+  const runKeys = [
+    { key: "Shift-Enter", run, preventDefault: true },
+    { key: "Mod-Enter", run, preventDefault: true },
+  ];
   return new EditorView({
     parent,
     state: EditorState.create({
@@ -59,7 +68,13 @@ export function createEditor({ parent, code, label, onRun, onChange, annotations
         python(),
         syntaxHighlighting(materialHighlight),
         materialTheme,
-        keymap.of([...runKeys, { key: "Mod-]", run: indentMore }, { key: "Mod-[", run: indentLess }, ...defaultKeymap, ...historyKeymap]),
+        keymap.of([
+          ...runKeys,
+          { key: "Mod-]", run: indentMore },
+          { key: "Mod-[", run: indentLess },
+          ...defaultKeymap,
+          ...historyKeymap,
+        ]),
         EditorView.contentAttributes.of({ "aria-label": label }),
         annotations?.size ? codeAnnotations(annotations) : [],
         EditorView.updateListener.of((update) => update.docChanged && onChange?.(update.state.doc.toString())),

@@ -18,8 +18,12 @@ class LayoutError extends Error {}
 
 function startRenderer() {
   const worker = new Worker(new URL("runner/graph-worker.js", ASSETS_URL));
-  const ready = reply(worker, (data) => data.ready || data.error, START_TIMEOUT_MS,
-    "the Graphviz renderer did not start in time");
+  const ready = reply(
+    worker,
+    (data) => data.ready || data.error,
+    START_TIMEOUT_MS,
+    "the Graphviz renderer did not start in time",
+  );
   return { worker, ready };
 }
 
@@ -66,8 +70,12 @@ async function layOutNow(dot) {
   await ready;
   const id = ++requests;
   const seconds = LAYOUT_TIMEOUT_MS / 1000;
-  const done = reply(worker, (data) => data.id === id, LAYOUT_TIMEOUT_MS,
-    `the graph is too large to lay out here (Graphviz took over ${seconds} s)`);
+  const done = reply(
+    worker,
+    (data) => data.id === id,
+    LAYOUT_TIMEOUT_MS,
+    `the graph is too large to lay out here (Graphviz took over ${seconds} s)`,
+  );
   worker.postMessage({ id, dot });
   return (await done).svg;
 }

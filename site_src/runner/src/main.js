@@ -13,7 +13,9 @@ function showPage() {
   page?.leave();
   page = null;
   const data = pageData();
-  const cellElements = new Map([...document.querySelectorAll(".nn-cell[data-cell]")].map((el) => [Number(el.dataset.cell), el]));
+  const cellElements = new Map(
+    [...document.querySelectorAll(".nn-cell[data-cell]")].map((el) => [Number(el.dataset.cell), el]),
+  );
   if (!data || cellElements.size === 0) return;
   const fresh = !python;
   python ??= new PythonWorker(new URL("runner/worker.js", ASSETS_URL), downloadBytes());
@@ -51,7 +53,10 @@ function registerServiceWorker() {
 const firstPage = pageData();
 if (firstPage) {
   python = new PythonWorker(new URL("runner/worker.js", ASSETS_URL), downloadBytes());
-  python.boot(firstPage.cells.map((cell) => cell.code), takeEarlyWorker());
+  python.boot(
+    firstPage.cells.map((cell) => cell.code),
+    takeEarlyWorker(),
+  );
   python.booted.then(registerServiceWorker);
 }
 
@@ -61,4 +66,11 @@ else showPage();
 self.addEventListener("load", () => python ?? registerServiceWorker());
 
 // For tests and the benchmark: the live page controller.
-self.nnRunner = { get page() { return page; }, get python() { return python; } };
+self.nnRunner = {
+  get page() {
+    return page;
+  },
+  get python() {
+    return python;
+  },
+};

@@ -61,13 +61,18 @@ export class OutputView {
     if (this.folded) {
       this.drawn = null;
       const tail = lastLines(this.body, TAIL_LINES);
-      this.code.replaceChildren(...this.head.map(span), this.foldMarker(this.bodyLines - countAll(tail)), ...tail.map(span));
+      this.code.replaceChildren(
+        ...this.head.map(span),
+        this.foldMarker(this.bodyLines - countAll(tail)),
+        ...tail.map(span),
+      );
       return;
     }
     // Unfolded: append only what is new since the last frame.
     if (!this.drawn) {
       this.code.replaceChildren();
-      if (this.dropped) this.head = [...this.head, { stream: "note", text: `… ${this.dropped} lines no longer kept\n` }];
+      if (this.dropped)
+        this.head = [...this.head, { stream: "note", text: `… ${this.dropped} lines no longer kept\n` }];
       this.drawn = { head: 0, body: 0 };
     }
     this.code.append(...this.head.slice(this.drawn.head).map(span), ...this.body.slice(this.drawn.body).map(span));

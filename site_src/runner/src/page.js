@@ -41,7 +41,10 @@ export class Page {
     this.statusText = element("span", { class: "nn-pagebar__status", role: "status" });
     this.progress = element("progress", { class: "nn-pagebar__progress", "aria-label": "Python download" });
     const actions = element("span", { class: "nn-pagebar__actions" }); // kept together when the bar wraps
-    actions.append(button("Run all", () => this.runAll()), button("Restart", () => this.restart()));
+    actions.append(
+      button("Run all", () => this.runAll()),
+      button("Restart", () => this.restart()),
+    );
     bar.append(this.statusText, this.progress, actions);
     firstCell.before(bar);
     return bar;
@@ -90,7 +93,8 @@ export class Page {
     await this.python.sessionReady?.catch(() => {});
     this.syncGeneration();
     const earlier = this.cells.slice(0, index).filter((c) => !this.ran.has(c.index));
-    if (earlier.length) cell.setNote(`Running ${cellList(earlier)} first: cells share one Python session, in page order.`);
+    if (earlier.length)
+      cell.setNote(`Running ${cellList(earlier)} first: cells share one Python session, in page order.`);
     for (const previous of earlier) {
       if (!(await previous.execute())) {
         cell.setNote(`Not run: ${cellList([previous])} raised an error.`);
@@ -174,13 +178,21 @@ class Cell {
       annotations,
     });
 
-    this.runButton = button("Run", () => page.run(this.index), "Run this cell and the earlier cells it needs (Shift+Enter)");
+    this.runButton = button(
+      "Run",
+      () => page.run(this.index),
+      "Run this cell and the earlier cells it needs (Shift+Enter)",
+    );
     this.stopButton = button("Stop", () => this.stop(), "Stop the running cell");
     this.stopButton.disabled = true;
     this.resetButton = button("Reset", () => this.reset(), "Restore the original code");
     this.graphButton = button("Show graph", () => this.showGraph());
     this.graphButton.hidden = true;
-    this.editedMark = element("span", { class: "nn-cell__edited", title: "Your edit is kept in this browser; Reset restores the original" }, "edited");
+    this.editedMark = element(
+      "span",
+      { class: "nn-cell__edited", title: "Your edit is kept in this browser; Reset restores the original" },
+      "edited",
+    );
     this.note = element("span", { class: "nn-cell__note", role: "status" });
     const bar = element("div", { class: "nn-cell__bar" });
     // The number tracebacks (`<cell 2>`) and notes ("Ran cell 1 first") use; the group's label says it to screen readers.
@@ -220,7 +232,9 @@ class Cell {
     try {
       const code = editorCode(this.editor);
       const modules = this.page.moduleCode();
-      const result = await this.page.python.run(this.index + 1, code, modules, (stream, text) => this.append(stream, text));
+      const result = await this.page.python.run(this.index + 1, code, modules, (stream, text) =>
+        this.append(stream, text),
+      );
       this.page.ran.add(this.index);
       this.graphLabel = result.graph;
       this.graphButton.hidden = !result.graph;

@@ -71,7 +71,9 @@ export class PythonWorker {
     }
     if (data.type === "dead") {
       // Python ended for good (os._exit, a fatal error): what was asked of it ends, and a new one boots.
-      this.restart(`Python ended (${data.message}); a new Python is starting, and the cells above run again before the next one.`);
+      this.restart(
+        `Python ended (${data.message}); a new Python is starting, and the cells above run again before the next one.`,
+      );
       return;
     }
     const waiting = this.pending.get(data.id);
@@ -142,7 +144,10 @@ export class PythonWorker {
   async stop() {
     if (this.interruptBuffer && this.running) {
       this.interruptBuffer[0] = 2; // SIGINT: Python raises KeyboardInterrupt at its next check
-      const ended = this.running.then(() => true, () => true);
+      const ended = this.running.then(
+        () => true,
+        () => true,
+      );
       const grace = new Promise((resolve) => setTimeout(resolve, INTERRUPT_GRACE_MS, false));
       const honoured = await Promise.race([ended, grace]);
       this.interruptBuffer[0] = 0; // an interrupt that arrived after the run ended must not hit the next one

@@ -4,6 +4,7 @@ As in the build (tutorial_site/session.py), a page's cells run in order in a new
 snippet modules a page imports (lenet.py) are imported afresh for it; `torch` stays imported across pages, as
 it does in the build's one process (the tutorial's snippets seed the generator themselves).
 """
+
 import ast
 import builtins
 import importlib
@@ -132,8 +133,10 @@ def _explain_missing_package(exc: BaseException):
     """`import numpy` (or any package but torch): say what the browser has and where the full one is."""
     top = (getattr(exc, "name", None) or "").partition(".")[0]
     if isinstance(exc, ModuleNotFoundError) and top and top != "torch" and str(exc).startswith("No module named"):
-        exc.add_note(f"The Python in your browser has torch (a subset) and Python's standard library, not {top}. "
-                     "To run this with full PyTorch and any package, use Download .ipynb or .py above.")
+        exc.add_note(
+            f"The Python in your browser has torch (a subset) and Python's standard library, not {top}. "
+            "To run this with full PyTorch and any package, use Download .ipynb or .py above."
+        )
 
 
 def _is_readers(filename: str) -> bool:

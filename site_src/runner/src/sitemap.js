@@ -9,7 +9,9 @@ if (!self.nnSitemap) {
   const script = document.currentScript;
   const root = new URL(script.dataset.root, document.baseURI);
   const escapeXml = (text) => text.replace(/&/g, "&amp;").replace(/</g, "&lt;");
-  const locations = JSON.parse(script.dataset.pages).map((path) => `<url><loc>${escapeXml(new URL(path, root).href)}</loc></url>`);
+  const locations = JSON.parse(script.dataset.pages).map(
+    (path) => `<url><loc>${escapeXml(new URL(path, root).href)}</loc></url>`,
+  );
   self.nnSitemap = {
     url: new URL("sitemap.xml", root).href,
     xml: `<?xml version="1.0" encoding="UTF-8"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">${locations.join("")}</urlset>`,

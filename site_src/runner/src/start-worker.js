@@ -10,7 +10,8 @@ export function startWorker(url, code) {
   // a message with no listener is dropped.
   const early = [];
   worker.onmessage = ({ data }) => early.push(data);
-  worker.onerror = (event) => early.push({ type: "status", phase: "error", message: event.message || "the worker failed" });
+  worker.onerror = (event) =>
+    early.push({ type: "status", phase: "error", message: event.message || "the worker failed" });
   Promise.resolve(code).then((cells) => worker.postMessage({ type: "boot", interruptBuffer, code: cells }));
   return { worker, interruptBuffer, early };
 }

@@ -111,9 +111,10 @@ function confineToOrigin() {
     return open.call(this, method, url, ...rest);
   };
   for (const name of ["WebSocket", "EventSource", "WebTransport", "Worker", "SharedWorker"]) {
-    if (name in self) self[name] = function refused() {
-      throw new TypeError(`${name} is not available to code on this site`);
-    };
+    if (name in self)
+      self[name] = function refused() {
+        throw new TypeError(`${name} is not available to code on this site`);
+      };
   }
 }
 confineToOrigin();
@@ -147,14 +148,19 @@ async function boot({ interruptBuffer, code }) {
   pyodide = loaded;
   const imported = importedNames(code);
   const packages = Object.values(lock.packages).filter((p) => p.imports.some((name) => imported.has(name)));
-  await pyodide.loadPackage(packages.map((p) => p.name), QUIET);
+  await pyodide.loadPackage(
+    packages.map((p) => p.name),
+    QUIET,
+  );
   booting = false;
   post({ type: "status", phase: "starting" });
   pyodide.setStdout({ write: outputBuffer.writer("stdout") });
   pyodide.setStderr({ write: outputBuffer.writer("stderr") });
   // Not a terminal, so Python would buffer whole blocks: a cell that prints and then loops would show nothing,
   // and a Stop that restarts the worker would lose what it printed. Line by line, as in a terminal.
-  pyodide.runPython("import sys; sys.stdout.reconfigure(line_buffering=True); sys.stderr.reconfigure(line_buffering=True)");
+  pyodide.runPython(
+    "import sys; sys.stdout.reconfigure(line_buffering=True); sys.stderr.reconfigure(line_buffering=True)",
+  );
   if (interruptBuffer) pyodide.setInterruptBuffer(interruptBuffer);
   pyodide.FS.writeFile("/home/pyodide/nn_page_session.py", sessionSource);
   pyodide.runPython("import sys; sys.path.append('/home/pyodide'); import nn_page_session");
@@ -262,7 +268,8 @@ self.onmessage = ({ data }) => {
     } catch (error) {
       const message = String(error?.message ?? error);
       const death = deathOf(error);
-      if (death) post({ type: "dead", message: death }); // the page replaces this worker
+      if (death)
+        post({ type: "dead", message: death }); // the page replaces this worker
       else if (data.type === "boot") post({ type: "status", phase: "error", message: bootFailure(message) });
       else post({ type: "error", id: data.id, during: data.type, message });
     }

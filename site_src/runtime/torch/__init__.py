@@ -6,15 +6,33 @@ Every import inside this package is relative, so tests can load it under another
 
 from . import _random
 from ._device import device
-from ._dtype import (bool, bfloat16, can_cast, complex64, complex128, dtype, finfo, float16, float32, float64,
-                     get_default_dtype, iinfo, int8, int16, int32, int64, promote_types, set_default_dtype, uint8)
+from ._dtype import (
+    bool,
+    bfloat16,
+    can_cast,
+    complex64,
+    complex128,
+    dtype,
+    finfo,
+    float16,
+    float32,
+    float64,
+    get_default_dtype,
+    iinfo,
+    int8,
+    int16,
+    int32,
+    int64,
+    promote_types,
+    set_default_dtype,
+    uint8,
+)
 from ._size import Size
 from ._tensor import Tensor
 from ._tensor_str import set_printoptions
 from .serialization import load, save
 from ._unsupported import NO_NUMPY, missing_attribute, refuse_numpy_imports, unsupported
-from .autograd import (enable_grad, inference_mode, is_grad_enabled, is_inference_mode_enabled, no_grad,
-                       set_grad_enabled)
+from .autograd import enable_grad, inference_mode, is_grad_enabled, is_inference_mode_enabled, no_grad, set_grad_enabled
 from ._ops.registry import FUNCTIONS as _FUNCTIONS
 from . import autograd, cuda, accelerator, linalg, nn, optim  # noqa: E402  (submodules, after the names they use)
 from . import serialization, utils  # noqa: E402

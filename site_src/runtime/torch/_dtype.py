@@ -76,17 +76,28 @@ float16 = dtype("float16", None, 2, 16, word="Half", ctype="c10::Half", legacy="
 bfloat16 = dtype("bfloat16", None, 2, 16, word="BFloat16", ctype="c10::BFloat16", legacy="torch.BFloat16Tensor")
 float32 = dtype("float32", "f", 2, 32, word="Float", ctype="float", legacy="torch.FloatTensor")
 float64 = dtype("float64", "d", 2, 64, word="Double", ctype="double", legacy="torch.DoubleTensor")
-complex64 = dtype("complex64", None, 3, 64, word="ComplexFloat", ctype="c10::complex<float>",
-                  legacy="torch.ComplexFloatTensor")
-complex128 = dtype("complex128", None, 3, 128, word="ComplexDouble", ctype="c10::complex<double>",
-                   legacy="torch.ComplexDoubleTensor")
+complex64 = dtype(
+    "complex64", None, 3, 64, word="ComplexFloat", ctype="c10::complex<float>", legacy="torch.ComplexFloatTensor"
+)
+complex128 = dtype(
+    "complex128", None, 3, 128, word="ComplexDouble", ctype="c10::complex<double>", legacy="torch.ComplexDoubleTensor"
+)
 assert array("i").itemsize == 4 and array("h").itemsize == 2  # int32 is 'i' on every platform Pyodide runs on
 
 DTYPES = (bool, uint8, int8, int16, int32, int64, float16, bfloat16, float32, float64, complex64, complex128)
 BY_LEGACY_NAME = {d.legacy: d for d in DTYPES}
 # the other names torch gives them: torch.int, torch.half, torch.cfloat, ...
-ALIASES = {"half": float16, "float": float32, "double": float64, "short": int16, "int": int32, "long": int64,
-           "cfloat": complex64, "cdouble": complex128, "chalf": None}
+ALIASES = {
+    "half": float16,
+    "float": float32,
+    "double": float64,
+    "short": int16,
+    "int": int32,
+    "long": int64,
+    "cfloat": complex64,
+    "cdouble": complex128,
+    "chalf": None,
+}
 
 
 def _int_to_float32(value):
@@ -147,6 +158,7 @@ def set_default_dtype(d):
     check_supported(d)
     _default[0] = d
     from . import _tensor_str  # (printing leaves out `dtype=` for the default dtype)
+
     _tensor_str.DEFAULT_FLOAT[0] = d.name
 
 
@@ -235,10 +247,12 @@ class iinfo:
 iinfo.__module__ = "torch"
 
 # bits, eps, max, tiny (smallest normal), resolution (10 ** -decimal digits)
-_FINFO = {"float16": (16, 2.0 ** -10, 65504.0, 2.0 ** -14, 0.001),
-          "bfloat16": (16, 2.0 ** -7, 3.3895313892515355e38, 2.0 ** -126, 0.01),
-          "float32": (32, 2.0 ** -23, _FLOAT32_MAX, 2.0 ** -126, 1e-06),
-          "float64": (64, 2.0 ** -52, 1.7976931348623157e308, 2.0 ** -1022, 1e-15)}
+_FINFO = {
+    "float16": (16, 2.0**-10, 65504.0, 2.0**-14, 0.001),
+    "bfloat16": (16, 2.0**-7, 3.3895313892515355e38, 2.0**-126, 0.01),
+    "float32": (32, 2.0**-23, _FLOAT32_MAX, 2.0**-126, 1e-06),
+    "float64": (64, 2.0**-52, 1.7976931348623157e308, 2.0**-1022, 1e-15),
+}
 
 
 class finfo:
@@ -247,14 +261,17 @@ class finfo:
         if type.category == 3:
             type = float32 if type is complex64 else float64
         if type.category != 2:
-            raise TypeError("torch.finfo() requires a floating point input type. Use torch.iinfo to handle "
-                            "'torch.finfo'")
+            raise TypeError(
+                "torch.finfo() requires a floating point input type. Use torch.iinfo to handle 'torch.finfo'"
+            )
         self.bits, self.eps, self.max, self.tiny, self.resolution = _FINFO[type.name]
         self.min, self.smallest_normal, self.dtype = -self.max, self.tiny, type.name
 
     def __repr__(self):
-        return (f"finfo(resolution={self.resolution:g}, min={self.min:g}, max={self.max:g}, eps={self.eps:g}, "
-                f"smallest_normal={self.smallest_normal:g}, tiny={self.tiny:g}, dtype={self.dtype})")
+        return (
+            f"finfo(resolution={self.resolution:g}, min={self.min:g}, max={self.max:g}, eps={self.eps:g}, "
+            f"smallest_normal={self.smallest_normal:g}, tiny={self.tiny:g}, dtype={self.dtype})"
+        )
 
 
 finfo.__module__ = "torch"

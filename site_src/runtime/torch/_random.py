@@ -22,7 +22,13 @@ from array import array
 from itertools import repeat
 
 __all__ = [
-    "Generator", "default_generator", "uniform", "normal", "randint", "randperm", "bernoulli",
+    "Generator",
+    "default_generator",
+    "uniform",
+    "normal",
+    "randint",
+    "randperm",
+    "bernoulli",
     "kaiming_uniform_bound",
 ]
 
@@ -33,6 +39,7 @@ _MASK53 = (1 << 53) - 1
 
 
 # ---------------------------------------------------------------------------------------------------- generator
+
 
 def _init_genrand(key):
     """MT19937 init_genrand (core/MT19937RNGEngine.h): the 624-word state a 32-bit key expands to."""
@@ -112,6 +119,7 @@ default_generator = Generator(int.from_bytes(os.urandom(8), "little"))  # PyTorc
 
 # ------------------------------------------------------------------------------------------ float arithmetic
 
+
 def _round_f32(values):
     """Round a list of doubles to float32 (array('f') rounds to nearest, ties to even)."""
     return array("f", values).tolist()
@@ -169,6 +177,7 @@ _fma = getattr(math, "fma", _fma_exact)
 
 # ----------------------------------------------------------------------------------------------------- uniform
 
+
 def uniform(gen, n, low=0.0, high=1.0, dtype="float32"):
     """torch.rand and Tensor.uniform_(low, high) (native/cpu/DistributionTemplates.h uniform_kernel,
     core/TransformationHelper.h uniform_real): x = 24 (float32) or 53 (float64) random bits scaled to [0, 1),
@@ -185,13 +194,13 @@ def uniform(gen, n, low=0.0, high=1.0, dtype="float32"):
 def _uniform_f64(gen, n, low, high):
     low, high = float(low), float(high)
     span = _checked_span(high - low, low, high)
-    return [_fma((w & _MASK53) * 2.0 ** -53, span, low) for w in gen._words64(n)], low, high
+    return [_fma((w & _MASK53) * 2.0**-53, span, low) for w in gen._words64(n)], low, high
 
 
 def _uniform_f32(gen, n, low, high):
     low32, high32 = _to_f32(low), _to_f32(high)
     span = _checked_span(_add_f32([high32], [-low32])[0], low, high)
-    step = span * 2.0 ** -24  # w * step is x*span exactly
+    step = span * 2.0**-24  # w * step is x*span exactly
     words = gen._words(n, low_24_bits=True)
     if _sums_are_exact(span, low32):
         values = _round_f32([w * step + low32 for w in words])
@@ -202,8 +211,10 @@ def _uniform_f32(gen, n, low, high):
 
 def _checked_span(span, low, high):
     if math.isinf(span):
-        raise RuntimeError(f"uniform_ expects to-from <= std::numeric_limits<Float>::max(), but found to={high:g} "
-                           f"and from={low:g} which result in to-from to exceed the limit")
+        raise RuntimeError(
+            f"uniform_ expects to-from <= std::numeric_limits<Float>::max(), but found to={high:g} "
+            f"and from={low:g} which result in to-from to exceed the limit"
+        )
     return span
 
 
@@ -224,6 +235,7 @@ def _lowest_bit_exponent(value):
 
 
 # ------------------------------------------------------------------------------------------------------ normal
+
 
 def normal(gen, n, mean=0.0, std=1.0, dtype="float32", contiguous=True):
     """randn and Tensor.normal_(mean, std) (native/cpu/DistributionTemplates.h normal_kernel).
@@ -246,8 +258,8 @@ def _scalar_normal(gen, mean, std):
     if sample is not None:
         gen.next_double_normal = None
     else:
-        u1 = (gen.random64() & _MASK53) * 2.0 ** -53
-        u2 = (gen.random64() & _MASK53) * 2.0 ** -53
+        u1 = (gen.random64() & _MASK53) * 2.0**-53
+        u2 = (gen.random64() & _MASK53) * 2.0**-53
         radius = math.sqrt(-2.0 * math.log1p(-u2))
         theta = 2.0 * math.pi * u1
         gen.next_double_normal = radius * math.sin(theta)
@@ -260,7 +272,7 @@ def _normal_fill(gen, n, mean, std, dtype):
     the cos outputs, the last 8 the angle and the sin outputs). A partial tail block is redone from 16 fresh
     uniforms written over the last 16 slots."""
     uniforms = uniform(gen, n, dtype=dtype)
-    blocks = [uniforms[i:i + 16] for i in range(0, n - 15, 16)]
+    blocks = [uniforms[i : i + 16] for i in range(0, n - 15, 16)]
     if n % 16:
         blocks.append(uniform(gen, 16, dtype=dtype))
     firsts = [u for block in blocks for u in block[:8]]
@@ -269,9 +281,9 @@ def _normal_fill(gen, n, mean, std, dtype):
     cos_out, sin_out = box_muller(firsts, seconds, mean, std)
     values = []
     for b in range(len(blocks)):
-        values += cos_out[8 * b:8 * b + 8] + sin_out[8 * b:8 * b + 8]
+        values += cos_out[8 * b : 8 * b + 8] + sin_out[8 * b : 8 * b + 8]
     if n % 16:
-        values[n - 16:] = values[-16:]  # the tail block overwrites the end of the last full block
+        values[n - 16 :] = values[-16:]  # the tail block overwrites the end of the last full block
     return values
 
 
@@ -298,14 +310,34 @@ def _box_muller_f32(firsts, seconds, mean, std):
 _TWO_PI = _to_f32(2.0 * math.pi)
 
 # native/cpu/avx_mathfun.h constants, as the float32 values the C++ float literals become
-(_SQRTHF, _LOG_Q1, _LOG_Q2, _FOPI, _DP1, _DP2, _DP3) = (_to_f32(c) for c in (
-    0.707106781186547524, -2.12194440e-4, 0.693359375, 1.27323954473516,
-    -0.78515625, -2.4187564849853515625e-4, -3.77489497744594108e-8))
-_LOG_P = [_to_f32(c) for c in (
-    7.0376836292E-2, -1.1514610310E-1, 1.1676998740E-1, -1.2420140846E-1, 1.4249322787E-1,
-    -1.6668057665E-1, 2.0000714765E-1, -2.4999993993E-1, 3.3333331174E-1)]
-_SIN_P = [_to_f32(c) for c in (-1.9515295891E-4, 8.3321608736E-3, -1.6666654611E-1)]
-_COS_P = [_to_f32(c) for c in (2.443315711809948E-005, -1.388731625493765E-003, 4.166664568298827E-002)]
+(_SQRTHF, _LOG_Q1, _LOG_Q2, _FOPI, _DP1, _DP2, _DP3) = (
+    _to_f32(c)
+    for c in (
+        0.707106781186547524,
+        -2.12194440e-4,
+        0.693359375,
+        1.27323954473516,
+        -0.78515625,
+        -2.4187564849853515625e-4,
+        -3.77489497744594108e-8,
+    )
+)
+_LOG_P = [
+    _to_f32(c)
+    for c in (
+        7.0376836292e-2,
+        -1.1514610310e-1,
+        1.1676998740e-1,
+        -1.2420140846e-1,
+        1.4249322787e-1,
+        -1.6668057665e-1,
+        2.0000714765e-1,
+        -2.4999993993e-1,
+        3.3333331174e-1,
+    )
+]
+_SIN_P = [_to_f32(c) for c in (-1.9515295891e-4, 8.3321608736e-3, -1.6666654611e-1)]
+_COS_P = [_to_f32(c) for c in (2.443315711809948e-005, -1.388731625493765e-003, 4.166664568298827e-002)]
 
 
 def _log_f32(xs):
@@ -359,6 +391,7 @@ def _sincos_f32(xs):
 
 # --------------------------------------------------------------------------------------- integers and coins
 
+
 def randint(gen, n, low, high):
     """torch.randint / random_(low, high) (core/DistributionsHelper.h uniform_int_from_to_distribution):
     value = draw % (high - low) + low, the draw being random64() from a range of 2**28 up, else random()."""
@@ -373,7 +406,8 @@ def randperm(gen, n):
     """torch.randperm (native/TensorFactories.cpp randperm_cpu): a Fisher-Yates shuffle, n-1 random() draws."""
     if n >= 0xFFFFFFFF // 20:
         raise NotImplementedError(
-            "torch.randperm with n >= 214748364 is not available in the in-browser runtime; run this snippet locally")
+            "torch.randperm with n >= 214748364 is not available in the in-browser runtime; run this snippet locally"
+        )
     perm = list(range(n))
     for i, draw in enumerate(gen._words(max(n - 1, 0))):
         z = i + draw % (n - i)
@@ -387,7 +421,7 @@ def bernoulli(gen, n, p):
     on every CPU: the MKL (VSL) variant in native/cpu/DistributionKernels.cpp is compiled only into FBCODE builds."""
     if not 0 <= p <= 1:
         raise RuntimeError(f"bernoulli_ expects p to be in [0, 1], but got p={p:g}")
-    threshold = float(p) * 2.0 ** 53  # u < p  <=>  (draw & MASK53) < p * 2**53, an exact scaling
+    threshold = float(p) * 2.0**53  # u < p  <=>  (draw & MASK53) < p * 2**53, an exact scaling
     return [1.0 if (d & _MASK53) < threshold else 0.0 for d in gen._words64(n)]
 
 
@@ -396,6 +430,6 @@ _SQRT5 = math.sqrt(5)
 
 def kaiming_uniform_bound(fan_in, a=_SQRT5):
     """The bound of init.kaiming_uniform_(w, a) for leaky_relu, in torch/nn/init.py's order of operations."""
-    gain = math.sqrt(2.0 / (1 + a ** 2))
+    gain = math.sqrt(2.0 / (1 + a**2))
     std = gain / math.sqrt(fan_in)
     return math.sqrt(3.0) * std

@@ -61,22 +61,24 @@ def zero_grads(params, set_to_none=True):
 def _leaf_only(requires_grad):
     message = "you can only change requires_grad flags of leaf variables."
     if not requires_grad:
-        message += (" If you want to use a computed variable in a subgraph that doesn't require differentiation use "
-                    "var_no_grad = var.detach().")
+        message += (
+            " If you want to use a computed variable in a subgraph that doesn't require differentiation use "
+            "var_no_grad = var.detach()."
+        )
     return message
 
 
 def _gather(storage, offset, shape, stride):
     """The elements of a strided view of storage, row-major, gathered an innermost row at a time by slices."""
     if not shape:
-        return storage[offset:offset + 1]
+        return storage[offset : offset + 1]
     last, step = shape[-1], stride[-1]
     values = array(storage.typecode) if isinstance(storage, array) else []
     for start in _row_starts(offset, shape, stride):
         if step == 0:
-            values.extend(storage[start:start + 1] * last)
+            values.extend(storage[start : start + 1] * last)
         else:
-            values.extend(storage[start:start + step * (last - 1) + 1:step])
+            values.extend(storage[start : start + step * (last - 1) + 1 : step])
     return values
 
 
@@ -92,7 +94,7 @@ def _repeat_each(values, times):
     """Each of values repeated `times` times where it stands: [a, b] -> [a, a, a, b, b, b]."""
     out = array(values.typecode) if isinstance(values, array) else []
     for i in range(len(values)):
-        out.extend(values[i:i + 1] * times)
+        out.extend(values[i : i + 1] * times)
     return out
 
 
@@ -130,9 +132,11 @@ class Tensor:
         default = _dtype.get_default_dtype()
         if len(args) == 1 and not isinstance(args[0], (int, Size)):
             from ._ops.creation import tensor
+
             source = tensor(args[0], dtype=default)
         else:
             from ._ops.creation import empty
+
             source = empty(*(args or (0,)), dtype=default)
         self._setup(source._storage, source._shape, source._stride, source._offset, source.dtype)
 
@@ -177,7 +181,7 @@ class Tensor:
         if self._is_whole_storage():
             return storage
         if self.is_contiguous():
-            return storage[self._offset:self._offset + n]
+            return storage[self._offset : self._offset + n]
         # Broadcast dims (stride 0) first and last are left out of the gather: the values of the dims between are
         # gathered row by row as C copies (array slices, no Python float per element), then each is repeated for
         # the broadcast dims after them, and the whole for those before.
@@ -195,13 +199,13 @@ class Tensor:
         if not self._shape:
             return [self._offset]
         last, step = self._shape[-1], self._stride[-1]
-        return [start + i * step for start in _row_starts(self._offset, self._shape, self._stride)
-                for i in range(last)]
+        return [start + i * step for start in _row_starts(self._offset, self._shape, self._stride) for i in range(last)]
 
     def _is_whole_storage(self):
         """Whether this tensor's elements, in row-major order, are exactly its storage."""
-        return (self._offset == 0 and len(self._storage) == self.numel()
-                and self._stride == contiguous_strides(self._shape))
+        return (
+            self._offset == 0 and len(self._storage) == self.numel() and self._stride == contiguous_strides(self._shape)
+        )
 
     def _write(self, values):
         """Store row-major `values` (already of this shape) into this tensor's elements, in place."""
@@ -237,8 +241,12 @@ class Tensor:
         return UntypedStorage(self._storage, self.dtype.itemsize)
 
     def is_set_to(self, tensor):
-        return (self._storage is tensor._storage and self._offset == tensor._offset
-                and self._shape == tensor._shape and self._stride == tensor._stride)
+        return (
+            self._storage is tensor._storage
+            and self._offset == tensor._offset
+            and self._shape == tensor._shape
+            and self._stride == tensor._stride
+        )
 
     def dim(self):
         return len(self._shape)
@@ -273,8 +281,9 @@ class Tensor:
         """A possibly negative dim checked against this tensor's rank and made non-negative."""
         rank = max(self.dim(), 1)
         if not -rank <= dim < rank:
-            raise IndexError(f"Dimension out of range (expected to be in range of [{-rank}, {rank - 1}], "
-                             f"but got {dim})")
+            raise IndexError(
+                f"Dimension out of range (expected to be in range of [{-rank}, {rank - 1}], but got {dim})"
+            )
         return dim % rank
 
     device = property(lambda self: CPU)
@@ -339,7 +348,10 @@ class Tensor:
                 "won't be populated during autograd.backward(). If you indeed want the .grad field to be populated "
                 "for a non-leaf Tensor, use .retain_grad() on the non-leaf Tensor. If you access the non-leaf "
                 "Tensor by mistake, make sure you access the leaf Tensor instead. See "
-                "github.com/pytorch/pytorch/pull/30531 for more informations.", UserWarning, stacklevel=2)
+                "github.com/pytorch/pytorch/pull/30531 for more informations.",
+                UserWarning,
+                stacklevel=2,
+            )
         return self._grad
 
     @grad.setter
@@ -369,6 +381,7 @@ class Tensor:
 
     def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
         from .autograd import backward
+
         backward(self, gradient, retain_graph, create_graph, inputs=inputs)
 
     def retain_grad(self):
@@ -404,7 +417,11 @@ class Tensor:
     @data.setter
     def data(self, other):
         self._storage, self._shape, self._stride, self._offset = (
-            other._storage, other._shape, other._stride, other._offset)
+            other._storage,
+            other._shape,
+            other._stride,
+            other._offset,
+        )
         self.dtype = other.dtype
 
     def detach(self):
@@ -416,7 +433,8 @@ class Tensor:
                 "Can't detach views in-place. Use detach() instead. If you are using DistributedDataParallel (DDP) "
                 "for training, and gradient_as_bucket_view is set as True, gradients are views of DDP buckets, and "
                 "hence detach_() cannot be called on these gradients. To fix this error, please refer to the "
-                "Optimizer.zero_grad() function in torch/optim/optimizer.py as the solution.")
+                "Optimizer.zero_grad() function in torch/optim/optimizer.py as the solution."
+            )
         self.grad_fn, self._output_nr, self._requires_grad = None, 0, False
         return self
 
@@ -430,7 +448,7 @@ class Tensor:
         values = [self.dtype.cast(v) for v in self._values()]
         for depth in range(len(self._shape) - 1, 0, -1):  # group the innermost dims first
             size, count = self._shape[depth], Size(self._shape[:depth]).numel()
-            values = [values[i * size:(i + 1) * size] for i in range(count)]  # (a size may be 0)
+            values = [values[i * size : (i + 1) * size] for i in range(count)]  # (a size may be 0)
         return values[0] if not self._shape else values
 
     def __len__(self):
@@ -463,8 +481,12 @@ class Tensor:
 
     def __repr__(self):
         return _tensor_str.tensor_repr(
-            self._values(), self._shape, self.dtype.name, requires_grad=self.requires_grad,
-            grad_fn=type(self.grad_fn).__name__ if self.grad_fn is not None else None)
+            self._values(),
+            self._shape,
+            self.dtype.name,
+            requires_grad=self.requires_grad,
+            grad_fn=type(self.grad_fn).__name__ if self.grad_fn is not None else None,
+        )
 
     def __format__(self, spec):
         if self.dim() == 0:
@@ -490,6 +512,7 @@ class Tensor:
             return self
         _dtype.check_supported(dtype)
         from ._ops.pointwise import to_dtype
+
         return to_dtype(self, dtype)
 
     def cpu(self):
@@ -555,9 +578,20 @@ Tensor.__neg__ = pointwise.neg
 Tensor.__pos__ = lambda self: self
 Tensor.__abs__ = pointwise.abs
 Tensor.__invert__ = pointwise.invert
-for _op, _name in [("add", "add"), ("sub", "sub"), ("mul", "mul"), ("truediv", "div"), ("floordiv", "floor_divide"),
-                  ("mod", "remainder"), ("pow", "pow"), ("and", "bitwise_and"), ("or", "bitwise_or"),
-                  ("xor", "bitwise_xor"), ("lshift", "bitwise_left_shift"), ("rshift", "bitwise_right_shift")]:
+for _op, _name in [
+    ("add", "add"),
+    ("sub", "sub"),
+    ("mul", "mul"),
+    ("truediv", "div"),
+    ("floordiv", "floor_divide"),
+    ("mod", "remainder"),
+    ("pow", "pow"),
+    ("and", "bitwise_and"),
+    ("or", "bitwise_or"),
+    ("xor", "bitwise_xor"),
+    ("lshift", "bitwise_left_shift"),
+    ("rshift", "bitwise_right_shift"),
+]:
     setattr(Tensor, f"__{_op}__", registry.METHODS[_name])
     setattr(Tensor, f"__r{_op}__", pointwise.reflected(_op))
     if _name + "_" in registry.IN_PLACE:

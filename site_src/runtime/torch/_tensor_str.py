@@ -273,4 +273,3 @@ def tensor_repr(values, shape, dtype, *, requires_grad=False, grad_fn=None, is_p
     if is_parameter:
         return "Parameter containing:\n" + string_repr
     return string_repr
-

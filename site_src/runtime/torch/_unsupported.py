@@ -38,11 +38,32 @@ MissingAttributeError.__name__ = MissingAttributeError.__qualname__ = "NotImplem
 
 # PyTorch submodules outside the subset. Reaching one gives a stand-in, so the error can name the full API a
 # program used (torch.linalg.svd) rather than only the submodule.
-MISSING_SUBMODULES = {"torch": {"fft", "special", "distributions", "jit", "onnx", "sparse",
-                                "backends", "distributed", "amp", "compiler", "export", "fx", "hub", "masked",
-                                "mps", "multiprocessing", "nested", "profiler", "quantization", "testing"},
-                      "torch.nn": {"parallel", "attention", "qat", "quantized"},
-                      "torch.nn.utils": {"parametrize", "parametrizations", "rnn", "prune", "stateless", "fusion"}}
+MISSING_SUBMODULES = {
+    "torch": {
+        "fft",
+        "special",
+        "distributions",
+        "jit",
+        "onnx",
+        "sparse",
+        "backends",
+        "distributed",
+        "amp",
+        "compiler",
+        "export",
+        "fx",
+        "hub",
+        "masked",
+        "mps",
+        "multiprocessing",
+        "nested",
+        "profiler",
+        "quantization",
+        "testing",
+    },
+    "torch.nn": {"parallel", "attention", "qat", "quantized"},
+    "torch.nn.utils": {"parametrize", "parametrizations", "rnn", "prune", "stateless", "fusion"},
+}
 
 
 class MissingModule:

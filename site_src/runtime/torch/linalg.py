@@ -8,8 +8,7 @@ from ._ops.linalg import linalg_slogdet as slogdet
 from ._ops.reduction import vector_norm
 from ._unsupported import missing_attribute
 
-__all__ = ["cross", "det", "inv", "matrix_norm", "matrix_power", "multi_dot", "norm", "slogdet", "solve",
-           "vector_norm"]
+__all__ = ["cross", "det", "inv", "matrix_norm", "matrix_power", "multi_dot", "norm", "slogdet", "solve", "vector_norm"]
 
 
 def __getattr__(name):

@@ -20,8 +20,18 @@ from ._size import Size
 from ._tensor import Tensor
 from ._unsupported import unsupported
 
-_WORDS = {"bool": "Bool", "uint8": "Byte", "int8": "Char", "int16": "Short", "int32": "Int", "int64": "Long",
-          "float16": "Half", "bfloat16": "BFloat16", "float32": "Float", "float64": "Double"}
+_WORDS = {
+    "bool": "Bool",
+    "uint8": "Byte",
+    "int8": "Char",
+    "int16": "Short",
+    "int32": "Int",
+    "int64": "Long",
+    "float16": "Half",
+    "bfloat16": "BFloat16",
+    "float32": "Float",
+    "float64": "Double",
+}
 _DTYPES = [getattr(_dtype, name) for name in _WORDS if hasattr(_dtype, name)]
 _STORAGE_DTYPES = {f"{_WORDS[d.name]}Storage": d for d in _DTYPES}
 _ALIGNMENT = 64
@@ -104,13 +114,20 @@ class _Pickler(pickle._Pickler):
 
     def reducer_override(self, obj):
         from .nn.parameter import Parameter
+
         if isinstance(obj, Parameter):
             data = Tensor._make(obj._storage, obj._shape, obj._stride, obj._offset, obj.dtype)
             return _REBUILD_PARAMETER, (data, obj.requires_grad, OrderedDict())
         if isinstance(obj, Tensor):
             storage = _Storage(obj._storage, obj.dtype)
-            return _REBUILD_TENSOR, (storage, obj._offset, tuple(obj._shape), tuple(obj._stride),
-                                     obj.requires_grad, OrderedDict())
+            return _REBUILD_TENSOR, (
+                storage,
+                obj._offset,
+                tuple(obj._shape),
+                tuple(obj._stride),
+                obj.requires_grad,
+                OrderedDict(),
+            )
         if isinstance(obj, Size):
             return _SIZE, (tuple(obj),)
         if isinstance(obj, _device_class):
@@ -134,8 +151,14 @@ def _write_record(archive, name, data):
     archive.writestr(info, data)
 
 
-def save(obj, f, pickle_module=pickle, pickle_protocol=2, _use_new_zipfile_serialization=True,
-         _disable_byteorder_record=False):
+def save(
+    obj,
+    f,
+    pickle_module=pickle,
+    pickle_protocol=2,
+    _use_new_zipfile_serialization=True,
+    _disable_byteorder_record=False,
+):
     if not _use_new_zipfile_serialization:
         raise unsupported("torch.save(_use_new_zipfile_serialization=False)")
     if pickle_module is not pickle:
@@ -171,6 +194,7 @@ def _rebuild_tensor_v2(storage, storage_offset, size, stride, requires_grad, bac
 
 def _rebuild_parameter(data, requires_grad, backward_hooks):
     from .nn.parameter import Parameter
+
     return Parameter(data, requires_grad)
 
 
@@ -203,28 +227,36 @@ class safe_globals:
         _safe_globals.extend(self.safe_globals)
 
     def __exit__(self, *exc_info):
-        del _safe_globals[len(_safe_globals) - len(self.safe_globals):]
+        del _safe_globals[len(_safe_globals) - len(self.safe_globals) :]
 
 
 def _allowed_globals():
     from . import __name__ as package
     from .nn.parameter import Parameter
-    allowed = {("collections", "OrderedDict"): OrderedDict, ("collections", "Counter"): Counter,
-               ("torch._utils", "_rebuild_tensor_v2"): _rebuild_tensor_v2,
-               ("torch._utils", "_rebuild_parameter"): _rebuild_parameter,
-               ("torch._utils", "_rebuild_parameter_with_state"): _rebuild_parameter_with_state,
-               ("torch", "Size"): Size, ("torch", "device"): _device_class, ("torch", "Tensor"): Tensor,
-               ("torch.nn.parameter", "Parameter"): Parameter,
-               ("builtins", "set"): set, ("builtins", "frozenset"): frozenset, ("builtins", "complex"): complex,
-               ("builtins", "bytearray"): bytearray, ("_codecs", "encode"): __import__("_codecs").encode}
+
+    allowed = {
+        ("collections", "OrderedDict"): OrderedDict,
+        ("collections", "Counter"): Counter,
+        ("torch._utils", "_rebuild_tensor_v2"): _rebuild_tensor_v2,
+        ("torch._utils", "_rebuild_parameter"): _rebuild_parameter,
+        ("torch._utils", "_rebuild_parameter_with_state"): _rebuild_parameter_with_state,
+        ("torch", "Size"): Size,
+        ("torch", "device"): _device_class,
+        ("torch", "Tensor"): Tensor,
+        ("torch.nn.parameter", "Parameter"): Parameter,
+        ("builtins", "set"): set,
+        ("builtins", "frozenset"): frozenset,
+        ("builtins", "complex"): complex,
+        ("builtins", "bytearray"): bytearray,
+        ("_codecs", "encode"): __import__("_codecs").encode,
+    }
     for d in _DTYPES:
         allowed[("torch", d.name)] = d
     for name, d in _STORAGE_DTYPES.items():
         allowed[("torch", name)] = d
     for obj in _safe_globals:
         module = getattr(obj, "__module__", None) or ""
-        allowed[(module.replace(package, "torch", 1) if module.startswith(package) else module,
-                 obj.__qualname__)] = obj
+        allowed[(module.replace(package, "torch", 1) if module.startswith(package) else module, obj.__qualname__)] = obj
     return allowed
 
 
@@ -241,7 +273,8 @@ def _weights_only_error(module, name):
         f"`torch.serialization.add_safe_globals([{full}])` or the `torch.serialization.safe_globals([{full}])` "
         "context manager to allowlist this global if you trust this class/function.\n\nCheck the documentation of "
         "torch.load to learn more about types accepted by default with weights_only "
-        "https://pytorch.org/docs/stable/generated/torch.load.html.")
+        "https://pytorch.org/docs/stable/generated/torch.load.html."
+    )
 
 
 class _Unpickler(pickle.Unpickler):
@@ -261,7 +294,8 @@ class _Unpickler(pickle.Unpickler):
             import importlib
 
             from . import __name__ as package
-            target = importlib.import_module(package + module[len("torch"):])
+
+            target = importlib.import_module(package + module[len("torch") :])
             for part in name.split("."):
                 target = getattr(target, part)
             return target
@@ -292,6 +326,6 @@ def load(f, map_location=None, pickle_module=None, *, weights_only=None, mmap=No
         raise unsupported("torch.load of a file in PyTorch's legacy (non-zip) format")
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         pkl = next(n for n in archive.namelist() if n.endswith("data.pkl") and n.count("/") == 1)
-        prefix = pkl[:-len("data.pkl")]
+        prefix = pkl[: -len("data.pkl")]
         unpickler = _Unpickler(io.BytesIO(archive.read(pkl)), archive, prefix, weights_only)
         return unpickler.load()

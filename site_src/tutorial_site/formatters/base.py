@@ -1,4 +1,5 @@
 """What every fence formatter shares: raw-HTML placement inside Markdown. (Reading the fences is fences.py's.)"""
+
 from __future__ import annotations
 
 import html

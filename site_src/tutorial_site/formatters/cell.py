@@ -1,4 +1,5 @@
 """A runnable cell: the snippet's code as a Python block, its annotations, and the output real PyTorch printed."""
+
 from __future__ import annotations
 
 from ..snippets import Snippet

@@ -28,6 +28,7 @@ This package orchestrates a build's notebooks (Build); each job has a module: co
 -> cells), diagrams.py (the autograd figures as images), links.py (prose links, as seen from a notebook),
 kernels.py (execution and its cache), scripts.py (the .py downloads), site.py (a notebook page on the site).
 """
+
 from __future__ import annotations
 
 import copy
@@ -90,8 +91,11 @@ class Build:
         self.modules.update(run.modules)
         self.titles[made.notebook] = f"{page.title} (notebook)"
         self._write(made.script, page_script(page.title, made.script, run))
-        intro = self._intro(f"This notebook is the page [{page.title}]({links.url(page.file.url)}) of the tutorial "
-                            f"*{self.config.site_name}*, with what real PyTorch printed when the site was built.", made)
+        intro = self._intro(
+            f"This notebook is the page [{page.title}]({links.url(page.file.url)}) of the tutorial "
+            f"*{self.config.site_name}*, with what real PyTorch printed when the site was built.",
+            made,
+        )
         notebook = assemble(PageConverter(run.cells, diagrams, links).convert(parts, page.title), intro, run.modules)
         self.executions.submit(uri, notebook)
 
@@ -132,8 +136,12 @@ class Build:
             cells.extend(self.whole_cells[uri])
         intro = self._intro("Every page of the tutorial in one notebook, in the order of the site.", self.whole)
         notebook = assemble(cells, intro, self.modules)
-        printed = {_origin(cell): cell.outputs for uri in self.pages for cell in self.executions.result(uri).cells
-                   if cell.cell_type == "code"}
+        printed = {
+            _origin(cell): cell.outputs
+            for uri in self.pages
+            for cell in self.executions.result(uri).cells
+            if cell.cell_type == "code"
+        }
         code = [cell for cell in notebook.cells if cell.cell_type == "code"]
         for count, cell in enumerate(code, start=1):
             cell.outputs = copy.deepcopy(printed[_origin(cell)])
@@ -172,14 +180,20 @@ def colab_url(config: MkDocsConfig, site_path: str) -> str | None:
     repo = GITHUB_REPO.match(config.repo_url or "")
     if repo is None:
         return None
-    return (f"https://colab.research.google.com/github/{repo['owner']}/{repo['name']}/blob/{config.remote_branch}/"
-            f"{site_path}")
+    return (
+        f"https://colab.research.google.com/github/{repo['owner']}/{repo['name']}/blob/{config.remote_branch}/"
+        f"{site_path}"
+    )
 
 
 def _tutorial_pages(config: MkDocsConfig, files: Files) -> list[str]:
     """Pages with snippet cells, in the order of the navigation (then of the files)."""
-    pages = [f.src_uri for f in files.documentation_pages() if f.src_uri.endswith(".md") and any(
-        snippets.DIRECTIVE.match(line.strip()) for line in f.content_string.split("\n"))]
+    pages = [
+        f.src_uri
+        for f in files.documentation_pages()
+        if f.src_uri.endswith(".md")
+        and any(snippets.DIRECTIVE.match(line.strip()) for line in f.content_string.split("\n"))
+    ]
     order = {uri: index for index, uri in enumerate(_nav_paths(config.nav or []))}
     return sorted(pages, key=lambda uri: order.get(uri, len(order)))
 

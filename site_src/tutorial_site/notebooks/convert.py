@@ -5,6 +5,7 @@ content, code annotations stay the numbered list they are (the code keeps `# (1)
 image of the one the page drew at that point. Containers are indented by four spaces: their bodies are converted
 after dedenting, so that fences and containers nest as on the page.
 """
+
 from __future__ import annotations
 
 import copy
@@ -90,7 +91,11 @@ class PageConverter:
             code = ANNOTATION_MARKER.sub(r"  # (\g<number>)", cell.code) if annotated else strip_markers(cell.code)
             notebook_cell = nbformat.v4.new_code_cell(code.rstrip("\n"))
             notebook_cell.metadata["tutorial"] = {
-                "page": self.links.page.src_uri, "cell": cell.cell, "source": cell.source, "section": cell.section}
+                "page": self.links.page.src_uri,
+                "cell": cell.cell,
+                "source": cell.source,
+                "section": cell.section,
+            }
             return [notebook_cell]
         return next(self.diagrams).markdown()  # an autograd-graph fence
 
@@ -107,8 +112,9 @@ def assemble(cells: list, intro: str, modules: dict[str, str]) -> nbformat.Noteb
     setup = _module_cells(modules) if modules else []
     if body.strip():
         rest.insert(0, nbformat.v4.new_markdown_cell(body.strip()))
-    notebook = nbformat.v4.new_notebook(cells=[title, *setup, *rest], metadata={"kernelspec": dict(KERNEL),
-                                                                               "language_info": {"name": "python"}})
+    notebook = nbformat.v4.new_notebook(
+        cells=[title, *setup, *rest], metadata={"kernelspec": dict(KERNEL), "language_info": {"name": "python"}}
+    )
     for number, cell in enumerate(notebook.cells):
         cell.id = f"cell-{number}"  # stable ids: the same page gives the same file, and the same cache key
     return notebook
@@ -118,7 +124,8 @@ def _module_cells(modules: dict[str, str]) -> list:
     names = ", ".join(f"`{name}`" for name in sorted(modules))
     note = nbformat.v4.new_markdown_cell(
         f"The code below imports {names} from the tutorial's `snippets/` folder. The next cell writes "
-        f"{'it' if len(modules) == 1 else 'them'} next to this notebook, so that the notebook runs on its own.")
+        f"{'it' if len(modules) == 1 else 'them'} next to this notebook, so that the notebook runs on its own."
+    )
     cells = [note]
     for name in sorted(modules):
         cell = nbformat.v4.new_code_cell(f"%%writefile {name}\n{strip_markers(modules[name]).rstrip()}")

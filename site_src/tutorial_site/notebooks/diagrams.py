@@ -1,4 +1,5 @@
 """The autograd diagrams of a page, as its notebook shows them: images in Markdown cells."""
+
 from __future__ import annotations
 
 import base64

@@ -4,6 +4,7 @@ Executions run in a pool of threads that wait on kernels (processes of their own
 pages. Outputs are kept under .cache/notebooks/, keyed by a notebook's code (and the Python, torch, ipykernel
 versions): `mkdocs serve` re-executes a page's notebook only when its code changed, never for a prose edit.
 """
+
 from __future__ import annotations
 
 import copy

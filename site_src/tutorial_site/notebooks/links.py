@@ -1,4 +1,5 @@
 """Links in a page's prose, as its notebook writes them: to the pages of the site, relative to the notebook page."""
+
 from __future__ import annotations
 
 import posixpath

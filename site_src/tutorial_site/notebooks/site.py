@@ -4,6 +4,7 @@ On the site a notebook page is a view of its page, not a second copy of it: it t
 headings it shows (mkdocs-jupyter's own drops inline code from them), and shows its admonitions as the tutorial's
 pages do.
 """
+
 from __future__ import annotations
 
 import re
@@ -16,14 +17,40 @@ from mkdocs.structure.toc import TableOfContents, get_toc
 MERMAID_LOADER = re.compile(r'<script type="module">(?:(?!</script>).)*?mermaid(?:(?!</script>).)*</script>', re.DOTALL)
 # Material's admonition types and their aliases (each is also a CSS class of Material's).
 ADMONITION_KINDS = {
-    "note", "abstract", "summary", "tldr", "info", "todo", "tip", "hint", "important", "success", "check", "done",
-    "question", "help", "faq", "warning", "caution", "attention", "failure", "fail", "missing", "danger", "error",
-    "bug", "example", "quote", "cite",
+    "note",
+    "abstract",
+    "summary",
+    "tldr",
+    "info",
+    "todo",
+    "tip",
+    "hint",
+    "important",
+    "success",
+    "check",
+    "done",
+    "question",
+    "help",
+    "faq",
+    "warning",
+    "caution",
+    "attention",
+    "failure",
+    "fail",
+    "missing",
+    "danger",
+    "error",
+    "bug",
+    "example",
+    "quote",
+    "cite",
 }
 # An admonition as the notebook Markdown writes it (`> **Warning: title**`), once nbconvert has rendered it.
 RENDERED_QUOTE = re.compile(
     r"<blockquote>\s*<p><strong>(?P<label>[A-Z][a-z]+)(?:: (?P<title>(?:(?!</strong>).)*))?</strong></p>"
-    r"(?P<body>(?:(?!</?blockquote\b).)*)</blockquote>", re.DOTALL)
+    r"(?P<body>(?:(?!</?blockquote\b).)*)</blockquote>",
+    re.DOTALL,
+)
 
 
 def site_page(html: str, page: Page) -> str:
@@ -40,8 +67,10 @@ def _as_admonition(quote: re.Match) -> str:
     kind = quote["label"].lower()
     if kind not in ADMONITION_KINDS:
         return quote[0]
-    return (f'<div class="admonition {kind}">\n<p class="admonition-title">{quote["title"] or quote["label"]}</p>'
-            f'{quote["body"]}</div>')
+    return (
+        f'<div class="admonition {kind}">\n<p class="admonition-title">{quote["title"] or quote["label"]}</p>'
+        f'{quote["body"]}</div>'
+    )
 
 
 class _Headings(HTMLParser):

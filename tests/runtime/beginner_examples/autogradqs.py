@@ -1,5 +1,6 @@
 """A one-layer network's gradients, no_grad and detach, and Jacobian-vector products
 (after basics/autogradqs_tutorial)."""
+
 import torch
 
 torch.manual_seed(0)

@@ -1,5 +1,6 @@
 """Autograd: requires_grad, grad_fn, backward of a mean, vector-Jacobian products, no_grad
 (after blitz/autograd_tutorial)."""
+
 import torch
 
 torch.manual_seed(0)
@@ -34,6 +35,6 @@ y.backward(gradients)
 print(x.grad)
 
 print(x.requires_grad)
-print((x ** 2).requires_grad)
+print((x**2).requires_grad)
 with torch.no_grad():
-    print((x ** 2).requires_grad)
+    print((x**2).requires_grad)

@@ -1,5 +1,6 @@
 """What is PyTorch? Tensors, operations, resizing, item() (after blitz/tensor_tutorial; its NumPy bridge is in
 blitz_tensor_numpy_bridge.py)."""
+
 import torch
 
 torch.manual_seed(0)

@@ -1,4 +1,5 @@
 """The NumPy bridge of blitz/tensor_tutorial: refused by the in-browser runtime, which has no NumPy."""
+
 import torch
 
 torch.manual_seed(0)

@@ -1,5 +1,6 @@
 """A model whose graph changes each step: 4th and 5th order terms sharing one weight, their count drawn at random
 (after examples_nn/dynamic_net; 2000 steps here where the original takes 30000)."""
+
 import math
 import random
 
@@ -15,14 +16,16 @@ class DynamicNet(torch.nn.Module):
         self.a, self.b, self.c, self.d, self.e = (torch.nn.Parameter(torch.randn(())) for _ in range(5))
 
     def forward(self, x):
-        y = self.a + self.b * x + self.c * x ** 2 + self.d * x ** 3
+        y = self.a + self.b * x + self.c * x**2 + self.d * x**3
         for exponent in range(4, random.randint(4, 6)):  # reuse e for 0, 1 or 2 more terms
-            y = y + self.e * x ** exponent
+            y = y + self.e * x**exponent
         return y
 
     def describe(self):
-        return (f"y = {self.a.item()} + {self.b.item()} x + {self.c.item()} x^2 + {self.d.item()} x^3 "
-                f"+ {self.e.item()} x^4 ? + {self.e.item()} x^5 ?")
+        return (
+            f"y = {self.a.item()} + {self.b.item()} x + {self.c.item()} x^2 + {self.d.item()} x^3 "
+            f"+ {self.e.item()} x^4 ? + {self.e.item()} x^5 ?"
+        )
 
 
 x = torch.linspace(-math.pi, math.pi, 2000)

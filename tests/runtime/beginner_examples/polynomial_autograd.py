@@ -1,4 +1,5 @@
 """The same cubic fit, gradients from autograd (after examples_autograd/polynomial_autograd)."""
+
 import math
 
 import torch
@@ -18,7 +19,7 @@ d = torch.randn((), dtype=torch.float, requires_grad=True)
 
 learning_rate = 1e-6
 for t in range(2000):
-    y_pred = a + b * x + c * x ** 2 + d * x ** 3
+    y_pred = a + b * x + c * x**2 + d * x**3
     loss = (y_pred - y).pow(2).sum()
     if t % 100 == 99:
         print(t, loss.item())

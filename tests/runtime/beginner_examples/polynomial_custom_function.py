@@ -1,5 +1,6 @@
 """y = a + b * P3(c + d x), with the Legendre polynomial P3 as a custom autograd Function
 (after examples_autograd/polynomial_custom_function)."""
+
 import math
 
 import torch
@@ -13,12 +14,12 @@ class LegendreP3(torch.autograd.Function):
     @staticmethod
     def forward(ctx, z):
         ctx.save_for_backward(z)
-        return 0.5 * (5 * z ** 3 - 3 * z)
+        return 0.5 * (5 * z**3 - 3 * z)
 
     @staticmethod
     def backward(ctx, grad_output):
         (z,) = ctx.saved_tensors
-        return grad_output * 1.5 * (5 * z ** 2 - 1)
+        return grad_output * 1.5 * (5 * z**2 - 1)
 
 
 x = torch.linspace(-math.pi, math.pi, 2000, device=torch.device("cpu"), dtype=torch.float)

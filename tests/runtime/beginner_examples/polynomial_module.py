@@ -1,4 +1,5 @@
 """The cubic as a custom nn.Module with four Parameters (after examples_nn/polynomial_module)."""
+
 import math
 
 import torch
@@ -15,7 +16,7 @@ class Cubic(torch.nn.Module):
         self.d = torch.nn.Parameter(torch.randn(()))
 
     def forward(self, x):
-        return self.a + self.b * x + self.c * x ** 2 + self.d * x ** 3
+        return self.a + self.b * x + self.c * x**2 + self.d * x**3
 
     def describe(self):
         return f"y = {self.a.item()} + {self.b.item()} x + {self.c.item()} x^2 + {self.d.item()} x^3"

@@ -1,4 +1,5 @@
 """The cubic fit as a one-layer nn model on the features (x, x^2, x^3) (after examples_nn/polynomial_nn)."""
+
 import math
 
 import torch
@@ -27,5 +28,7 @@ for t in range(2000):
             param -= learning_rate * param.grad
 
 linear = model[0]
-print(f"Result: y = {linear.bias.item()} + {linear.weight[:, 0].item()} x + {linear.weight[:, 1].item()} x^2 "
-      f"+ {linear.weight[:, 2].item()} x^3")
+print(
+    f"Result: y = {linear.bias.item()} + {linear.weight[:, 0].item()} x + {linear.weight[:, 1].item()} x^2 "
+    f"+ {linear.weight[:, 2].item()} x^3"
+)

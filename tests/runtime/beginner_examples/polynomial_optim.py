@@ -1,4 +1,5 @@
 """The nn cubic fit, updated by an optimizer from torch.optim (after examples_nn/polynomial_optim)."""
+
 import math
 
 import torch
@@ -22,5 +23,7 @@ for t in range(2000):
     optimizer.step()
 
 linear = model[0]
-print(f"Result: y = {linear.bias.item()} + {linear.weight[:, 0].item()} x + {linear.weight[:, 1].item()} x^2 "
-      f"+ {linear.weight[:, 2].item()} x^3")
+print(
+    f"Result: y = {linear.bias.item()} + {linear.weight[:, 0].item()} x + {linear.weight[:, 1].item()} x^2 "
+    f"+ {linear.weight[:, 2].item()} x^3"
+)

@@ -1,4 +1,5 @@
 """The nn cubic fit with RMSprop, as earlier versions of examples_nn/polynomial_optim had it."""
+
 import math
 
 import torch
@@ -21,5 +22,7 @@ for t in range(2000):
     optimizer.step()
 
 linear = model[0]
-print(f"Result: y = {linear.bias.item()} + {linear.weight[:, 0].item()} x + {linear.weight[:, 1].item()} x^2 "
-      f"+ {linear.weight[:, 2].item()} x^3")
+print(
+    f"Result: y = {linear.bias.item()} + {linear.weight[:, 0].item()} x + {linear.weight[:, 1].item()} x^2 "
+    f"+ {linear.weight[:, 2].item()} x^3"
+)

@@ -1,4 +1,5 @@
 """Fit y = sin(x) on [-pi, pi] with a cubic, gradients worked out by hand (after examples_tensor/polynomial_tensor)."""
+
 import math
 
 import torch

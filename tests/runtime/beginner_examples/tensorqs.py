@@ -1,5 +1,6 @@
 """Tensors: creating them, their attributes, indexing, joining, arithmetic, in-place ops
 (after basics/tensorqs_tutorial; its NumPy bridge is in tensorqs_numpy_bridge.py)."""
+
 import torch
 
 torch.manual_seed(0)

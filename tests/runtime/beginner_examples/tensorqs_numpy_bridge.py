@@ -1,4 +1,5 @@
 """The NumPy bridge of basics/tensorqs_tutorial: refused by the in-browser runtime, which has no NumPy."""
+
 import numpy as np
 import torch
 

@@ -18,7 +18,7 @@ h = torch.ones(2, requires_grad=True)
 mid = h * 3
 mid.register_hook(lambda grad: print("grad at mid", grad))
 mid.retain_grad()
-(mid ** 2).sum().backward()
+(mid**2).sum().backward()
 print(mid.grad, h.grad)
 layer = nn.Linear(3, 2)
 outputs = []

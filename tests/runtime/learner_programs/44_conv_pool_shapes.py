@@ -5,8 +5,13 @@ import torch.nn.functional as F
 torch.manual_seed(0)
 
 x = torch.randn(1, 2, 9, 9)
-for conv in [nn.Conv2d(2, 3, 3), nn.Conv2d(2, 3, 3, padding=1), nn.Conv2d(2, 3, 3, stride=2),
-             nn.Conv2d(2, 3, (3, 5), stride=(1, 2), padding=(1, 2)), nn.Conv2d(2, 4, 1, bias=False)]:
+for conv in [
+    nn.Conv2d(2, 3, 3),
+    nn.Conv2d(2, 3, 3, padding=1),
+    nn.Conv2d(2, 3, 3, stride=2),
+    nn.Conv2d(2, 3, (3, 5), stride=(1, 2), padding=(1, 2)),
+    nn.Conv2d(2, 4, 1, bias=False),
+]:
     print(conv, tuple(conv(x).shape))
 print(F.max_pool2d(x, 3).shape, F.max_pool2d(x, 2, stride=1).shape, F.avg_pool2d(x, 3, stride=2).shape)
 print(nn.MaxPool2d(2)(x)[0, 0])

@@ -17,7 +17,7 @@ try:
     z.sum().backward()
 except RuntimeError as e:
     print("RuntimeError:", e)
-v = (x * 2)
+v = x * 2
 try:
     v.backward()
 except RuntimeError as e:

@@ -22,8 +22,9 @@ class Net(nn.Module):
 
 images = torch.randn(8, 1, 32, 32)
 labels = torch.tensor([0, 1, 2, 0, 1, 2, 0, 1])
-loader = DataLoader(TensorDataset(images, labels), batch_size=4, shuffle=True,
-                    generator=torch.Generator().manual_seed(0))
+loader = DataLoader(
+    TensorDataset(images, labels), batch_size=4, shuffle=True, generator=torch.Generator().manual_seed(0)
+)
 net = Net()
 optimizer = torch.optim.SGD(net.parameters(), lr=0.01, momentum=0.9)
 for epoch in range(3):

@@ -12,11 +12,35 @@ import os
 import sys
 
 if sys.platform == "emscripten" and os.environ.get("BROWSER_TORCH_KERNELS", "js") != "reference":
-    from .javascript import (conv2d, conv2d_backward, elementwise, matmul, max_pool2d, max_pool2d_backward, sum_columns,
-                             sum_rows)
+    from .javascript import (
+        conv2d,
+        conv2d_backward,
+        elementwise,
+        matmul,
+        max_pool2d,
+        max_pool2d_backward,
+        sum_columns,
+        sum_rows,
+    )
 else:
-    from .reference import (conv2d, conv2d_backward, elementwise, matmul, max_pool2d, max_pool2d_backward, sum_columns,
-                            sum_rows)
+    from .reference import (
+        conv2d,
+        conv2d_backward,
+        elementwise,
+        matmul,
+        max_pool2d,
+        max_pool2d_backward,
+        sum_columns,
+        sum_rows,
+    )
 
-__all__ = ["matmul", "elementwise", "conv2d", "conv2d_backward", "max_pool2d", "max_pool2d_backward",
-           "sum_rows", "sum_columns"]
+__all__ = [
+    "matmul",
+    "elementwise",
+    "conv2d",
+    "conv2d_backward",
+    "max_pool2d",
+    "max_pool2d_backward",
+    "sum_rows",
+    "sum_columns",
+]

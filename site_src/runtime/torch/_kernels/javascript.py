@@ -123,6 +123,5 @@ def max_pool2d_backward(grad_out, indices, x_shape, out_shape, overlapping=True)
     N, C, H, W = x_shape
     gx, grad_out = _zeros("f", N * C * H * W), _f32(grad_out)
     indices = indices if isinstance(indices, array) and indices.typecode == "q" else array("q", indices)
-    _js.maxPool2dBackward(_at(gx), _at(grad_out), _at(indices), N * C, H * W, out_shape[2] * out_shape[3],
-                          overlapping)
+    _js.maxPool2dBackward(_at(gx), _at(grad_out), _at(indices), N * C, H * W, out_shape[2] * out_shape[3], overlapping)
     return gx

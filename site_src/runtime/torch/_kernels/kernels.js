@@ -24,7 +24,9 @@
   // Where each output position's window starts in the input (start), and the kernel offsets [lo, hi) that land
   // inside the image (reference.py's _window: input index = start + offset), for all positions along one axis.
   function windows(outCount, stride, pad, kernel, size) {
-    const start = new Int32Array(outCount), lo = new Int32Array(outCount), hi = new Int32Array(outCount);
+    const start = new Int32Array(outCount),
+      lo = new Int32Array(outCount),
+      hi = new Int32Array(outCount);
     for (let pos = 0; pos < outCount; pos++) {
       start[pos] = pos * stride - pad;
       lo[pos] = Math.max(0, -start[pos]);
@@ -70,7 +72,9 @@
   // it row-major, transposed here when stored the other way).
   function matmul(outPtr, aPtr, bPtr, m, k, n, transA, transB) {
     const [aI, aP] = transA ? [1, m] : [k, 1];
-    const out = f32(outPtr, m * n), a = f32(aPtr, m * k), b = f32(bPtr, k * n);
+    const out = f32(outPtr, m * n),
+      a = f32(aPtr, m * k),
+      b = f32(bPtr, k * n);
     const [outAt, aAt, bAt, storedAt] = layout(4 * out.length, 4 * a.length, 4 * b.length, transB ? 4 * b.length : 0);
     wasmF32(aAt, a.length).set(a);
     if (transB) {
@@ -86,13 +90,16 @@
   // reference.py's fma32: a * b + c of float32 values rounded once to float32 (a * b is exact in a double; only
   // a double sum halfway between two float32 values needs TwoSum's error to say which way the exact sum lies).
   function fma32(a, b, c) {
-    const p = a * b, s = p + c;
-    const rounded = Math.fround(s), halfStep = s - rounded; // NaN for an infinite or NaN s: no tie
+    const p = a * b,
+      s = p + c;
+    const rounded = Math.fround(s),
+      halfStep = s - rounded; // NaN for an infinite or NaN s: no tie
     if (!halfStep) return rounded;
     const other = rounded + 2 * halfStep;
     if (Math.fround(other) !== other) return rounded;
-    const back = s - p, error = (p - (s - back)) + (c - back);
-    return error && (error > 0) === (halfStep > 0) ? other : rounded;
+    const back = s - p,
+      error = p - (s - back) + (c - back);
+    return error && error > 0 === halfStep > 0 ? other : rounded;
   }
 
   // reference.py's ELEMENTWISE, step for step as reference.py writes each (Math.fround where it rounds with f32):
@@ -100,13 +107,27 @@
   // compiles it with its arithmetic inlined: one shared loop calling a function per kernel ran 10x slower.
   // relu and relu_backward are elementwise.wat's (simd above).
   const ELEMENTWISE = {
-    add: (n, out, x, y) => { for (let i = 0; i < n; i++) out[i] = x[i] + y[i]; },
-    sub: (n, out, x, y) => { for (let i = 0; i < n; i++) out[i] = x[i] - y[i]; },
-    mul: (n, out, x, y) => { for (let i = 0; i < n; i++) out[i] = x[i] * y[i]; },
-    div: (n, out, x, y) => { for (let i = 0; i < n; i++) out[i] = x[i] / y[i]; },
-    neg: (n, out, x) => { for (let i = 0; i < n; i++) out[i] = -x[i]; },
-    abs: (n, out, x) => { for (let i = 0; i < n; i++) out[i] = Math.abs(x[i]); },
-    sqrt: (n, out, x) => { for (let i = 0; i < n; i++) out[i] = Math.sqrt(x[i]); },
+    add: (n, out, x, y) => {
+      for (let i = 0; i < n; i++) out[i] = x[i] + y[i];
+    },
+    sub: (n, out, x, y) => {
+      for (let i = 0; i < n; i++) out[i] = x[i] - y[i];
+    },
+    mul: (n, out, x, y) => {
+      for (let i = 0; i < n; i++) out[i] = x[i] * y[i];
+    },
+    div: (n, out, x, y) => {
+      for (let i = 0; i < n; i++) out[i] = x[i] / y[i];
+    },
+    neg: (n, out, x) => {
+      for (let i = 0; i < n; i++) out[i] = -x[i];
+    },
+    abs: (n, out, x) => {
+      for (let i = 0; i < n; i++) out[i] = Math.abs(x[i]);
+    },
+    sqrt: (n, out, x) => {
+      for (let i = 0; i < n; i++) out[i] = Math.sqrt(x[i]);
+    },
     clamp: (n, out, x, _y, _z, low, high) => {
       for (let i = 0; i < n; i++) {
         let v = x[i];
@@ -120,7 +141,9 @@
     clamp_backward: (n, out, grad, x, _z, low, high) => {
       for (let i = 0; i < n; i++) out[i] = low <= x[i] && x[i] <= high ? grad[i] : 0;
     },
-    add_scaled: (n, out, x, y, _z, alpha) => { for (let i = 0; i < n; i++) out[i] = fma32(alpha, y[i], x[i]); },
+    add_scaled: (n, out, x, y, _z, alpha) => {
+      for (let i = 0; i < n; i++) out[i] = fma32(alpha, y[i], x[i]);
+    },
     lerp: (n, out, x, y, w) => {
       for (let i = 0; i < n; i++) {
         const d = Math.fround(y[i] - x[i]);
@@ -154,7 +177,8 @@
   // (With transposed, the matrix (OH * OW, C * KH * KW) instead.)
   function im2col(at, x, n, C, H, W, KH, KW, OH, OW, sh, sw, ph, pw, transposed) {
     const col = wasmF32(at, C * KH * KW * OH * OW);
-    const P = OH * OW, R = C * KH * KW;
+    const P = OH * OW,
+      R = C * KH * KW;
     let r = 0;
     for (let c = 0; c < C; c++) {
       const plane = (n * C + c) * H * W;
@@ -180,14 +204,18 @@
   // padding the patch holds 0, and w * 0 adds +-0, which changes no sum, unless w holds an inf or NaN: then the
   // loops below, which leave padding out as reference.py does.
   function conv2d(outPtr, xPtr, wPtr, biasPtr, N, C, H, W, O, KH, KW, sh, sw, ph, pw) {
-    const OH = outSize(H, KH, sh, ph), OW = outSize(W, KW, sw, pw);
-    const out = f32(outPtr, N * O * OH * OW), x = f32(xPtr, N * C * H * W), w = f32(wPtr, O * C * KH * KW);
+    const OH = outSize(H, KH, sh, ph),
+      OW = outSize(W, KW, sw, pw);
+    const out = f32(outPtr, N * O * OH * OW),
+      x = f32(xPtr, N * C * H * W),
+      w = f32(wPtr, O * C * KH * KW);
     const bias = f32(biasPtr, O);
     if ((ph || pw) && !allFinite(w)) {
       conv2dLoops(out, x, w, bias, N, C, H, W, O, KH, KW, sh, sw, ph, pw);
       return;
     }
-    const P = OH * OW, R = C * KH * KW;
+    const P = OH * OW,
+      R = C * KH * KW;
     const [outAt, wAt, colAt, biasAt] = layout(4 * O * P, 4 * O * R, 4 * R * P, bias ? 4 * O : 0);
     wasmF32(wAt, O * R).set(w);
     if (bias) wasmF32(biasAt, O).set(bias);
@@ -199,21 +227,29 @@
   }
 
   function conv2dLoops(out, x, w, bias, N, C, H, W, O, KH, KW, sh, sw, ph, pw) {
-    const OH = outSize(H, KH, sh, ph), OW = outSize(W, KW, sw, pw);
-    const rows = windows(OH, sh, ph, KH, H), cols = windows(OW, sw, pw, KW, W);
+    const OH = outSize(H, KH, sh, ph),
+      OW = outSize(W, KW, sw, pw);
+    const rows = windows(OH, sh, ph, KH, H),
+      cols = windows(OW, sw, pw, KW, W);
     let pos = 0;
     for (let n = 0; n < N; n++) {
       for (let o = 0; o < O; o++) {
         const b = bias !== undefined ? bias[o] : 0.0;
         for (let oh = 0; oh < OH; oh++) {
-          const ih0 = rows.start[oh], khLo = rows.lo[oh], khHi = rows.hi[oh];
+          const ih0 = rows.start[oh],
+            khLo = rows.lo[oh],
+            khHi = rows.hi[oh];
           for (let ow = 0; ow < OW; ow++) {
-            const iw0 = cols.start[ow], kwLo = cols.lo[ow], kwHi = cols.hi[ow];
+            const iw0 = cols.start[ow],
+              kwLo = cols.lo[ow],
+              kwHi = cols.hi[ow];
             let acc = 0.0;
             for (let c = 0; c < C; c++) {
-              const xPlane = (n * C + c) * H, wPlane = (o * C + c) * KH;
+              const xPlane = (n * C + c) * H,
+                wPlane = (o * C + c) * KH;
               for (let kh = khLo; kh < khHi; kh++) {
-                const xRow = (xPlane + ih0 + kh) * W + iw0, wRow = (wPlane + kh) * KW;
+                const xRow = (xPlane + ih0 + kh) * W + iw0,
+                  wRow = (wPlane + kh) * KW;
                 for (let kw = kwLo; kw < kwHi; kw++) acc += x[xRow + kw] * w[wRow + kw];
               }
             }
@@ -233,9 +269,14 @@
   // loops leave out (zero gradients, padding) add +-0 there, which changes no sum as long as the other factor is
   // finite; otherwise, and for other strides, the loops below compute them.
   function conv2dBackward(gxPtr, gwPtr, gbPtr, gradOutPtr, xPtr, wPtr, N, C, H, W, O, KH, KW, sh, sw, ph, pw) {
-    const OH = outSize(H, KH, sh, ph), OW = outSize(W, KW, sw, pw);
-    const gx = f32(gxPtr, N * C * H * W), gw = f32(gwPtr, O * C * KH * KW), gb = f32(gbPtr, O);
-    const gradOut = f32(gradOutPtr, N * O * OH * OW), x = f32(xPtr, N * C * H * W), w = f32(wPtr, O * C * KH * KW);
+    const OH = outSize(H, KH, sh, ph),
+      OW = outSize(W, KW, sw, pw);
+    const gx = f32(gxPtr, N * C * H * W),
+      gw = f32(gwPtr, O * C * KH * KW),
+      gb = f32(gbPtr, O);
+    const gradOut = f32(gradOutPtr, N * O * OH * OW),
+      x = f32(xPtr, N * C * H * W),
+      w = f32(wPtr, O * C * KH * KW);
     const gradFinite = allFinite(gradOut);
     const viaMatmul = {
       gx: gx && sh === 1 && sw === 1 && allFinite(w),
@@ -244,7 +285,8 @@
     if (viaMatmul.gx) inputGradient(gx, gradOut, w, N, C, H, W, O, KH, KW, ph, pw);
     if (viaMatmul.gw) weightGradient(gw, gradOut, x, N, C, H, W, O, KH, KW, sh, sw, ph, pw);
     if (gb) {
-      const P = OH * OW, sums = new Float64Array(O);
+      const P = OH * OW,
+        sums = new Float64Array(O);
       for (let n = 0; n < N; n++) {
         for (let o = 0; o < O; o++) for (let pos = 0, g = (n * O + o) * P; pos < P; pos++) sums[o] += gradOut[g + pos];
       }
@@ -255,8 +297,10 @@
   }
 
   function weightGradient(gw, gradOut, x, N, C, H, W, O, KH, KW, sh, sw, ph, pw) {
-    const OH = outSize(H, KH, sh, ph), OW = outSize(W, KW, sw, pw);
-    const P = OH * OW, R = C * KH * KW;
+    const OH = outSize(H, KH, sh, ph),
+      OW = outSize(W, KW, sw, pw);
+    const P = OH * OW,
+      R = C * KH * KW;
     const [gwAt, gAt, colAt] = layout(4 * O * R, 4 * O * N * P, 4 * N * P * R);
     const g = wasmF32(gAt, O * N * P);
     for (let n = 0; n < N; n++) {
@@ -268,7 +312,8 @@
   }
 
   function inputGradient(gx, gradOut, w, N, C, H, W, O, KH, KW, ph, pw) {
-    const OH = outSize(H, KH, 1, ph), OW = outSize(W, KW, 1, pw);
+    const OH = outSize(H, KH, 1, ph),
+      OW = outSize(W, KW, 1, pw);
     const R = O * KH * KW;
     const [gxAt, wAt, colAt] = layout(4 * C * H * W, 4 * C * R, 4 * R * H * W);
     const flipped = wasmF32(wAt, C * R);
@@ -304,23 +349,31 @@
   }
 
   function conv2dBackwardLoops(gx32, gw32, gradOut, x, w, N, C, H, W, O, KH, KW, sh, sw, ph, pw) {
-    const OH = outSize(H, KH, sh, ph), OW = outSize(W, KW, sw, pw);
-    const rows = windows(OH, sh, ph, KH, H), cols = windows(OW, sw, pw, KW, W);
+    const OH = outSize(H, KH, sh, ph),
+      OW = outSize(W, KW, sw, pw);
+    const rows = windows(OH, sh, ph, KH, H),
+      cols = windows(OW, sw, pw, KW, W);
     const gx = gx32 && new Float64Array(gx32.length);
     const gw = gw32 && new Float64Array(gw32.length);
     let pos = 0;
     for (let n = 0; n < N; n++) {
       for (let o = 0; o < O; o++) {
         for (let oh = 0; oh < OH; oh++) {
-          const ih0 = rows.start[oh], khLo = rows.lo[oh], khHi = rows.hi[oh];
+          const ih0 = rows.start[oh],
+            khLo = rows.lo[oh],
+            khHi = rows.hi[oh];
           for (let ow = 0; ow < OW; ow++) {
-            const iw0 = cols.start[ow], kwLo = cols.lo[ow], kwHi = cols.hi[ow];
+            const iw0 = cols.start[ow],
+              kwLo = cols.lo[ow],
+              kwHi = cols.hi[ow];
             const g = gradOut[pos++];
             if (g === 0) continue;
             for (let c = 0; c < C; c++) {
-              const xPlane = (n * C + c) * H, wPlane = (o * C + c) * KH;
+              const xPlane = (n * C + c) * H,
+                wPlane = (o * C + c) * KH;
               for (let kh = khLo; kh < khHi; kh++) {
-                const xRow = (xPlane + ih0 + kh) * W + iw0, wRow = (wPlane + kh) * KW;
+                const xRow = (xPlane + ih0 + kh) * W + iw0,
+                  wRow = (wPlane + kh) * KW;
                 for (let kw = kwLo; kw < kwHi; kw++) {
                   if (gx) gx[xRow + kw] += g * w[wRow + kw];
                   if (gw) gw[wRow + kw] += g * x[xRow + kw];
@@ -380,7 +433,8 @@
 
   // Sums of the count / length consecutive rows of `length` values (float32, or float64 where double) into out.
   function sumRows(outPtr, valuesPtr, count, length, double, vectorized) {
-    const out = f64(outPtr, count / length), values = (double ? f64 : f32)(valuesPtr, count);
+    const out = f64(outPtr, count / length),
+      values = (double ? f64 : f32)(valuesPtr, count);
     const Sums = double ? Float64Array : Float32Array;
     const width = double ? 4 : 8;
     const total = new Sums(1);
@@ -399,7 +453,8 @@
   }
 
   function sumColumns(outPtr, valuesPtr, rows, columns, double, vectorized) {
-    const out = f64(outPtr, columns), values = (double ? f64 : f32)(valuesPtr, rows * columns);
+    const out = f64(outPtr, columns),
+      values = (double ? f64 : f32)(valuesPtr, rows * columns);
     const Sums = double ? Float64Array : Float32Array;
     const width = double ? 4 : 8;
     const block = vectorized && columns >= width ? 4 * width : 4;
@@ -408,7 +463,15 @@
     for (let j = 0; j < columns; j++) {
       for (let i = 0; i < rows; i++) column[i] = values[i * columns + j];
       if (j < cascaded) {
-        out[j] = multiRowSum(Sums, (i, _k, acc, at) => { acc[at] += column[i]; }, 1, rows, 1)[0];
+        out[j] = multiRowSum(
+          Sums,
+          (i, _k, acc, at) => {
+            acc[at] += column[i];
+          },
+          1,
+          rows,
+          1,
+        )[0];
       } else {
         out[j] = rowSum(Sums, column, 0, rows, 1)[0];
       }
@@ -419,18 +482,26 @@
   // greater or NaN (PyTorch's test), so the first of equal maxima wins and the last NaN wins over everything;
   // indices hold ih * W + iw within the plane.
   function maxPool2d(outPtr, indicesPtr, xPtr, N, C, H, W, KH, KW, sh, sw, ph, pw) {
-    const OH = outSize(H, KH, sh, ph), OW = outSize(W, KW, sw, pw);
-    const rows = windows(OH, sh, ph, KH, H), cols = windows(OW, sw, pw, KW, W);
-    const out = f32(outPtr, N * C * OH * OW), indices = i64Words(indicesPtr, N * C * OH * OW);
+    const OH = outSize(H, KH, sh, ph),
+      OW = outSize(W, KW, sw, pw);
+    const rows = windows(OH, sh, ph, KH, H),
+      cols = windows(OW, sw, pw, KW, W);
+    const out = f32(outPtr, N * C * OH * OW),
+      indices = i64Words(indicesPtr, N * C * OH * OW);
     const x = f32(xPtr, N * C * H * W);
     let pos = 0;
     for (let plane = 0; plane < N * C; plane++) {
       const base = plane * H * W;
       for (let oh = 0; oh < OH; oh++) {
-        const ih0 = rows.start[oh], khLo = rows.lo[oh], khHi = rows.hi[oh];
+        const ih0 = rows.start[oh],
+          khLo = rows.lo[oh],
+          khHi = rows.hi[oh];
         for (let ow = 0; ow < OW; ow++) {
-          const iw0 = cols.start[ow], kwLo = cols.lo[ow], kwHi = cols.hi[ow];
-          let best = -Infinity, bestAt = -1;
+          const iw0 = cols.start[ow],
+            kwLo = cols.lo[ow],
+            kwHi = cols.hi[ow];
+          let best = -Infinity,
+            bestAt = -1;
           for (let ih = ih0 + khLo; ih < ih0 + khHi; ih++) {
             for (let iw = iw0 + kwLo; iw < iw0 + kwHi; iw++) {
               const v = x[base + ih * W + iw];
@@ -453,7 +524,8 @@
   // may get several gradients, added in a double; where they do not, each gets at most one, 0 + g (+0 for -0),
   // stored straight into gx, which Python zero-filled.
   function maxPool2dBackward(gxPtr, gradOutPtr, indicesPtr, planes, planeIn, planeOut, overlapping) {
-    const gx32 = f32(gxPtr, planes * planeIn), gradOut = f32(gradOutPtr, planes * planeOut);
+    const gx32 = f32(gxPtr, planes * planeIn),
+      gradOut = f32(gradOutPtr, planes * planeOut);
     const indices = i64Words(indicesPtr, planes * planeOut);
     if (!overlapping) {
       for (let plane = 0, pos = 0; plane < planes; plane++) {
@@ -471,4 +543,4 @@
   }
 
   return { init, matmul, sumRows, sumColumns, elementwise, conv2d, conv2dBackward, maxPool2d, maxPool2dBackward };
-})()
+})();

@@ -21,8 +21,8 @@ def matmul(a, b, m, k, n, trans_a=False, trans_b=False):
 
     Each out[i, j] adds a[i, p] * b[p, j] for p ascending, starting from 0.0.
     """
-    rows = [a[i * k:(i + 1) * k] for i in range(m)] if not trans_a else [a[i::m] for i in range(m)]
-    cols = [b[j * k:(j + 1) * k] for j in range(n)] if trans_b else [b[j::n] for j in range(n)]
+    rows = [a[i * k : (i + 1) * k] for i in range(m)] if not trans_a else [a[i::m] for i in range(m)]
+    cols = [b[j * k : (j + 1) * k] for j in range(n)] if trans_b else [b[j::n] for j in range(n)]
     out = array("f", bytes(4 * m * n))
     for i, row in enumerate(rows):
         base = i * n
@@ -35,6 +35,7 @@ def matmul(a, b, m, k, n, trans_a=False, trans_b=False):
 
 
 # ---- matmul in MKL's float32 order (see MKL_SGEMM.md; not wired in yet) ----
+
 
 def _mkl_k_blocks(k):
     """MKL's k blocking in its packed kernel: one block up to 192, else blocks of min(192, k // 2), last shorter."""
@@ -65,8 +66,8 @@ def matmul_mkl(a, b, m, k, n, trans_a=False, trans_b=False, bias=None):
     order = mkl_order(m, k, n, trans_a, trans_b, bias is not None)
     if order is None:
         return None
-    rows = [a[i * k:(i + 1) * k] for i in range(m)] if not trans_a else [a[i::m] for i in range(m)]
-    cols = [b[j * k:(j + 1) * k] for j in range(n)] if trans_b else [b[j::n] for j in range(n)]
+    rows = [a[i * k : (i + 1) * k] for i in range(m)] if not trans_a else [a[i::m] for i in range(m)]
+    cols = [b[j * k : (j + 1) * k] for j in range(n)] if trans_b else [b[j::n] for j in range(n)]
     out = array("f", bytes(4 * m * n))
     blocks = _mkl_k_blocks(k) if k else []
     for i, row in enumerate(rows):
@@ -341,7 +342,7 @@ def _row_sum(items, zero):
     the leftovers added to the first, then the 4 added together."""
     size_ilp = len(items) // 4
     partial = _multi_row_sum(lambda i, k: items[i * 4 + k], 4, size_ilp, zero)
-    for item in items[size_ilp * 4:]:
+    for item in items[size_ilp * 4 :]:
         partial[0] = _add_vectors(partial[0], item)
     for k in range(1, 4):
         partial[0] = _add_vectors(partial[0], partial[k])
@@ -360,9 +361,9 @@ def _row_total(row, typecode, vectorized):
     if not vectorized or len(row) < width:
         return _row_sum(_scalars(row, typecode), zero1)[0]
     vectors = len(row) // width
-    lanes = _row_sum([row[i * width:(i + 1) * width] for i in range(vectors)], array(typecode, (0,) * width))
+    lanes = _row_sum([row[i * width : (i + 1) * width] for i in range(vectors)], array(typecode, (0,) * width))
     total = zero1
-    for value in row[vectors * width:]:
+    for value in row[vectors * width :]:
         total[0] += value
     for lane in lanes:
         total[0] += lane
@@ -372,7 +373,7 @@ def _row_total(row, typecode, vectorized):
 def sum_rows(values, length, typecode, vectorized=True):
     """The sums of the consecutive rows of `length` values (an array of typecode 'f' or 'd'), each added up as
     ATen's inner sums do (_row_total)."""
-    return [_row_total(values[i:i + length], typecode, vectorized) for i in range(0, len(values), length)]
+    return [_row_total(values[i : i + length], typecode, vectorized) for i in range(0, len(values), length)]
 
 
 def sum_columns(values, rows, columns, typecode, vectorized=True):

@@ -17,8 +17,16 @@ VECTOR = 8  # floats per Vectorized<float> in the kernels used here (AVX2 width)
 # ---- SLEEF's float32 exp (sleefsimdsp.c xexpf, FMA build), as Vectorized<float>::exp computes it -------------
 _R_LN2F = f32(1.442695040888963407359924681001892137426645954152985934135449406931)
 _L2UF, _L2LF = f32(0.693145751953125), f32(1.428606765330187045e-06)
-_EXP_POLY = tuple(f32(c) for c in (0.00139304355252534151077271, 0.00833336077630519866943359,
-                                   0.0416664853692054748535156, 0.166666671633720397949219, 0.5))
+_EXP_POLY = tuple(
+    f32(c)
+    for c in (
+        0.00139304355252534151077271,
+        0.00833336077630519866943359,
+        0.0416664853692054748535156,
+        0.166666671633720397949219,
+        0.5,
+    )
+)
 _EXP_POLY0 = f32(0.000198527617612853646278381)
 
 
@@ -37,7 +45,7 @@ def sleef_exp(d):
         u = fma32(u, s, c)
     u = f32(1.0 + fma32(f32(s * s), u, s))
     half = q >> 1  # vldexp2: two exact scalings by powers of two
-    return f32(f32(u * 2.0 ** half) * 2.0 ** (q - half))
+    return f32(f32(u * 2.0**half) * 2.0 ** (q - half))
 
 
 # ---- SLEEF's float32 log (xlogf_u1, AVX512/FMA build), as Vectorized<float>::log computes it ------------------
@@ -63,7 +71,7 @@ def sleef_log(d):
         return d
     scaled = f32(d * _FOUR_THIRDS)
     e = 128 if scaled == _inf else math.frexp(scaled)[1] - 1  # vgetexp(d / 0.75): 128 where that overflows
-    m = d / 2.0 ** e  # vgetmant: exact
+    m = d / 2.0**e  # vgetmant: exact
     num, num_err = _two_sum32(-1.0, m)
     den, den_err = _two_sum32(1.0, m)
     t = f32(1.0 / den)  # double-float division num / den
@@ -89,9 +97,11 @@ with localcontext() as _context:
     _context.prec = 40
     _EXPF_TABLE = tuple(float(Decimal(2) ** (Decimal(i) / _EXPF_N)) for i in range(_EXPF_N))
 _EXPF_INV_LN2_N = float.fromhex("0x1.71547652b82fep+0") * _EXPF_N
-_EXPF_C0, _EXPF_C1, _EXPF_C2 = (float.fromhex("0x1.c6af84b912394p-5") / _EXPF_N ** 3,
-                                float.fromhex("0x1.ebfce50fac4f3p-3") / _EXPF_N ** 2,
-                                float.fromhex("0x1.62e42ff0c52d6p-1") / _EXPF_N)
+_EXPF_C0, _EXPF_C1, _EXPF_C2 = (
+    float.fromhex("0x1.c6af84b912394p-5") / _EXPF_N**3,
+    float.fromhex("0x1.ebfce50fac4f3p-3") / _EXPF_N**2,
+    float.fromhex("0x1.62e42ff0c52d6p-1") / _EXPF_N,
+)
 _EXPF_MAX, _EXPF_MIN = float.fromhex("0x1.62e42ep6"), float.fromhex("-0x1.9fe368p6")
 
 
@@ -144,8 +154,7 @@ def _unary(name, input, forward, backward, in_place=False, result_backward=None,
 
     def grad_fn(grad):
         gs = grad.contiguous()._values()
-        return (Tensor._from_values([backward(x, y, g) for x, y, g in zip(xs, values, gs)], input._shape,
-                                    input.dtype),)
+        return (Tensor._from_values([backward(x, y, g) for x, y, g in zip(xs, values, gs)], input._shape, input.dtype),)
 
     # in place, the input is overwritten: its values are kept in xs above, not saved for a version check
     record(name, out, (input,), grad_fn, saved=() if in_place else (input,))
@@ -166,9 +175,13 @@ def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):
     if min_val > max_val:
         raise ValueError("min_val cannot be greater than max_val")
     low, high = f32(min_val), f32(max_val)
-    return _unary("HardtanhBackward0", input,
-                  lambda x: x if x != x else low if x < low else high if x > high else x,
-                  lambda x, y, g: 0.0 if x <= low or x >= high else g, _check_in_place(input, inplace))
+    return _unary(
+        "HardtanhBackward0",
+        input,
+        lambda x: x if x != x else low if x < low else high if x > high else x,
+        lambda x, y, g: 0.0 if x <= low or x >= high else g,
+        _check_in_place(input, inplace),
+    )
 
 
 def relu6(input, inplace=False):
@@ -177,8 +190,13 @@ def relu6(input, inplace=False):
 
 def leaky_relu(input, negative_slope=0.01, inplace=False, name="LeakyReluBackward0"):
     slope = f32(negative_slope)
-    return _unary(name, input, lambda x: x if x > 0 else f32(x * slope),
-                  lambda x, y, g: g if x > 0 else f32(g * slope), _check_in_place(input, inplace))
+    return _unary(
+        name,
+        input,
+        lambda x: x if x > 0 else f32(x * slope),
+        lambda x, y, g: g if x > 0 else f32(g * slope),
+        _check_in_place(input, inplace),
+    )
 
 
 def rrelu(input, lower=1.0 / 8, upper=1.0 / 3, training=False, inplace=False):
@@ -193,6 +211,7 @@ def rrelu(input, lower=1.0 / 8, upper=1.0 / 3, training=False, inplace=False):
 def logsigmoid(input):
     """ATen's log_sigmoid kernel: min(x, 0) - log1p(exp(-|x|)), in float32 steps. Its vector code's SLEEF
     exp/log1p are stood in for by glibc's expf (emulated) and a correctly rounded log1p: within an ULP or two."""
+
     def forward(x):
         return f32(min(x, 0.0) - f32(math.log1p(libm_exp(-abs(x)))))
 
@@ -255,12 +274,14 @@ def gelu(input, approximate="none"):
             left = f32(0.5 * x)
             right = f32(1 + tanh_inner)
             left_derivative = f32(0.5 * right)
-            right_derivative = f32(f32(left * f32(1 - f32(tanh_inner * tanh_inner))) *
-                                   f32(beta * f32(1 + f32(f32(3 * kappa) * x_sq))))
+            right_derivative = f32(
+                f32(left * f32(1 - f32(tanh_inner * tanh_inner))) * f32(beta * f32(1 + f32(f32(3 * kappa) * x_sq)))
+            )
             return f32(g * f32(left_derivative + right_derivative))
 
         if input.dtype is _dtype.float32:  # SLEEF's and glibc's tanhf as ATen's loop assigns them (libm.gelu_tanh)
             from . import libm
+
             return _unary("GeluBackward0", input, forward, backward, values=libm.gelu_tanh(input))
     else:
         alpha, beta = f32(math.sqrt(0.5)), f32(2 / math.sqrt(math.pi) * math.sqrt(0.5) * 0.5)
@@ -275,6 +296,7 @@ def gelu(input, approximate="none"):
 
         if input.dtype is _dtype.float32:  # oneDNN's or ATen's vector code, not std::erf (libm.gelu_erf)
             from . import libm
+
             return _unary("GeluBackward0", input, forward, backward, values=libm.gelu_erf(input))
 
     return _unary("GeluBackward0", input, forward, backward)
@@ -289,8 +311,9 @@ def silu(input, inplace=False):
         s = _sigmoid(x)
         return f32(f32(g * s) * f32(1 + f32(x * f32(1 - s))))
 
-    return _unary("SiluBackward0", input, lambda x: f32(x / f32(1 + libm_exp(-x))), backward,
-                  _check_in_place(input, inplace))
+    return _unary(
+        "SiluBackward0", input, lambda x: f32(x / f32(1 + libm_exp(-x))), backward, _check_in_place(input, inplace)
+    )
 
 
 def _softplus1(x):
@@ -303,8 +326,13 @@ def mish(input, inplace=False):
         t = f32(math.tanh(_softplus1(x)))
         return f32(g * f32(t + f32(f32(x * s) * f32(1 - f32(t * t)))))
 
-    return _unary("MishBackward0", input, lambda x: f32(x * f32(math.tanh(_softplus1(x)))), backward,
-                  _check_in_place(input, inplace))
+    return _unary(
+        "MishBackward0",
+        input,
+        lambda x: f32(x * f32(math.tanh(_softplus1(x)))),
+        backward,
+        _check_in_place(input, inplace),
+    )
 
 
 def softplus(input, beta=1.0, threshold=20.0):
@@ -328,8 +356,13 @@ def hardsigmoid(input, inplace=False):
     def forward(x):  # min(max(x + 3, 0), 6) / 6
         return min(max(f32(x + 3), 0.0), 6.0) / 6 if x == x else x
 
-    return _unary("HardsigmoidBackward0", input, lambda x: f32(forward(x)),
-                  lambda x, y, g: f32(g * f32(1 / 6)) if -3 < x < 3 else 0.0, _check_in_place(input, inplace))
+    return _unary(
+        "HardsigmoidBackward0",
+        input,
+        lambda x: f32(forward(x)),
+        lambda x, y, g: f32(g * f32(1 / 6)) if -3 < x < 3 else 0.0,
+        _check_in_place(input, inplace),
+    )
 
 
 def hardswish(input, inplace=False):
@@ -340,15 +373,24 @@ def hardswish(input, inplace=False):
             return f32(g * f32(f32(x / 3) + 0.5))
         return g
 
-    return _unary("HardswishBackward0", input,
-                  lambda x: f32(f32(x * min(max(f32(x + 3), 0.0), 6.0)) / 6), backward,
-                  _check_in_place(input, inplace))
+    return _unary(
+        "HardswishBackward0",
+        input,
+        lambda x: f32(f32(x * min(max(f32(x + 3), 0.0), 6.0)) / 6),
+        backward,
+        _check_in_place(input, inplace),
+    )
 
 
 def threshold(input, threshold, value, inplace=False):
     threshold_f, value_f = f32(threshold), f32(value)
-    return _unary("ThresholdBackward0", input, lambda x: value_f if x <= threshold_f else x,
-                  lambda x, y, g: 0.0 if x <= threshold_f else g, _check_in_place(input, inplace))
+    return _unary(
+        "ThresholdBackward0",
+        input,
+        lambda x: value_f if x <= threshold_f else x,
+        lambda x, y, g: 0.0 if x <= threshold_f else g,
+        _check_in_place(input, inplace),
+    )
 
 
 def softsign(input):
@@ -361,23 +403,32 @@ def tanhshrink(input):
 
 def softshrink(input, lambd=0.5):
     lambd = f32(lambd)
-    return _unary("SoftshrinkBackward0", input,
-                  lambda x: f32(x - lambd) if x > lambd else f32(x + lambd) if x < -lambd else 0.0,
-                  lambda x, y, g: g if x > lambd or x < -lambd else 0.0)
+    return _unary(
+        "SoftshrinkBackward0",
+        input,
+        lambda x: f32(x - lambd) if x > lambd else f32(x + lambd) if x < -lambd else 0.0,
+        lambda x, y, g: g if x > lambd or x < -lambd else 0.0,
+    )
 
 
 def hardshrink(input, lambd=0.5):
     lambd = f32(lambd)
-    return _unary("HardshrinkBackward0", input, lambda x: x if x > lambd or x < -lambd else 0.0,
-                  lambda x, y, g: g if x > lambd or x < -lambd else 0.0)
+    return _unary(
+        "HardshrinkBackward0",
+        input,
+        lambda x: x if x > lambd or x < -lambd else 0.0,
+        lambda x, y, g: g if x > lambd or x < -lambd else 0.0,
+    )
 
 
 def prelu(input, weight):
     """ATen's prelu: x if x > 0 else w * x, w per channel (dim 1) or one for all."""
     channels = weight.numel()
     if channels != 1 and (input.dim() < 1 or input._shape[1 if input.dim() > 1 else 0] != channels):
-        raise RuntimeError(f"Mismatch of parameter numbers and input channel size. Found parameter numbers = "
-                           f"{channels} and channel size = {input._shape[1] if input.dim() > 1 else 1}.")
+        raise RuntimeError(
+            f"Mismatch of parameter numbers and input channel size. Found parameter numbers = "
+            f"{channels} and channel size = {input._shape[1] if input.dim() > 1 else 1}."
+        )
     shape = [1] * input.dim()
     if channels != 1:
         shape[1 if input.dim() > 1 else 0] = channels
@@ -392,10 +443,12 @@ def _prelu(input, w):
 
     def backward(grad):
         gs = grad.contiguous()._values()
-        grad_input = Tensor._from_values([g if x > 0 else f32(wv * g) for x, wv, g in zip(xs, ws, gs)],
-                                         input._shape, input.dtype)
-        grad_weight = Tensor._from_values([0.0 if x > 0 else f32(x * g) for x, g in zip(xs, gs)], input._shape,
-                                          input.dtype)
+        grad_input = Tensor._from_values(
+            [g if x > 0 else f32(wv * g) for x, wv, g in zip(xs, ws, gs)], input._shape, input.dtype
+        )
+        grad_weight = Tensor._from_values(
+            [0.0 if x > 0 else f32(x * g) for x, g in zip(xs, gs)], input._shape, input.dtype
+        )
         return (grad_input, pointwise.grad_for(w, grad_weight))
 
     return record("PreluKernelBackward0", out, (input, w), backward, saved=(input, w))
@@ -403,6 +456,7 @@ def _prelu(input, w):
 
 def glu(input, dim=-1):
     from . import views
+
     size = input._shape[input._dim(dim)]
     if size % 2:
         raise RuntimeError(f"Halving dimension must be even, but dimension {input._dim(dim)} is size {size}")
@@ -413,6 +467,7 @@ def glu(input, dim=-1):
 
     def backward(grad):  # glu_backward: [sig * grad, a * sig * (1 - sig) * grad]
         from . import shape
+
         grad_b = pointwise.mul(pointwise.mul(pointwise.mul(a, sig), pointwise.rsub(sig, 1)), grad)
         return (shape.cat([pointwise.mul(sig, grad), grad_b], dim),)
 
@@ -432,9 +487,17 @@ _declare("celu_", lambda input, alpha=1.0: celu(input, alpha, inplace=True), met
 _threshold = threshold  # (the lambdas' argument is called threshold, as torch.threshold's is)
 _declare("threshold", lambda input, threshold, value: _threshold(input, threshold, value), method=False, out=True)
 _declare("threshold_", lambda input, threshold, value: _threshold(input, threshold, value, True), method=False)
-_declare("rrelu", lambda input, lower=1.0 / 8, upper=1.0 / 3, training=False, generator=None:
-         rrelu(input, lower, upper, training), method=False)
-_declare("rrelu_", lambda input, lower=1.0 / 8, upper=1.0 / 3, training=False, generator=None:
-         rrelu(input, lower, upper, training, True), method=False)
+_declare(
+    "rrelu",
+    lambda input, lower=1.0 / 8, upper=1.0 / 3, training=False, generator=None: rrelu(input, lower, upper, training),
+    method=False,
+)
+_declare(
+    "rrelu_",
+    lambda input, lower=1.0 / 8, upper=1.0 / 3, training=False, generator=None: rrelu(
+        input, lower, upper, training, True
+    ),
+    method=False,
+)
 op(hardshrink)
 op(prelu)

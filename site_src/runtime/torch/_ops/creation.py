@@ -115,9 +115,12 @@ def _convert(value, dtype):
 @function
 def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=False):
     if isinstance(data, Tensor):
-        warnings.warn("To copy construct from a tensor, it is recommended to use sourceTensor.detach().clone() or "
-                      "sourceTensor.detach().clone().requires_grad_(True), rather than torch.tensor(sourceTensor).",
-                      UserWarning, stacklevel=2)
+        warnings.warn(
+            "To copy construct from a tensor, it is recommended to use sourceTensor.detach().clone() or "
+            "sourceTensor.detach().clone().requires_grad_(True), rather than torch.tensor(sourceTensor).",
+            UserWarning,
+            stacklevel=2,
+        )
         out = _copy_as(data, dtype or data.dtype)
         return _finish(out, requires_grad, device)
     shape = _data_shape(data)
@@ -135,8 +138,14 @@ def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=Fal
     elif complex in kinds:
         _leaf_dtype(1j)
     _dtype.check_supported(dtype)
-    if numbers and (dtype.category == 2 or (dtype.category == 1 and float not in kinds and (
-            not leaves or dtype.min <= min(leaves) and max(leaves) <= dtype.max))):
+    if numbers and (
+        dtype.category == 2
+        or (
+            dtype.category == 1
+            and float not in kinds
+            and (not leaves or dtype.min <= min(leaves) and max(leaves) <= dtype.max)
+        )
+    ):
         values = leaves  # the common case, converted by the storage itself: floats, or integers in range
     else:
         values = [_convert(_leaf_value(v), dtype) for v in leaves]
@@ -309,18 +318,24 @@ def linspace(start, end, steps, *, dtype=None, device=None, requires_grad=False,
     elif dtype.category == 1:
         start, end = dtype.cast(start), dtype.cast(end)
         step = (float(end) - float(start)) / (steps - 1)
-        values = [_fma(step, float(i), start) if i < steps // 2 else _fma(-step, float(steps - i - 1), end)
-                  for i in range(steps)]
+        values = [
+            _fma(step, float(i), start) if i < steps // 2 else _fma(-step, float(steps - i - 1), end)
+            for i in range(steps)
+        ]
     elif dtype.bits == 32:
         start, end = _to_f32(start), _to_f32(end)
         step = _to_f32(_to_f32(end - start) / _to_f32(float(steps - 1)))
-        values = [fma32(step, _to_f32(i), start) if i < steps // 2 else fma32(-step, _to_f32(steps - i - 1), end)
-                  for i in range(steps)]
+        values = [
+            fma32(step, _to_f32(i), start) if i < steps // 2 else fma32(-step, _to_f32(steps - i - 1), end)
+            for i in range(steps)
+        ]
     else:
         start, end = float(start), float(end)
         step = (end - start) / (steps - 1)
-        values = [_fma(step, float(i), start) if i < steps // 2 else _fma(-step, float(steps - i - 1), end)
-                  for i in range(steps)]
+        values = [
+            _fma(step, float(i), start) if i < steps // 2 else _fma(-step, float(steps - i - 1), end)
+            for i in range(steps)
+        ]
     return _finish(Tensor._from_values(values, (steps,), dtype), requires_grad, device)
 
 
@@ -345,8 +360,10 @@ def logspace(start, end, steps, base=10.0, *, dtype=None, device=None, requires_
         else:
             span = end - start
         step = float(span) / (steps - 1)
-        values = [_pow(base, start + step * i) if i < steps // 2 else _pow(base, end - step * (steps - i - 1))
-                  for i in range(steps)]
+        values = [
+            _pow(base, start + step * i) if i < steps // 2 else _pow(base, end - step * (steps - i - 1))
+            for i in range(steps)
+        ]
     return _finish(Tensor._from_values([dtype.cast(v) for v in values], (steps,), dtype), requires_grad, device)
 
 
@@ -362,8 +379,7 @@ def _pow(x, y):
 # ---- like and new_ ------------------------------------------------------------------------------------------------
 def _like(factory):
     def like(input, *, dtype=None, device=None, requires_grad=False, memory_format=None, layout=None, **kwargs):
-        return factory(input._shape, dtype=dtype or input.dtype, device=device, requires_grad=requires_grad,
-                       **kwargs)
+        return factory(input._shape, dtype=dtype or input.dtype, device=device, requires_grad=requires_grad, **kwargs)
 
     like.__name__ = factory.__name__ + "_like"
     return like
@@ -377,9 +393,13 @@ def full_like(input, fill_value, *, dtype=None, device=None, requires_grad=False
 @method
 def new_tensor(self, data, *, dtype=None, device=None, requires_grad=False):
     if isinstance(data, Tensor):
-        warnings.warn("To copy construct from a tensor, it is recommended to use sourceTensor.detach().clone() or "
-                      "sourceTensor.detach().clone().requires_grad_(True), rather than "
-                      "tensor.new_tensor(sourceTensor).", UserWarning, stacklevel=2)
+        warnings.warn(
+            "To copy construct from a tensor, it is recommended to use sourceTensor.detach().clone() or "
+            "sourceTensor.detach().clone().requires_grad_(True), rather than "
+            "tensor.new_tensor(sourceTensor).",
+            UserWarning,
+            stacklevel=2,
+        )
         return _finish(_copy_as(data, dtype or self.dtype), requires_grad, device)
     return tensor(data, dtype=dtype or self.dtype, device=device, requires_grad=requires_grad)
 
@@ -393,8 +413,7 @@ def _new(factory):
 
 
 @method
-def new_full(self, size, fill_value, *, dtype=None, device=None, requires_grad=False, layout=None,
-             pin_memory=False):
+def new_full(self, size, fill_value, *, dtype=None, device=None, requires_grad=False, layout=None, pin_memory=False):
     return full(size, fill_value, dtype=dtype or self.dtype, device=device, requires_grad=requires_grad)
 
 
@@ -412,17 +431,16 @@ def _float_name(dtype, kernel):
 
 
 @function
-def rand(*size, generator=None, dtype=None, device=None, requires_grad=False, out=None, layout=None,
-         pin_memory=False):
+def rand(*size, generator=None, dtype=None, device=None, requires_grad=False, out=None, layout=None, pin_memory=False):
     size, dtype = _sizes(size), dtype or _dtype.get_default_dtype()
-    values = _random.uniform(_generator(generator), math.prod(size), 0.0, 1.0,
-                             _float_name(dtype, "check_uniform_bounds"))
+    values = _random.uniform(
+        _generator(generator), math.prod(size), 0.0, 1.0, _float_name(dtype, "check_uniform_bounds")
+    )
     return _finish(Tensor._from_values(values, size, dtype), requires_grad, device)
 
 
 @function
-def randn(*size, generator=None, dtype=None, device=None, requires_grad=False, out=None, layout=None,
-          pin_memory=False):
+def randn(*size, generator=None, dtype=None, device=None, requires_grad=False, out=None, layout=None, pin_memory=False):
     size, dtype = _sizes(size), dtype or _dtype.get_default_dtype()
     values = _random.normal(_generator(generator), math.prod(size), 0.0, 1.0, _float_name(dtype, "normal_kernel_cpu"))
     return _finish(Tensor._from_values(values, size, dtype), requires_grad, device)
@@ -440,8 +458,7 @@ def randint(low, high=None, size=None, *, generator=None, dtype=None, device=Non
 @function
 def randperm(n, *, generator=None, dtype=None, device=None, requires_grad=False):
     dtype = _dtype.check_supported(dtype or _dtype.int64)
-    return _finish(Tensor._from_values(_random.randperm(_generator(generator), n), (n,), dtype), requires_grad,
-                   device)
+    return _finish(Tensor._from_values(_random.randperm(_generator(generator), n), (n,), dtype), requires_grad, device)
 
 
 zeros_like = function(_like(zeros))
@@ -456,8 +473,15 @@ new_ones = method(_new(ones))
 def randint_like(input, low, high=None, *, dtype=None, generator=None, device=None, requires_grad=False):
     if high is None:
         low, high = 0, low
-    return randint(low, high, input._shape, dtype=dtype or input.dtype, generator=generator, device=device,
-                   requires_grad=requires_grad)
+    return randint(
+        low,
+        high,
+        input._shape,
+        dtype=dtype or input.dtype,
+        generator=generator,
+        device=device,
+        requires_grad=requires_grad,
+    )
 
 
 def _fill_random(self, values):
@@ -475,8 +499,14 @@ def _fill_random(self, values):
 
 @method
 def normal_(self, mean=0.0, std=1.0, *, generator=None):
-    values = _random.normal(_generator(generator), self.numel(), mean, std,
-                            _float_name(self.dtype, "normal_kernel_cpu"), contiguous=self.is_contiguous())
+    values = _random.normal(
+        _generator(generator),
+        self.numel(),
+        mean,
+        std,
+        _float_name(self.dtype, "normal_kernel_cpu"),
+        contiguous=self.is_contiguous(),
+    )
     return _fill_random(self, values)
 
 
@@ -495,7 +525,7 @@ def random_(self, low=0, high=None, *, generator=None):
 
 def _uniform_doubles(gen, n):
     """n double uniforms in [0, 1) (at::uniform_real_distribution<double>: 53 bits of one random64 each)."""
-    return [(w & _random._MASK53) * 2.0 ** -53 for w in gen._words64(n)]
+    return [(w & _random._MASK53) * 2.0**-53 for w in gen._words64(n)]
 
 
 @method
@@ -512,8 +542,10 @@ def _bernoulli_tensor(gen, p):
         raise NotImplementedError(f"\"bernoulli_tensor_cpu_p_\" not implemented for '{p.dtype.word}'")
     probabilities = p._values()
     if any(not 0 <= q <= 1 for q in probabilities):
-        raise RuntimeError("Expected p_in >= 0 && p_in <= 1 to be true, but got false.  (Could this error message be "
-                           "improved?  If so, please report an enhancement request to PyTorch.)")
+        raise RuntimeError(
+            "Expected p_in >= 0 && p_in <= 1 to be true, but got false.  (Could this error message be "
+            "improved?  If so, please report an enhancement request to PyTorch.)"
+        )
     n = len(probabilities)
     uniforms = _uniform_doubles(gen, n) if p.dtype is _dtype.float64 else _random.uniform(gen, n)
     return [1.0 if u < q else 0.0 for u, q in zip(uniforms, probabilities)]
@@ -533,8 +565,10 @@ def bernoulli(input, p=None, *, generator=None, out=None):
 def exponential_(self, lambd=1.0, *, generator=None):
     """exponential_kernel (cpu/DistributionTemplates.h): -1/lambda * log1p(-u) in double, u a double uniform."""
     if not self.dtype.is_floating_point:
-        raise RuntimeError("Exponential distribution is a continuous probability distribution. dtype must be a "
-                           f"floating point but you specified {self.dtype.word}")
+        raise RuntimeError(
+            "Exponential distribution is a continuous probability distribution. dtype must be a "
+            f"floating point but you specified {self.dtype.word}"
+        )
     if not lambd > 0:
         raise RuntimeError(f"exponential_ expects lambda > 0.0, but found lambda={_c_number(lambd)}")
     scale = -1.0 / lambd
@@ -549,8 +583,10 @@ def geometric_(self, p, *, generator=None):
         raise RuntimeError(f"geometric_ expects p to be in (0, 1), but got p={_c_number(p)}")
     _dtype.check_supported(self.dtype)
     denominator = math.log1p(-p)
-    values = [math.ceil(math.log(u) / denominator) if u > 0 else math.inf
-              for u in _uniform_doubles(_generator(generator), self.numel())]
+    values = [
+        math.ceil(math.log(u) / denominator) if u > 0 else math.inf
+        for u in _uniform_doubles(_generator(generator), self.numel())
+    ]
     return _fill_random(self, [self.dtype.cast(float(v)) for v in values])
 
 
@@ -607,15 +643,17 @@ def multinomial(input, num_samples, replacement=False, *, generator=None, out=No
         if any(_sum_in(input.dtype, row) == 0 for row in rows):
             raise RuntimeError("invalid multinomial distribution (sum of probabilities <= 0)")
         if num_samples > builtins.min(sum(1 for v in row if v) for row in rows):
-            raise unsupported("torch.multinomial without replacement drawing zero-probability categories "
-                              "(PyTorch's order among them is not reproducible)")
+            raise unsupported(
+                "torch.multinomial without replacement drawing zero-probability categories "
+                "(PyTorch's order among them is not reproducible)"
+            )
         if not input.is_contiguous():
             raise unsupported("torch.multinomial of a non-contiguous probability tensor")
         q = exponential_(zeros(input._shape, dtype=input.dtype), generator=gen)
         scores = pointwise.div(input, q)._values()
         result = []
         for r in range(len(rows)):
-            row = scores[r * categories:(r + 1) * categories]
+            row = scores[r * categories : (r + 1) * categories]
             order = sorted(range(categories), key=lambda i: -row[i])
             result.extend(order[:num_samples])
     else:
@@ -629,7 +667,7 @@ def multinomial(input, num_samples, replacement=False, *, generator=None, out=No
 def _rows_of(input):
     values = input._values()
     n = input._shape[-1]
-    return [values[i:i + n] for i in range(0, len(values), n)] if n else [[] for _ in range(input.numel())]
+    return [values[i : i + n] for i in range(0, len(values), n)] if n else [[] for _ in range(input.numel())]
 
 
 def _sum_in(dtype, row):
@@ -676,16 +714,18 @@ def result_type(tensor, other):
 @function
 def is_floating_point(input):
     if not isinstance(input, Tensor):
-        raise TypeError(f"is_floating_point(): argument 'input' (position 1) must be Tensor, not "
-                        f"{type(input).__name__}")
+        raise TypeError(
+            f"is_floating_point(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}"
+        )
     return input.dtype.is_floating_point
 
 
 @function
 def is_nonzero(input):
     if input.numel() != 1:
-        raise RuntimeError(f"Boolean value of Tensor with {'no values' if not input.numel() else 'more than one value'}"
-                           " is ambiguous")
+        raise RuntimeError(
+            f"Boolean value of Tensor with {'no values' if not input.numel() else 'more than one value'} is ambiguous"
+        )
     return builtins.bool(input._values()[0])
 
 
@@ -698,4 +738,3 @@ def set_default_device(device):
 @function
 def get_default_device():
     return CPU
-

@@ -44,8 +44,10 @@ def _expand_masks(input, indices):
         at = len(result)
         for j, size in enumerate(index._shape):
             if at + j >= input.dim() or size != input._shape[at + j]:
-                raise IndexError(f"The shape of the mask {list(index._shape)} at index {j} does not match the shape "
-                                 f"of the indexed tensor {list(input._shape)} at index {at + j}")
+                raise IndexError(
+                    f"The shape of the mask {list(index._shape)} at index {j} does not match the shape "
+                    f"of the indexed tensor {list(input._shape)} at index {at + j}"
+                )
         found = _nonzero_coords(index)
         result.extend(_long([c[j] for c in found], (len(found),)) for j in range(index.dim()))
     return result
@@ -62,8 +64,10 @@ def _locate(input, indices):
     try:
         index_shape = pointwise.broadcast_shapes(*shapes)
     except RuntimeError:
-        raise IndexError("shape mismatch: indexing tensors could not be broadcast together with shapes "
-                         + ", ".join(str(list(s)) for s in shapes)) from None
+        raise IndexError(
+            "shape mismatch: indexing tensors could not be broadcast together with shapes "
+            + ", ".join(str(list(s)) for s in shapes)
+        ) from None
     if where == list(range(where[0], where[-1] + 1)):
         before, after = list(range(where[0])), list(range(where[-1] + 1, input.dim()))
     else:  # separated index tensors: their dims go first (ATen's transposeToFront)
@@ -91,24 +95,32 @@ def advanced_index(input, indices):
     shape, positions = _locate(input, indices)
     storage = input._storage
     out = Tensor._from_values([storage[p] for p in positions], shape, input.dtype)
-    return record("IndexBackward0", out, (input,),
-                  lambda grad: (index_put(pointwise.zeros_of(input._shape, grad.dtype), indices, grad, True),))
+    return record(
+        "IndexBackward0",
+        out,
+        (input,),
+        lambda grad: (index_put(pointwise.zeros_of(input._shape, grad.dtype), indices, grad, True),),
+    )
 
 
 @op(in_place=True)
 def index_put(input, indices, values, accumulate=False):
     indices = list(indices)
     if values.dtype is not input.dtype:
-        raise RuntimeError(f"Index put requires the source and destination dtypes match, got "
-                           f"{_type_word(input.dtype)} for the destination and {_type_word(values.dtype)} for the "
-                           "source.")
+        raise RuntimeError(
+            f"Index put requires the source and destination dtypes match, got "
+            f"{_type_word(input.dtype)} for the destination and {_type_word(values.dtype)} for the "
+            "source."
+        )
     out = Tensor._from_values(input._values(), input._shape, input.dtype)
     shape, positions = _locate(out, indices)
     try:
         source = views.expanded(values, shape)._values()
     except RuntimeError:
-        raise RuntimeError(f"shape mismatch: value tensor of shape {list(values._shape)} cannot be broadcast to "
-                           f"indexing result of shape {list(shape)}") from None
+        raise RuntimeError(
+            f"shape mismatch: value tensor of shape {list(values._shape)} cannot be broadcast to "
+            f"indexing result of shape {list(shape)}"
+        ) from None
     _store(out, positions, source, accumulate)
 
     def backward(grad):
@@ -132,18 +144,23 @@ def _store(out, positions, values, accumulate):
 
 
 # ---- Tensor.__getitem__ and __setitem__ -------------------------------------------------------------------------
-_DEPRECATED_SEQUENCE = ("Using a non-tuple sequence for multidimensional indexing is deprecated and will be changed "
-                        "in pytorch 2.9; use x[tuple(seq)] instead of x[seq]. In pytorch 2.9 this will be interpreted "
-                        "as tensor index, x[torch.tensor(seq)], which will result either in an error or a different "
-                        "result")
+_DEPRECATED_SEQUENCE = (
+    "Using a non-tuple sequence for multidimensional indexing is deprecated and will be changed "
+    "in pytorch 2.9; use x[tuple(seq)] instead of x[seq]. In pytorch 2.9 this will be interpreted "
+    "as tensor index, x[torch.tensor(seq)], which will result either in an error or a different "
+    "result"
+)
 
 
 def _items(index):
     """The index as a tuple of items, with PyTorch's (NumPy's) rule for a list that holds slices or sequences."""
     if isinstance(index, tuple):
         return index
-    if isinstance(index, list) and len(index) < 32 and any(
-            isinstance(i, (Tensor, list, tuple, slice)) or i is None or i is Ellipsis for i in index):
+    if (
+        isinstance(index, list)
+        and len(index) < 32
+        and any(isinstance(i, (Tensor, list, tuple, slice)) or i is None or i is Ellipsis for i in index)
+    ):
         warnings.warn(_DEPRECATED_SEQUENCE, UserWarning, stacklevel=3)
         return tuple(index)
     return (index,)
@@ -168,14 +185,19 @@ def _normalize(item):
         return _index_tensor(list(item))
     if hasattr(item, "__index__"):
         return item.__index__()
-    raise IndexError("only integers, slices (`:`), ellipsis (`...`), None and long or byte Variables are valid "
-                     f"indices (got {type(item).__name__})")
+    raise IndexError(
+        "only integers, slices (`:`), ellipsis (`...`), None and long or byte Variables are valid "
+        f"indices (got {type(item).__name__})"
+    )
 
 
 def _slicing(input, items, single):
     """ATen's applySlicing: the basic items applied as views; returns (view, index tensors by dim)."""
-    specified = sum(item.dim() if isinstance(item, Tensor) and item.dtype is _dtype.bool else 1 for item in items
-                    if not (item is None or item is Ellipsis or isinstance(item, bool)))
+    specified = sum(
+        item.dim() if isinstance(item, Tensor) and item.dtype is _dtype.bool else 1
+        for item in items
+        if not (item is None or item is Ellipsis or isinstance(item, bool))
+    )
     if specified > input.dim():
         raise IndexError(f"too many indices for tensor of dimension {input.dim()}")
     out, dim, tensors = input, 0, []
@@ -238,8 +260,9 @@ def __setitem__(input, index, value):
     items = tuple(_normalize(item) for item in _items(index))
     if len(items) == 1 and items[0] is False:
         return
-    if target_in_graph := (needs_grad(input, value) and input._base is None
-                           and not (input.is_leaf and input.requires_grad)):
+    if target_in_graph := (
+        needs_grad(input, value) and input._base is None and not (input.is_leaf and input.requires_grad)
+    ):
         with no_grad():  # the view is taken without a node: CopySlices below stands for the whole write
             target, tensors = _slicing(input, items, single=False)
     else:
@@ -259,9 +282,11 @@ def _set(input, target, tensors, value):
         if value._shape != target._shape and value.dim() != 0:
             value = _strip_leading_ones(value)
             if value.dim() > target.dim():
-                raise RuntimeError(f"expand({value.type()}{{{list(value._shape)}}}, size={list(target._shape)}): the "
-                                   f"number of sizes provided ({target.dim()}) must be greater or equal to the number "
-                                   f"of dimensions in the tensor ({value.dim()})")
+                raise RuntimeError(
+                    f"expand({value.type()}{{{list(value._shape)}}}, size={list(target._shape)}): the "
+                    f"number of sizes provided ({target.dim()}) must be greater or equal to the number "
+                    f"of dimensions in the tensor ({value.dim()})"
+                )
         pointwise.copy_(target, value)
         return
     target.index_put_(tensors, _strip_leading_ones(value))
@@ -337,11 +362,16 @@ def index_select(input, dim, index):
         out = pointwise.clone(input.detach())
     else:
         from .shape import pick
+
         maps = [range(s) for s in input._shape]
         maps[dim] = picks
         out = pick(input, maps)
-    return record("IndexSelectBackward0", out, (input,),
-                  lambda grad: (index_add(pointwise.zeros_of(input._shape, grad.dtype), dim, index, grad),))
+    return record(
+        "IndexSelectBackward0",
+        out,
+        (input,),
+        lambda grad: (index_add(pointwise.zeros_of(input._shape, grad.dtype), dim, index, grad),),
+    )
 
 
 def _check_dim_index(input, dim, index, source, name, error=RuntimeError):
@@ -359,8 +389,10 @@ def index_add(input, dim, index, source, *, alpha=1):
     dim = wrap_dim(dim, input.dim())
     picks = _index_list(index, "index_add")
     if input.dim() and len(picks) != (source._shape[dim] if source.dim() else 1):
-        raise RuntimeError(f"index_add_(): Number of indices ({len(picks)}) should be equal to source.size(dim): "
-                           f"({source._shape[dim] if source.dim() else 1}), for dim: {dim}")
+        raise RuntimeError(
+            f"index_add_(): Number of indices ({len(picks)}) should be equal to source.size(dim): "
+            f"({source._shape[dim] if source.dim() else 1}), for dim: {dim}"
+        )
     picks = _check_dim_index(input, dim, index, source, "index_add")
     out = Tensor._from_values(input._values(), input._shape, input.dtype)
     if alpha != 1:  # ATen adds source * alpha (one multiply-add per element) slice by slice
@@ -391,17 +423,25 @@ def index_copy(input, dim, index, source):
     out = Tensor._from_values(input._values(), input._shape, input.dtype)
     positions = _along(input._shape, dim, picks) if input.dim() else [0] * len(picks)
     _store(out, positions, source._values(), False)
-    return record("IndexCopyBackward0", out, (input, source),
-                  lambda grad: (index_fill(grad, dim, index, 0),
-                                index_select(grad, dim, index) if source.requires_grad else None))
+    return record(
+        "IndexCopyBackward0",
+        out,
+        (input, source),
+        lambda grad: (
+            index_fill(grad, dim, index, 0),
+            index_select(grad, dim, index) if source.requires_grad else None,
+        ),
+    )
 
 
 @op(in_place=True)
 def index_fill(input, dim, index, value):
     if isinstance(value, Tensor):
         if value.dim():
-            raise RuntimeError("index_fill_ only supports a 0-dimensional value tensor, but got tensor with "
-                               f"{value.dim()} dimension(s).")
+            raise RuntimeError(
+                "index_fill_ only supports a 0-dimensional value tensor, but got tensor with "
+                f"{value.dim()} dimension(s)."
+            )
         if value.requires_grad:
             raise unsupported("torch.index_fill with a value tensor that requires grad")
         value = value.item()
@@ -418,30 +458,40 @@ def _scatter_positions(input, dim, index, src, name):
     """For each element of index (row-major), the position in contiguous `input` it names along dim; checks
     shapes and bounds with ATen's messages."""
     if index.dtype is not _dtype.int64:
-        raise RuntimeError(f"{name}(): Expected dtype int64 for index" if name != "gather"
-                           else "gather(): Expected dtype int32/int64 for index")
+        raise RuntimeError(
+            f"{name}(): Expected dtype int64 for index"
+            if name != "gather"
+            else "gather(): Expected dtype int32/int64 for index"
+        )
     rank = max(input.dim(), 1)
     if max(index.dim(), 1) != rank and index.numel():
-        raise RuntimeError("Index tensor must have the same number of dimensions as input tensor" if name == "gather"
-                           else "Index tensor must have the same number of dimensions as self tensor")
+        raise RuntimeError(
+            "Index tensor must have the same number of dimensions as input tensor"
+            if name == "gather"
+            else "Index tensor must have the same number of dimensions as self tensor"
+        )
     ishape = input._shape or (1,)
     xshape = index._shape or (1,)
     for d in range(rank):
         too_big = (d != dim and xshape[d] > ishape[d]) or (src is not None and xshape[d] > (src._shape or (1,))[d])
         if too_big and index.numel():
             if src is None:
-                raise RuntimeError(f"Size does not match at dimension {d} expected index {list(index._shape)} to be "
-                                   f"no larger than self {list(input._shape)} apart from dimension {dim}")
-            raise RuntimeError(f"Expected index {list(index._shape)} to be no larger than self "
-                               f"{list(input._shape)} apart from dimension {dim} and to be no larger size than src "
-                               f"{list(src._shape)}")
+                raise RuntimeError(
+                    f"Size does not match at dimension {d} expected index {list(index._shape)} to be "
+                    f"no larger than self {list(input._shape)} apart from dimension {dim}"
+                )
+            raise RuntimeError(
+                f"Expected index {list(index._shape)} to be no larger than self "
+                f"{list(input._shape)} apart from dimension {dim} and to be no larger size than src "
+                f"{list(src._shape)}"
+            )
     strides = views.contiguous_strides(ishape)
     size = ishape[dim]
     positions = []
     values = index._values()
-    coords = offsets([range(s) for s in xshape[:dim]] + [[0]] + [range(s) for s in xshape[dim + 1:]], strides)
+    coords = offsets([range(s) for s in xshape[:dim]] + [[0]] + [range(s) for s in xshape[dim + 1 :]], strides)
     # coords[k] is the position of index element k with its dim coordinate zeroed (row-major over index's shape)
-    inner = math.prod(xshape[dim + 1:])
+    inner = math.prod(xshape[dim + 1 :])
     for k, value in enumerate(values):
         if not 0 <= value < size:  # gather and scatter do not wrap negative indices
             raise RuntimeError(f"index {value} is out of bounds for dimension {dim} with size {size}")
@@ -453,6 +503,7 @@ def _scatter_positions(input, dim, index, src, name):
 def _src_values(src, index):
     """src's elements at index's coordinates (src may be larger than index), row-major over index's shape."""
     from .shape import pick
+
     if not src.dim():
         return src._values()
     return pick(src, [range(s) for s in index._shape])._values()
@@ -466,8 +517,12 @@ def gather(input, dim, index, *, sparse_grad=False):
     positions = _scatter_positions(input, dim, index, None, "gather")
     values = input._values()
     out = Tensor._from_values([values[p] for p in positions], index._shape, input.dtype)
-    return record("GatherBackward0", out, (input,),
-                  lambda grad: (scatter_add(pointwise.zeros_of(input._shape, grad.dtype), dim, index, grad),))
+    return record(
+        "GatherBackward0",
+        out,
+        (input,),
+        lambda grad: (scatter_add(pointwise.zeros_of(input._shape, grad.dtype), dim, index, grad),),
+    )
 
 
 @op(in_place=True)
@@ -485,18 +540,25 @@ def scatter(input, dim, index, src=None, *, value=None, reduce=None):
     values = _src_values(src, index) if is_tensor else [input.dtype.cast(src)] * len(positions)
     _store(out, positions, values, False)  # duplicates: ATen's CPU loop goes along dim, so the last one wins
     if is_tensor:
-        return record("ScatterBackward0", out, (input, src),
-                      lambda grad: (scatter(grad, dim, index, 0.0),
-                                    _pad_to(gather(grad, dim, index), src, "ScatterBackward0")
-                                    if src.requires_grad else None))
+        return record(
+            "ScatterBackward0",
+            out,
+            (input, src),
+            lambda grad: (
+                scatter(grad, dim, index, 0.0),
+                _pad_to(gather(grad, dim, index), src, "ScatterBackward0") if src.requires_grad else None,
+            ),
+        )
     return record("ScatterBackward1", out, (input,), lambda grad: (scatter(grad, dim, index, 0.0),))
 
 
 def _pad_to(grad, src, name):
     """src's gradient: PyTorch's engine refuses it when src is larger than index (and so does this)."""
     if grad._shape != src._shape and grad.numel() != src.numel():
-        raise RuntimeError(f"Function {name} returned an invalid gradient at index 1 - got {list(grad._shape)} but "
-                           f"expected shape compatible with {list(src._shape)}")
+        raise RuntimeError(
+            f"Function {name} returned an invalid gradient at index 1 - got {list(grad._shape)} but "
+            f"expected shape compatible with {list(src._shape)}"
+        )
     return grad
 
 
@@ -509,9 +571,15 @@ def scatter_add(input, dim, index, src):
     out = Tensor._from_values(input._values(), input._shape, input.dtype)
     # ATen's CPU loop walks each line along dim in order, adding one value at a time into self
     _store(out, positions, _src_values(src, index), True)
-    return record("ScatterAddBackward0", out, (input, src),
-                  lambda grad: (grad, _pad_to(gather(grad, dim, index), src, "ScatterAddBackward0")
-                                if src.requires_grad else None))
+    return record(
+        "ScatterAddBackward0",
+        out,
+        (input, src),
+        lambda grad: (
+            grad,
+            _pad_to(gather(grad, dim, index), src, "ScatterAddBackward0") if src.requires_grad else None,
+        ),
+    )
 
 
 _REDUCTIONS = ("sum", "prod", "mean", "amax", "amin")
@@ -540,8 +608,13 @@ def scatter_reduce(input, dim, index, src, reduce, *, include_self=True):
         identity = {"sum": 0, "mean": 0, "prod": 1, "amax": -math.inf, "amin": math.inf}[reduce]
         for p in positions:
             storage[p] = cast(identity)
-    combine = {"sum": lambda a, b: a + b, "mean": lambda a, b: a + b, "prod": lambda a, b: a * b,
-               "amax": _reduce_max, "amin": _reduce_min}[reduce]
+    combine = {
+        "sum": lambda a, b: a + b,
+        "mean": lambda a, b: a + b,
+        "prod": lambda a, b: a * b,
+        "amax": _reduce_max,
+        "amin": _reduce_min,
+    }[reduce]
     for p, v in zip(positions, values):  # one value at a time along dim, rounded at each step (ATen's CPU loop)
         storage[p] = cast(combine(storage[p], v))
     counts = None
@@ -550,8 +623,7 @@ def scatter_reduce(input, dim, index, src, reduce, *, include_self=True):
         for p in positions:
             counts[p] += 1
         counts = Tensor._from_values([c or 1 for c in counts], input._shape, input.dtype)
-        divided = (pointwise.div(out, counts) if input.dtype.is_floating_point
-                   else pointwise.floor_divide(out, counts))
+        divided = pointwise.div(out, counts) if input.dtype.is_floating_point else pointwise.floor_divide(out, counts)
         out = divided.detach()
     written = Tensor._from_values([False] * input.numel(), input._shape, _dtype.bool)
     for p in positions:
@@ -561,14 +633,17 @@ def scatter_reduce(input, dim, index, src, reduce, *, include_self=True):
         if reduce == "sum":
             grad_self, grad_src = grad, gather(grad, dim, index)
         elif reduce == "mean":
-            grad_self, grad_src = pointwise.div(grad, counts), pointwise.div(gather(grad, dim, index),
-                                                                             gather(counts, dim, index))
+            grad_self, grad_src = (
+                pointwise.div(grad, counts),
+                pointwise.div(gather(grad, dim, index), gather(counts, dim, index)),
+            )
         elif reduce in ("amax", "amin"):
             value = gather(out, dim, index)
             self_is = pointwise.eq(input, out)
             src_is = pointwise.eq(src, value)
-            shares = scatter_add(pointwise.to_dtype(self_is, grad.dtype), dim, index,
-                                 pointwise.to_dtype(src_is, grad.dtype))
+            shares = scatter_add(
+                pointwise.to_dtype(self_is, grad.dtype), dim, index, pointwise.to_dtype(src_is, grad.dtype)
+            )
             distributed = pointwise.div(grad, shares)
             grad_self = pointwise.mul(self_is, distributed)
             grad_src = pointwise.mul(src_is, gather(distributed, dim, index))
@@ -597,21 +672,33 @@ def take(input, index):
     positions = _flat_positions(input, index)
     values = input._values()
     out = Tensor._from_values([values[p] for p in positions], index._shape, input.dtype)
-    return record("TakeBackward0", out, (input,),
-                  lambda grad: (put(pointwise.zeros_of(input._shape, grad.dtype), index, grad, True),))
+    return record(
+        "TakeBackward0",
+        out,
+        (input,),
+        lambda grad: (put(pointwise.zeros_of(input._shape, grad.dtype), index, grad, True),),
+    )
 
 
 @op(in_place=True)
 def put(input, index, source, accumulate=False):
     if source.numel() != index.numel():
-        raise IndexError("put_(): Expected source and index to have the same number of elements, but got "
-                         f"source.numel() = {source.numel()}, index.numel() = {index.numel()}")
+        raise IndexError(
+            "put_(): Expected source and index to have the same number of elements, but got "
+            f"source.numel() = {source.numel()}, index.numel() = {index.numel()}"
+        )
     positions = _flat_positions(input, index)
     out = Tensor._from_values(input._values(), input._shape, input.dtype)
     _store(out, positions, source._values(), accumulate)
-    return record("PutBackward0", out, (input, source),
-                  lambda grad: (grad if accumulate else put(grad, index, pointwise.zeros_of(source._shape, grad.dtype)),
-                                views.reshape(take(grad, index), source._shape) if source.requires_grad else None))
+    return record(
+        "PutBackward0",
+        out,
+        (input, source),
+        lambda grad: (
+            grad if accumulate else put(grad, index, pointwise.zeros_of(source._shape, grad.dtype)),
+            views.reshape(take(grad, index), source._shape) if source.requires_grad else None,
+        ),
+    )
 
 
 @op
@@ -619,8 +706,10 @@ def take_along_dim(input, indices, dim=None):
     if dim is None:
         return gather(views.view(input, (-1,)), 0, views.view(indices, (-1,)))
     if input.dim() != indices.dim():
-        raise RuntimeError("torch.take_along_dim(): input and indices should have the same number of dimensions, "
-                           f"but got {input.dim()} dimensions for input, and {indices.dim()} dimensions for indices")
+        raise RuntimeError(
+            "torch.take_along_dim(): input and indices should have the same number of dimensions, "
+            f"but got {input.dim()} dimensions for input, and {indices.dim()} dimensions for indices"
+        )
     if indices.dtype is not _dtype.int64:
         raise RuntimeError(f"torch.take_along_dim(): dtype of indices should be Long but got {indices.dtype.name}")
     dim = wrap_dim(dim, input.dim())
@@ -638,8 +727,7 @@ def _nonzero_coords(input):
     if input.dim() == 0:
         return [()] if input._values()[0] else []
     strides = views.contiguous_strides(input._shape)
-    return [tuple(k // s % n for s, n in zip(strides, input._shape))
-            for k, v in enumerate(input._values()) if v]
+    return [tuple(k // s % n for s, n in zip(strides, input._shape)) for k, v in enumerate(input._values()) if v]
 
 
 @op
@@ -692,9 +780,7 @@ def masked_scatter(input, mask, source):
         grad_source = None
         if source.requires_grad:
             picked = masked_select(grad, mask)._values()
-            grad_source = Tensor._from_values(list(picked) + [0] * (source.numel() - count), source._shape,
-                                              grad.dtype)
+            grad_source = Tensor._from_values(list(picked) + [0] * (source.numel() - count), source._shape, grad.dtype)
         return pointwise.masked_fill(grad, mask, 0), grad_source
 
     return record("MaskedScatterBackward0", out, (input, source), backward)
-

@@ -150,14 +150,14 @@ def _div_df(nh, nl, dh, dl):  # dfdiv_vf2_vf2_vf2
 
 def _ldexp2(d, e):  # vldexp2_vf_vf_vi2: two exact power-of-two scalings, each rounded
     half = e >> 1
-    return f32(f32(d * 2.0 ** half) * 2.0 ** (e - half))
+    return f32(f32(d * 2.0**half) * 2.0 ** (e - half))
 
 
 _R_LN2F = f32(1.442695040888963407359924681001892137426645954152985934135449406931)
 _L2UF, _L2LF = f32(0.693145751953125), f32(1.428606765330187045e-06)
 _LN2F_HI, _LN2F_LO = f32(0.69314718246459960938), f32(-1.904654323148236017e-09)
 _EXPK2_POLY = tuple(f32(c) for c in (0.1980960224e-3, 0.1394256484e-2, 0.8333456703e-2, 0.4166637361e-1))
-_EXPK2_C5 = f32(0.166666659414234244790680580464e+0)
+_EXPK2_C5 = f32(0.166666659414234244790680580464e0)
 
 
 def _expk2(dh, dl):
@@ -206,7 +206,7 @@ def sleef_log1p(d):  # xlog1pf: xlog1pf_fast up to 1e23, xlogf_u1 above
         return d if d == _inf else sleef_log(d)
     dp1 = f32(d + 1.0)
     e = math.frexp(f32(dp1 * f32(1.0 / 0.75)))[1] - 1  # vgetexp
-    t = 2.0 ** -e
+    t = 2.0**-e
     m = fma32(d, t, f32(t - 1.0))
     xh, xl = _div_df(m, 0.0, *_add2_ff_plain(2.0, m))
     x2 = f32(xh * xh)
@@ -249,8 +249,9 @@ def sleef_cosh(x):  # xcoshf
     return _inf if math.isnan(r) else r
 
 
-_EXP2_POLY = tuple(f32(c) for c in (0.1535920892e-3, 0.1339262701e-2, 0.9618384764e-2, 0.5550347269e-1,
-                                    0.2402264476e+0, 0.6931471825e+0))
+_EXP2_POLY = tuple(
+    f32(c) for c in (0.1535920892e-3, 0.1339262701e-2, 0.9618384764e-2, 0.5550347269e-1, 0.2402264476e0, 0.6931471825e0)
+)
 
 
 def sleef_exp2(d):  # xexp2f
@@ -278,8 +279,11 @@ def libm_sigmoid(x):  # ATen's scalar sigmoid: 1 / (1 + std::exp(-x)) in float
 
 # ---- glibc's exp2f (sysdeps/ieee754/flt-32/e_exp2f.c): std::exp2 on a float in ATen's scalar code -------------
 _EXP2F_N = 32
-_EXP2F_C = (float.fromhex("0x1.c6af84b912394p-5"), float.fromhex("0x1.ebfce50fac4f3p-3"),
-            float.fromhex("0x1.62e42ff0c52d6p-1"))
+_EXP2F_C = (
+    float.fromhex("0x1.c6af84b912394p-5"),
+    float.fromhex("0x1.ebfce50fac4f3p-3"),
+    float.fromhex("0x1.62e42ff0c52d6p-1"),
+)
 
 
 def libm_exp2(x):
@@ -302,33 +306,185 @@ def libm_exp2(x):
 # |x|'s exponent and top 2 mantissa bits (gelu_erf_minimax_approx_compute_vector_fwd; coefficients as float bits,
 # one row per degree, one column per polynomial). Other tensors take cpu_kernel_vec: ATen's Vectorized<float>::erf
 # (Abramowitz-Stegun 7.1.26 with SLEEF's exp) in the vector blocks, std::erf on the rest.
-_GELU_POLYNOMIALS = [[struct.unpack("<f", struct.pack("<I", h))[0] for h in row] + [0.0] * 7 for row in (
-    (0xa6f2cb94, 0x32827792, 0x3381cc0c, 0x34523d4a, 0x351ac44d, 0x35f36d88, 0x36ee8229, 0x37b8a3bb, 0x3867a213,
-     0x3940033b, 0x3a2a5a1d, 0x3ae35863, 0x3b7828f2, 0x3c08b14b, 0x3c515ed3, 0xbb503236, 0xbd8d8e5e, 0xbe8abcd9,
-     0xbf0c19a2, 0xbeccb328, 0x3e176ced, 0x3f470d99, 0x3f7abb28, 0x3f800000, 0),
-    (0x3f4c422a, 0x3f4c421f, 0x3f4c4207, 0x3f4c41cb, 0x3f4c413b, 0x3f4c3fad, 0x3f4c3a2f, 0x3f4c2d40, 0x3f4c146a,
-     0x3f4bc341, 0x3f4ad08c, 0x3f48f8cf, 0x3f45fac7, 0x3f404e07, 0x3f3b980f, 0x3f48dff3, 0x3f78b21b, 0x3fbb0704,
-     0x40019c32, 0x3fe536d6, 0x3f81331e, 0x3e6c8684, 0x3c98f936, 0, 0x3f800000),
-    (0xb62173f4, 0x3735e4cf, 0x37f2ff89, 0x388c23be, 0x3917535c, 0x39ab2ab0, 0x3a60fadb, 0x3af9b960, 0x3b6e5491,
-     0x3c0a4ec5, 0x3ca5aa8c, 0x3d2138d9, 0x3d8737d4, 0x3ddfb660, 0x3e0f27ab, 0x3d94004b, 0xbe0efdeb, 0xbf1d96c3,
-     0xbf89db58, 0xbf6d9897, 0xbef69fb8, 0xbdc4f8a8, 0xbbde6422, 0, 0),
-    (0xbe081a19, 0xbe084570, 0xbe08639b, 0xbe089837, 0xbe08f409, 0xbe09ab95, 0xbe0b66d0, 0xbe0e400a, 0xbe124df8,
-     0xbe1bde02, 0xbe2f19c9, 0xbe4931bf, 0xbe685fbc, 0xbe89c95f, 0xbe96cbca, 0xbe8044aa, 0xbe0550f2, 0x3dcfd6a1,
-     0x3e94c826, 0x3e79345f, 0x3decec91, 0x3ca46568, 0x3aa1e00a, 0, 0),
-    (0xba3d61db, 0x39f097a3, 0x3a5845dc, 0x3ab1fa35, 0x3b0cefb8, 0x3b653ab6, 0x3bcae527, 0x3c221712, 0x3c6c5840,
-     0x3cc0a703, 0x3d1dcc19, 0x3d63656d, 0x3d955907, 0x3dbf9910, 0x3dd53f69, 0x3db7dcef, 0x3d639ebe, 0xba6ede48,
-     0xbd22be69, 0xbd041cf1, 0xbc64f5ab, 0xbb097a32, 0xb8ebf380, 0, 0),
-    (0x3cb7d80c, 0x3c9b6050, 0x3c978d11, 0x3c92e850, 0x3c8d058b, 0x3c848454, 0x3c6cd623, 0x3c4c824b, 0x3c2a7935,
-     0x3be0b390, 0x3b0651ac, 0xbb232f53, 0xbbd42fa0, 0xbc2c5366, 0xbc492c9e, 0xbc2a7aa6, 0xbbd55d04, 0xba823a76,
-     0x3b102aa8, 0x3ae25a7e, 0x3a31f792, 0x38b84375, 0x3689bb5a, 0, 0))]
-_GELU_RBOUND = struct.unpack("<f", struct.pack("<I", 0x40b15cee))[0]  # erf(|x| / sqrt 2) is 1 above it
+_GELU_POLYNOMIALS = [
+    [struct.unpack("<f", struct.pack("<I", h))[0] for h in row] + [0.0] * 7
+    for row in (
+        (
+            0xA6F2CB94,
+            0x32827792,
+            0x3381CC0C,
+            0x34523D4A,
+            0x351AC44D,
+            0x35F36D88,
+            0x36EE8229,
+            0x37B8A3BB,
+            0x3867A213,
+            0x3940033B,
+            0x3A2A5A1D,
+            0x3AE35863,
+            0x3B7828F2,
+            0x3C08B14B,
+            0x3C515ED3,
+            0xBB503236,
+            0xBD8D8E5E,
+            0xBE8ABCD9,
+            0xBF0C19A2,
+            0xBECCB328,
+            0x3E176CED,
+            0x3F470D99,
+            0x3F7ABB28,
+            0x3F800000,
+            0,
+        ),
+        (
+            0x3F4C422A,
+            0x3F4C421F,
+            0x3F4C4207,
+            0x3F4C41CB,
+            0x3F4C413B,
+            0x3F4C3FAD,
+            0x3F4C3A2F,
+            0x3F4C2D40,
+            0x3F4C146A,
+            0x3F4BC341,
+            0x3F4AD08C,
+            0x3F48F8CF,
+            0x3F45FAC7,
+            0x3F404E07,
+            0x3F3B980F,
+            0x3F48DFF3,
+            0x3F78B21B,
+            0x3FBB0704,
+            0x40019C32,
+            0x3FE536D6,
+            0x3F81331E,
+            0x3E6C8684,
+            0x3C98F936,
+            0,
+            0x3F800000,
+        ),
+        (
+            0xB62173F4,
+            0x3735E4CF,
+            0x37F2FF89,
+            0x388C23BE,
+            0x3917535C,
+            0x39AB2AB0,
+            0x3A60FADB,
+            0x3AF9B960,
+            0x3B6E5491,
+            0x3C0A4EC5,
+            0x3CA5AA8C,
+            0x3D2138D9,
+            0x3D8737D4,
+            0x3DDFB660,
+            0x3E0F27AB,
+            0x3D94004B,
+            0xBE0EFDEB,
+            0xBF1D96C3,
+            0xBF89DB58,
+            0xBF6D9897,
+            0xBEF69FB8,
+            0xBDC4F8A8,
+            0xBBDE6422,
+            0,
+            0,
+        ),
+        (
+            0xBE081A19,
+            0xBE084570,
+            0xBE08639B,
+            0xBE089837,
+            0xBE08F409,
+            0xBE09AB95,
+            0xBE0B66D0,
+            0xBE0E400A,
+            0xBE124DF8,
+            0xBE1BDE02,
+            0xBE2F19C9,
+            0xBE4931BF,
+            0xBE685FBC,
+            0xBE89C95F,
+            0xBE96CBCA,
+            0xBE8044AA,
+            0xBE0550F2,
+            0x3DCFD6A1,
+            0x3E94C826,
+            0x3E79345F,
+            0x3DECEC91,
+            0x3CA46568,
+            0x3AA1E00A,
+            0,
+            0,
+        ),
+        (
+            0xBA3D61DB,
+            0x39F097A3,
+            0x3A5845DC,
+            0x3AB1FA35,
+            0x3B0CEFB8,
+            0x3B653AB6,
+            0x3BCAE527,
+            0x3C221712,
+            0x3C6C5840,
+            0x3CC0A703,
+            0x3D1DCC19,
+            0x3D63656D,
+            0x3D955907,
+            0x3DBF9910,
+            0x3DD53F69,
+            0x3DB7DCEF,
+            0x3D639EBE,
+            0xBA6EDE48,
+            0xBD22BE69,
+            0xBD041CF1,
+            0xBC64F5AB,
+            0xBB097A32,
+            0xB8EBF380,
+            0,
+            0,
+        ),
+        (
+            0x3CB7D80C,
+            0x3C9B6050,
+            0x3C978D11,
+            0x3C92E850,
+            0x3C8D058B,
+            0x3C848454,
+            0x3C6CD623,
+            0x3C4C824B,
+            0x3C2A7935,
+            0x3BE0B390,
+            0x3B0651AC,
+            0xBB232F53,
+            0xBBD42FA0,
+            0xBC2C5366,
+            0xBC492C9E,
+            0xBC2A7AA6,
+            0xBBD55D04,
+            0xBA823A76,
+            0x3B102AA8,
+            0x3AE25A7E,
+            0x3A31F792,
+            0x38B84375,
+            0x3689BB5A,
+            0,
+            0,
+        ),
+    )
+]
+_GELU_RBOUND = struct.unpack("<f", struct.pack("<I", 0x40B15CEE))[0]  # erf(|x| / sqrt 2) is 1 above it
 _SQRT_HALF = f32(math.sqrt(0.5))
 
 
 def dnnl_gelu_erf(x):
     magnitude = abs(x)
-    index = struct.unpack("<i", struct.pack("<I", (struct.unpack("<I", struct.pack("<f", magnitude))[0]
-                                                   + 0xc21fffff) & 0xffffffff))[0] >> 21
+    index = (
+        struct.unpack(
+            "<i", struct.pack("<I", (struct.unpack("<I", struct.pack("<f", magnitude))[0] + 0xC21FFFFF) & 0xFFFFFFFF)
+        )[0]
+        >> 21
+    )
     index = 23 if _GELU_RBOUND < magnitude else min(max(index, 1), 24)
     rows = _GELU_POLYNOMIALS
     p = rows[5][index]
@@ -342,8 +498,11 @@ def dnnl_gelu_erf(x):
 def _aten_vector_erf(x):  # Vectorized<float>::erf (vec512_float.h)
     magnitude = abs(x)
     t = f32(1.0 / fma32(f32(0.3275911), magnitude, 1.0))
-    r = fma32(fma32(fma32(fma32(f32(1.061405429), t, f32(-1.453152027)), t, f32(1.421413741)), t,
-                    f32(-0.284496736)), t, f32(0.254829592))
+    r = fma32(
+        fma32(fma32(fma32(f32(1.061405429), t, f32(-1.453152027)), t, f32(1.421413741)), t, f32(-0.284496736)),
+        t,
+        f32(0.254829592),
+    )
     v = fma32(f32(-sleef_exp(-f32(x * x)) * t), r, 1.0)
     return -v if math.copysign(1.0, x) < 0 else v
 
@@ -357,22 +516,88 @@ def libm_gelu_erf(x):  # the scalar x * 0.5 * (1 + std::erf(x * M_SQRT1_2))
 
 
 # glibc's erff (sysdeps/ieee754/flt-32/s_erff.c, fdlibm's rational approximations in float; expf is glibc's own)
-_ERFF_PP = tuple(f32(c) for c in (1.2837916613e-01, -3.2504209876e-01, -2.8481749818e-02, -5.7702702470e-03,
-                                  -2.3763017452e-05))
-_ERFF_QQ = tuple(f32(c) for c in (1.0, 3.9791721106e-01, 6.5022252500e-02, 5.0813062117e-03, 1.3249473704e-04,
-                                  -3.9602282413e-06))
-_ERFF_PA = tuple(f32(c) for c in (-2.3621185683e-03, 4.1485610604e-01, -3.7220788002e-01, 3.1834661961e-01,
-                                  -1.1089469492e-01, 3.5478305072e-02, -2.1663755178e-03))
-_ERFF_QA = tuple(f32(c) for c in (1.0, 1.0642088205e-01, 5.4039794207e-01, 7.1828655899e-02, 1.2617121637e-01,
-                                  1.3637083583e-02, 1.1984500103e-02))
-_ERFF_RA = tuple(f32(c) for c in (-9.8649440333e-03, -6.9385856390e-01, -1.0558626175e+01, -6.2375331879e+01,
-                                  -1.6239666748e+02, -1.8460508728e+02, -8.1287437439e+01, -9.8143291473e+00))
-_ERFF_SA = tuple(f32(c) for c in (1.0, 1.9651271820e+01, 1.3765776062e+02, 4.3456588745e+02, 6.4538726807e+02,
-                                  4.2900814819e+02, 1.0863500214e+02, 6.5702495575e+00, -6.0424413532e-02))
-_ERFF_RB = tuple(f32(c) for c in (-9.8649431020e-03, -7.9928326607e-01, -1.7757955551e+01, -1.6063638306e+02,
-                                  -6.3756646729e+02, -1.0250950928e+03, -4.8351919556e+02))
-_ERFF_SB = tuple(f32(c) for c in (1.0, 3.0338060379e+01, 3.2579251099e+02, 1.5367296143e+03, 3.1998581543e+03,
-                                  2.5530502930e+03, 4.7452853394e+02, -2.2440952301e+01))
+_ERFF_PP = tuple(
+    f32(c) for c in (1.2837916613e-01, -3.2504209876e-01, -2.8481749818e-02, -5.7702702470e-03, -2.3763017452e-05)
+)
+_ERFF_QQ = tuple(
+    f32(c) for c in (1.0, 3.9791721106e-01, 6.5022252500e-02, 5.0813062117e-03, 1.3249473704e-04, -3.9602282413e-06)
+)
+_ERFF_PA = tuple(
+    f32(c)
+    for c in (
+        -2.3621185683e-03,
+        4.1485610604e-01,
+        -3.7220788002e-01,
+        3.1834661961e-01,
+        -1.1089469492e-01,
+        3.5478305072e-02,
+        -2.1663755178e-03,
+    )
+)
+_ERFF_QA = tuple(
+    f32(c)
+    for c in (
+        1.0,
+        1.0642088205e-01,
+        5.4039794207e-01,
+        7.1828655899e-02,
+        1.2617121637e-01,
+        1.3637083583e-02,
+        1.1984500103e-02,
+    )
+)
+_ERFF_RA = tuple(
+    f32(c)
+    for c in (
+        -9.8649440333e-03,
+        -6.9385856390e-01,
+        -1.0558626175e01,
+        -6.2375331879e01,
+        -1.6239666748e02,
+        -1.8460508728e02,
+        -8.1287437439e01,
+        -9.8143291473e00,
+    )
+)
+_ERFF_SA = tuple(
+    f32(c)
+    for c in (
+        1.0,
+        1.9651271820e01,
+        1.3765776062e02,
+        4.3456588745e02,
+        6.4538726807e02,
+        4.2900814819e02,
+        1.0863500214e02,
+        6.5702495575e00,
+        -6.0424413532e-02,
+    )
+)
+_ERFF_RB = tuple(
+    f32(c)
+    for c in (
+        -9.8649431020e-03,
+        -7.9928326607e-01,
+        -1.7757955551e01,
+        -1.6063638306e02,
+        -6.3756646729e02,
+        -1.0250950928e03,
+        -4.8351919556e02,
+    )
+)
+_ERFF_SB = tuple(
+    f32(c)
+    for c in (
+        1.0,
+        3.0338060379e01,
+        3.2579251099e02,
+        1.5367296143e03,
+        3.1998581543e03,
+        2.5530502930e03,
+        4.7452853394e02,
+        -2.2440952301e01,
+    )
+)
 _ERFF_ERX, _ERFF_EFX = f32(8.4506291151e-01), f32(1.2837916613e-01)
 
 
@@ -386,28 +611,30 @@ def _horner32(coefficients, z):
 
 def glibc_erff(x):
     word = _float_bits(x)
-    ix, negative = word & 0x7fffffff, word >> 31
-    if ix >= 0x7f800000:
+    ix, negative = word & 0x7FFFFFFF, word >> 31
+    if ix >= 0x7F800000:
         return x if math.isnan(x) else math.copysign(1.0, x)
-    if ix < 0x3f580000:  # |x| < 0.84375
+    if ix < 0x3F580000:  # |x| < 0.84375
         if ix < 0x04000000:  # tiny: scaled against underflow
             return f32(0.0625 * f32(f32(16.0 * x) + f32(f32(16.0 * _ERFF_EFX) * x)))
         if ix < 0x31800000:  # |x| < 2^-28
             return f32(x + f32(_ERFF_EFX * x))
         z = f32(x * x)
         return f32(x + f32(x * f32(_horner32(_ERFF_PP, z) / _horner32(_ERFF_QQ, z))))
-    if ix < 0x3fa00000:  # |x| < 1.25
+    if ix < 0x3FA00000:  # |x| < 1.25
         s = f32(abs(x) - 1.0)
         quotient = f32(_horner32(_ERFF_PA, s) / _horner32(_ERFF_QA, s))
         return f32(-_ERFF_ERX - quotient) if negative else f32(_ERFF_ERX + quotient)
-    if ix >= 0x40c00000:  # |x| >= 6
+    if ix >= 0x40C00000:  # |x| >= 6
         return -1.0 if negative else 1.0
     x = abs(x)
     s = f32(1.0 / f32(x * x))
-    r_s = ((_ERFF_RA, _ERFF_SA) if ix < 0x4036DB6E else (_ERFF_RB, _ERFF_SB))
-    z = _float_of(_float_bits(x) & 0xfffff000)
-    r = f32(libm_exp(f32(f32(-z * z) - 0.5625))
-            * libm_exp(f32(f32(f32(z - x) * f32(z + x)) + f32(_horner32(r_s[0], s) / _horner32(r_s[1], s)))))
+    r_s = (_ERFF_RA, _ERFF_SA) if ix < 0x4036DB6E else (_ERFF_RB, _ERFF_SB)
+    z = _float_of(_float_bits(x) & 0xFFFFF000)
+    r = f32(
+        libm_exp(f32(f32(-z * z) - 0.5625))
+        * libm_exp(f32(f32(f32(z - x) * f32(z + x)) + f32(_horner32(r_s[0], s) / _horner32(r_s[1], s))))
+    )
     return f32(f32(r / x) - 1.0) if negative else f32(1.0 - f32(r / x))
 
 
@@ -437,9 +664,10 @@ def sleef_tanh(x):  # xtanhf
     return math.copysign(1.0 if math.isnan(r) else r, x)
 
 
-_EXPM1F_LN2_HI, _EXPM1F_LN2_LO, _EXPM1F_INVLN2 = f32(6.9313812256e-01), f32(9.0580006145e-06), f32(1.4426950216e+00)
-_EXPM1F_Q = tuple(f32(q) for q in (-3.3333335072e-02, 1.5873016091e-03, -7.9365076090e-05, 4.0082177293e-06,
-                                   -2.0109921195e-07))
+_EXPM1F_LN2_HI, _EXPM1F_LN2_LO, _EXPM1F_INVLN2 = f32(6.9313812256e-01), f32(9.0580006145e-06), f32(1.4426950216e00)
+_EXPM1F_Q = tuple(
+    f32(q) for q in (-3.3333335072e-02, 1.5873016091e-03, -7.9365076090e-05, 4.0082177293e-06, -2.0109921195e-07)
+)
 
 
 def _float_bits(x):
@@ -452,19 +680,22 @@ def _float_of(bits):
 
 def glibc_expm1f(x):  # sysdeps/ieee754/flt-32/s_expm1f.c, every step in float
     word = _float_bits(x)
-    hx, sign = word & 0x7fffffff, word >> 31
-    if hx >= 0x4195b844:  # |x| >= 27 ln2
-        if hx >= 0x7f800000:
-            return -1.0 if word == 0xff800000 else x
+    hx, sign = word & 0x7FFFFFFF, word >> 31
+    if hx >= 0x4195B844:  # |x| >= 27 ln2
+        if hx >= 0x7F800000:
+            return -1.0 if word == 0xFF800000 else x
         if sign:
             return -1.0
-        if hx > 0x42b17217:
+        if hx > 0x42B17217:
             return _inf
     c = 0.0
-    if hx > 0x3eb17218:  # |x| > ln2 / 2: x = k ln2 + r
+    if hx > 0x3EB17218:  # |x| > ln2 / 2: x = k ln2 + r
         if hx < 0x3F851592:
-            hi, lo, k = (f32(x - _EXPM1F_LN2_HI), _EXPM1F_LN2_LO, 1) if not sign else (
-                f32(x + _EXPM1F_LN2_HI), -_EXPM1F_LN2_LO, -1)
+            hi, lo, k = (
+                (f32(x - _EXPM1F_LN2_HI), _EXPM1F_LN2_LO, 1)
+                if not sign
+                else (f32(x + _EXPM1F_LN2_HI), -_EXPM1F_LN2_LO, -1)
+            )
         else:
             k = int(f32(f32(_EXPM1F_INVLN2 * x) + (-0.5 if sign else 0.5)))
             hi, lo = f32(x - f32(k * _EXPM1F_LN2_HI)), f32(k * _EXPM1F_LN2_LO)
@@ -491,9 +722,9 @@ def glibc_expm1f(x):  # sysdeps/ieee754/flt-32/s_expm1f.c, every step in float
         return f32(-2.0 * f32(e - f32(x + 0.5))) if x < -0.25 else f32(1.0 + f32(2.0 * f32(x - e)))
     if k <= -2 or k > 56:
         y = f32(f32(x - e) + 1.0)
-        y = f32(f32(y * 2.0) * 2.0 ** 127) if k == 128 else f32(y * _float_of((0x7f + k) << 23))
+        y = f32(f32(y * 2.0) * 2.0**127) if k == 128 else f32(y * _float_of((0x7F + k) << 23))
         return f32(y - 1.0)
-    two_k, two_minus_k = _float_of((0x7f + k) << 23), _float_of((0x7f - k) << 23)
+    two_k, two_minus_k = _float_of((0x7F + k) << 23), _float_of((0x7F - k) << 23)
     if k < 23:
         return f32(f32(f32(x - e) + f32(1.0 - two_minus_k)) * two_k)
     return f32(f32(f32(x - f32(e + two_minus_k)) + 1.0) * two_k)
@@ -509,7 +740,7 @@ def glibc_tanhf(x):  # sysdeps/ieee754/flt-32/s_tanhf.c
         z = 1.0
     elif magnitude == 0:
         return x
-    elif magnitude < 2.0 ** -55:
+    elif magnitude < 2.0**-55:
         return f32(x * (1 + x))
     elif magnitude >= 1:
         t = glibc_expm1f(f32(2 * magnitude))
@@ -526,5 +757,8 @@ def _gelu_tanh_inner(x):
 
 def gelu_tanh(tensor):
     """F.gelu(tensor, approximate="tanh") for float32, row-major."""
-    return vectorized(tensor, lambda x: f32(f32(0.5 * x) * f32(1 + sleef_tanh(_gelu_tanh_inner(x)))),
-                      lambda x: f32(f32(0.5 * x) * f32(1 + glibc_tanhf(_gelu_tanh_inner(x)))))
+    return vectorized(
+        tensor,
+        lambda x: f32(f32(0.5 * x) * f32(1 + sleef_tanh(_gelu_tanh_inner(x)))),
+        lambda x: f32(f32(0.5 * x) * f32(1 + glibc_tanhf(_gelu_tanh_inner(x)))),
+    )

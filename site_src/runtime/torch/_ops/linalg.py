@@ -28,7 +28,7 @@ def _kernel_operand(matrix):
     storage, start = matrix._storage, matrix._offset
     if start == 0 and len(storage) == rows * cols:
         return storage, layout
-    return storage[start:start + rows * cols], layout
+    return storage[start : start + rows * cols], layout
 
 
 def _product(a, b):
@@ -40,13 +40,11 @@ def _product(a, b):
         raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: {a.dtype.name} != {b.dtype.name}")
     if a.dtype is _dtype.float32:
         (a_buffer, trans_a), (b_buffer, trans_b) = _kernel_operand(a), _kernel_operand(b)
-        return Tensor._make(_kernels.matmul(a_buffer, b_buffer, m, k, n, trans_a, trans_b), (m, n), (n, 1), 0,
-                            a.dtype)
+        return Tensor._make(_kernels.matmul(a_buffer, b_buffer, m, k, n, trans_a, trans_b), (m, n), (n, 1), 0, a.dtype)
     a, b = a.detach(), b.detach()
     rows = [a[i]._values() for i in range(m)]
     cols = [b[:, j]._values() for j in range(n)]
-    return Tensor._from_values([sum(x * y for x, y in zip(row, col)) for row in rows for col in cols], (m, n),
-                               a.dtype)
+    return Tensor._from_values([sum(x * y for x, y in zip(row, col)) for row in rows for col in cols], (m, n), a.dtype)
 
 
 def _product_grads(grad, mat1, mat2):
@@ -54,6 +52,7 @@ def _product_grads(grad, mat1, mat2):
     each laid out like its matrix, as ATen's mm_mat1_backward / mm_mat2_backward do: for a column-major matrix
     (nn.Linear's weight.t()) the transposed product, transposed back, so the weight's gradient comes out contiguous
     (the same sums in the same order)."""
+
     def column_major(matrix):
         return matrix._stride[0] == 1 and matrix._stride[1] == matrix._shape[0] != 1
 
@@ -70,8 +69,9 @@ def mm(input, mat2):
     if input.dim() != 2 or mat2.dim() != 2:
         raise RuntimeError(f"{'self' if input.dim() != 2 else 'mat2'} must be a matrix")
     out = _product(input, mat2)
-    return record("MmBackward0", out, (input, mat2), lambda grad: _product_grads(grad, input, mat2),
-                  saved=(input, mat2))
+    return record(
+        "MmBackward0", out, (input, mat2), lambda grad: _product_grads(grad, input, mat2), saved=(input, mat2)
+    )
 
 
 @op(in_place=True, out=True)
@@ -83,10 +83,13 @@ def addmm(input, mat1, mat2, *, beta=1, alpha=1):
     base = views.expanded(input.detach(), product._shape)
     scaled = product if alpha == 1 else pointwise.mul(product, alpha)
     out = scaled if beta == 0 else pointwise.add(scaled, base if beta == 1 else pointwise.mul(base, beta))
+
     def backward(grad):
         grads = _product_grads(grad, mat1, mat2)
-        return (pointwise.grad_for(input, _maybe_multiply(grad, beta)),
-                *(g if g is None else _maybe_multiply(g, alpha) for g in grads))
+        return (
+            pointwise.grad_for(input, _maybe_multiply(grad, beta)),
+            *(g if g is None else _maybe_multiply(g, alpha) for g in grads),
+        )
 
     return record("AddmmBackward0", out, (input, mat1, mat2), backward, saved=(mat1, mat2))
 
@@ -105,9 +108,11 @@ def addbmm(input, batch1, batch2, *, beta=1, alpha=1):
 
     def backward(grad):
         batched = views.expand(views.unsqueeze(grad, 0), (batch1._shape[0],) + grad._shape)
-        return (pointwise.grad_for(input, _maybe_multiply(grad, beta)),
-                _maybe_multiply(bmm(batched, views.transpose(batch2, 1, 2)), alpha) if batch1.requires_grad else None,
-                _maybe_multiply(bmm(views.transpose(batch1, 1, 2), batched), alpha) if batch2.requires_grad else None)
+        return (
+            pointwise.grad_for(input, _maybe_multiply(grad, beta)),
+            _maybe_multiply(bmm(batched, views.transpose(batch2, 1, 2)), alpha) if batch1.requires_grad else None,
+            _maybe_multiply(bmm(views.transpose(batch1, 1, 2), batched), alpha) if batch2.requires_grad else None,
+        )
 
     return record("AddbmmBackward0", out, (input, batch1, batch2), backward, saved=(batch1, batch2))
 
@@ -115,11 +120,16 @@ def addbmm(input, batch1, batch2, *, beta=1, alpha=1):
 @op(out=True)
 def mv(input, vec):
     out = views.squeeze(_product(input, views.unsqueeze(vec.detach(), 1)), 1)
-    return record("MvBackward0", out, (input, vec),
-                  lambda grad: (mm(views.unsqueeze(grad, 1), views.unsqueeze(vec, 0)) if input.requires_grad
-                                else None,
-                                mv(views.t(input), grad) if vec.requires_grad else None),
-                  saved=(input, vec))
+    return record(
+        "MvBackward0",
+        out,
+        (input, vec),
+        lambda grad: (
+            mm(views.unsqueeze(grad, 1), views.unsqueeze(vec, 0)) if input.requires_grad else None,
+            mv(views.t(input), grad) if vec.requires_grad else None,
+        ),
+        saved=(input, vec),
+    )
 
 
 @op(out=True)
@@ -127,8 +137,13 @@ def dot(input, other):
     if input.dim() != 1 or other.dim() != 1:
         raise RuntimeError(f"1D tensors expected, but got {input.dim()}D and {other.dim()}D tensors")
     out = views.reshape(_product(views.unsqueeze(input.detach(), 0), views.unsqueeze(other.detach(), 1)), ())
-    return record("DotBackward0", out, (input, other),
-                  lambda grad: (pointwise.mul(other, grad), pointwise.mul(input, grad)), saved=(input, other))
+    return record(
+        "DotBackward0",
+        out,
+        (input, other),
+        lambda grad: (pointwise.mul(other, grad), pointwise.mul(input, grad)),
+        saved=(input, other),
+    )
 
 
 @op(out=True)
@@ -183,7 +198,7 @@ def _small_product(a, b, m, k, n):
     baddbmm_cpu_kernel, which bmm runs while k * m * n < 400)."""
     out = []
     for i in range(m):
-        row = a[i * k:(i + 1) * k]
+        row = a[i * k : (i + 1) * k]
         for j in range(n):
             acc = 0.0
             for p, x in enumerate(row):
@@ -216,11 +231,14 @@ def _check_batches(input, mat2, name="bmm"):
     if mat2.dim() != 3:
         raise RuntimeError("batch2 must be a 3D tensor")
     if input._shape[0] != mat2._shape[0] or input._shape[2] != mat2._shape[1]:
-        raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: "
-                           f"[{input._shape[0]}, {input._shape[2]}] but got: [{mat2._shape[0]}, {mat2._shape[1]}].")
+        raise RuntimeError(
+            f"Expected size for first two dimensions of batch2 tensor to be: "
+            f"[{input._shape[0]}, {input._shape[2]}] but got: [{mat2._shape[0]}, {mat2._shape[1]}]."
+        )
     if input.dtype is not mat2.dtype:
-        raise RuntimeError(f"expected scalar type {pointwise._type_word(input.dtype)} but found "
-                           f"{pointwise._type_word(mat2.dtype)}")
+        raise RuntimeError(
+            f"expected scalar type {pointwise._type_word(input.dtype)} but found {pointwise._type_word(mat2.dtype)}"
+        )
 
 
 @op(out=True)
@@ -228,10 +246,16 @@ def bmm(input, mat2):
     _check_batches(input, mat2)
     shape = (input._shape[0], input._shape[1], mat2._shape[2])
     out = Tensor._from_values(_bmm_values(input, mat2), shape, input.dtype)
-    return record("BmmBackward0", out, (input, mat2),
-                  lambda grad: (bmm(grad, views.transpose(mat2, 1, 2)) if input.requires_grad else None,
-                                bmm(views.transpose(input, 1, 2), grad) if mat2.requires_grad else None),
-                  saved=(input, mat2))
+    return record(
+        "BmmBackward0",
+        out,
+        (input, mat2),
+        lambda grad: (
+            bmm(grad, views.transpose(mat2, 1, 2)) if input.requires_grad else None,
+            bmm(views.transpose(input, 1, 2), grad) if mat2.requires_grad else None,
+        ),
+        saved=(input, mat2),
+    )
 
 
 def _maybe_multiply(grad, scalar):
@@ -242,21 +266,26 @@ def _maybe_multiply(grad, scalar):
 def baddbmm(input, batch1, batch2, *, beta=1, alpha=1):
     """beta * input + alpha * (batch1 @ batch2), as baddbmm_cpu_kernel: r * beta + alpha * acc per element."""
     _check_batches(batch1, batch2)
-    products = Tensor._from_values(_bmm_values(batch1, batch2),
-                                   (batch1._shape[0], batch1._shape[1], batch2._shape[2]), batch1.dtype)
+    products = Tensor._from_values(
+        _bmm_values(batch1, batch2), (batch1._shape[0], batch1._shape[1], batch2._shape[2]), batch1.dtype
+    )
     scaled = products if alpha == 1 else pointwise.mul(products, alpha)
     if beta == 0:
         out = scaled
     else:
         base = views.expanded(input.detach(), products._shape)
         out = pointwise.add(base if beta == 1 else pointwise.mul(base, beta), scaled)
-    return record("BaddbmmBackward0", out, (input, batch1, batch2),
-                  lambda grad: (pointwise.grad_for(input, _maybe_multiply(grad, beta)),
-                                _maybe_multiply(bmm(grad, views.transpose(batch2, 1, 2)), alpha)
-                                if batch1.requires_grad else None,
-                                _maybe_multiply(bmm(views.transpose(batch1, 1, 2), grad), alpha)
-                                if batch2.requires_grad else None),
-                  saved=(batch1, batch2))
+    return record(
+        "BaddbmmBackward0",
+        out,
+        (input, batch1, batch2),
+        lambda grad: (
+            pointwise.grad_for(input, _maybe_multiply(grad, beta)),
+            _maybe_multiply(bmm(grad, views.transpose(batch2, 1, 2)), alpha) if batch1.requires_grad else None,
+            _maybe_multiply(bmm(views.transpose(batch1, 1, 2), grad), alpha) if batch2.requires_grad else None,
+        ),
+        saved=(batch1, batch2),
+    )
 
 
 @op(in_place=True, out=True)
@@ -265,19 +294,28 @@ def addmv(input, mat, vec, *, beta=1, alpha=1):
     scaled = product if alpha == 1 else pointwise.mul(product, alpha)
     base = views.expanded(input.detach(), product._shape)
     out = scaled if beta == 0 else pointwise.add(base if beta == 1 else pointwise.mul(base, beta), scaled)
-    return record("AddmvBackward0", out, (input, mat, vec),
-                  lambda grad: (pointwise.grad_for(input, _maybe_multiply(grad, beta)),
-                                _maybe_multiply(outer(grad, vec), alpha) if mat.requires_grad else None,
-                                _maybe_multiply(mv(views.t(mat), grad), alpha) if vec.requires_grad else None),
-                  saved=(mat, vec))
+    return record(
+        "AddmvBackward0",
+        out,
+        (input, mat, vec),
+        lambda grad: (
+            pointwise.grad_for(input, _maybe_multiply(grad, beta)),
+            _maybe_multiply(outer(grad, vec), alpha) if mat.requires_grad else None,
+            _maybe_multiply(mv(views.t(mat), grad), alpha) if vec.requires_grad else None,
+        ),
+        saved=(mat, vec),
+    )
 
 
 @op(in_place=True, out=True)
 def addr(input, vec1, vec2, *, beta=1, alpha=1):
     """beta * input + alpha * outer(vec1, vec2), elementwise as ATen's addr_kernel evaluates it."""
     if vec1.dim() != 1 or vec2.dim() != 1:
-        raise RuntimeError(f"addr: Expected 1-D argument vec1, but got {vec1.dim()}-D" if vec1.dim() != 1 else
-                           f"addr: Expected 1-D argument vec2, but got {vec2.dim()}-D")
+        raise RuntimeError(
+            f"addr: Expected 1-D argument vec1, but got {vec1.dim()}-D"
+            if vec1.dim() != 1
+            else f"addr: Expected 1-D argument vec2, but got {vec2.dim()}-D"
+        )
     column, row = views.unsqueeze(vec1.detach(), 1), views.unsqueeze(vec2.detach(), 0)
     product = pointwise.mul(column if alpha == 1 else pointwise.mul(column, alpha), row)
     if beta == 0:
@@ -285,11 +323,17 @@ def addr(input, vec1, vec2, *, beta=1, alpha=1):
     else:
         base = input.detach()
         out = pointwise.add(base if beta == 1 else pointwise.mul(base, beta), product)
-    return record("AddrBackward0", out, (input, vec1, vec2),
-                  lambda grad: (pointwise.grad_for(input, _maybe_multiply(grad, beta)),
-                                _maybe_multiply(mv(grad, vec2), alpha) if vec1.requires_grad else None,
-                                _maybe_multiply(mv(views.t(grad), vec1), alpha) if vec2.requires_grad else None),
-                  saved=(vec1, vec2))
+    return record(
+        "AddrBackward0",
+        out,
+        (input, vec1, vec2),
+        lambda grad: (
+            pointwise.grad_for(input, _maybe_multiply(grad, beta)),
+            _maybe_multiply(mv(grad, vec2), alpha) if vec1.requires_grad else None,
+            _maybe_multiply(mv(views.t(grad), vec1), alpha) if vec2.requires_grad else None,
+        ),
+        saved=(vec1, vec2),
+    )
 
 
 @op(out=True, aliases=("ger",))
@@ -303,10 +347,16 @@ def vdot(input, other):
     if input.dim() != 1 or other.dim() != 1:
         raise RuntimeError(f"1D tensors expected, but got {input.dim()}D and {other.dim()}D tensors")
     out = dot(input.detach(), other.detach())
-    return record("VdotBackward0", out, (input, other),
-                  lambda grad: (pointwise.mul(grad, other) if input.requires_grad else None,
-                                pointwise.mul(input, grad) if other.requires_grad else None),
-                  saved=(input, other))
+    return record(
+        "VdotBackward0",
+        out,
+        (input, other),
+        lambda grad: (
+            pointwise.mul(grad, other) if input.requires_grad else None,
+            pointwise.mul(input, grad) if other.requires_grad else None,
+        ),
+        saved=(input, other),
+    )
 
 
 @op
@@ -320,8 +370,11 @@ def trace(input):
     out = Tensor._from_values([sum(values[i * cols + i] for i in range(min(rows, cols)))], (), dtype)
 
     def backward(grad):
-        eye = Tensor._from_values([1.0 if i % (cols + 1) == 0 and i // cols < cols else 0.0
-                                   for i in range(rows * cols)], (rows, cols), grad.dtype)
+        eye = Tensor._from_values(
+            [1.0 if i % (cols + 1) == 0 and i // cols < cols else 0.0 for i in range(rows * cols)],
+            (rows, cols),
+            grad.dtype,
+        )
         return (pointwise.mul(eye, grad),)
 
     return record("TraceBackward0", out, (input,), backward)
@@ -337,8 +390,9 @@ def _cross_dim(input, other, dim):
             raise RuntimeError("no dimension of size 3 in input")
     dim = input._dim(dim)
     if input._shape[dim] != 3 or other._shape[dim] != 3:
-        raise RuntimeError(f"linalg.cross: inputs dimension {dim} must have length 3. Got {input._shape[dim]} and "
-                           f"{other._shape[dim]}")
+        raise RuntimeError(
+            f"linalg.cross: inputs dimension {dim} must have length 3. Got {input._shape[dim]} and {other._shape[dim]}"
+        )
     return dim
 
 
@@ -351,23 +405,36 @@ def linalg_cross(input, other, dim=-1):
     b = views.expanded(other.detach(), shape)
     dtype = _dtype.result_type(input, other)
     if dtype is _dtype.float32:
+
         def component(x, y, z, w):
             return fma32(x, y, -f32(z * w))
     else:
+
         def component(x, y, z, w):
             return dtype.cast(x * y - z * w)
+
     parts = []
     for j, k in ((1, 2), (2, 0), (0, 1)):
-        columns = (views.select(a, dim, j)._values(), views.select(b, dim, k)._values(),
-                   views.select(a, dim, k)._values(), views.select(b, dim, j)._values())
+        columns = (
+            views.select(a, dim, j)._values(),
+            views.select(b, dim, k)._values(),
+            views.select(a, dim, k)._values(),
+            views.select(b, dim, j)._values(),
+        )
         parts.append(list(map(component, *columns)))
-    rest = shape[:dim] + shape[dim + 1:]
+    rest = shape[:dim] + shape[dim + 1 :]
     moved = Tensor._from_values([v for p in parts for v in p], (3,) + rest, dtype)
     out = pointwise.contiguous(views.permute(moved, list(range(1, dim + 1)) + [0] + list(range(dim + 1, len(shape)))))
-    return record("LinalgCrossBackward0", out, (input, other),
-                  lambda grad: (pointwise.grad_for(input, linalg_cross(other, grad, dim)),
-                                pointwise.grad_for(other, linalg_cross(grad, input, dim))),
-                  saved=(input, other))
+    return record(
+        "LinalgCrossBackward0",
+        out,
+        (input, other),
+        lambda grad: (
+            pointwise.grad_for(input, linalg_cross(other, grad, dim)),
+            pointwise.grad_for(other, linalg_cross(grad, input, dim)),
+        ),
+        saved=(input, other),
+    )
 
 
 @op
@@ -414,12 +481,13 @@ def matrix_power(input, n):
     """ATen's linalg_matrix_power: a * a and (a * a) * a for n = 2, 3, else a binary decomposition of n from its
     lowest bit; negative n on the inverse."""
     if input.dim() < 2 or input._shape[-1] != input._shape[-2]:
-        raise RuntimeError("linalg.matrix_power: A must be batches of square matrices, but they are "
-                           f"{input._shape[-2] if input.dim() > 1 else 1} by {input._shape[-1]} matrices")
+        raise RuntimeError(
+            "linalg.matrix_power: A must be batches of square matrices, but they are "
+            f"{input._shape[-2] if input.dim() > 1 else 1} by {input._shape[-1]} matrices"
+        )
     if n == 0:
         size = input._shape[-1]
-        eye = Tensor._from_values([float(i % (size + 1) == 0) for i in range(size * size)], (size, size),
-                                  input.dtype)
+        eye = Tensor._from_values([float(i % (size + 1) == 0) for i in range(size * size)], (size, size), input.dtype)
         out = views.expanded(eye, input._shape)
         return pointwise.clone(out)
     if n < 0:
@@ -518,8 +586,12 @@ def _sumproduct_pair(left, right, sum_dims):
     lro_size = math.prod(left._shape[d] for d in lro)
     lo_size = math.prod(left._shape[d] for d in lo)
     ro_size = math.prod(right._shape[d] for d in ro)
-    out_size = [left._shape[d] for d in lro] + [left._shape[d] for d in lo] + [1] * len(sum_dims) + \
-        [right._shape[d] for d in ro]
+    out_size = (
+        [left._shape[d] for d in lro]
+        + [left._shape[d] for d in lo]
+        + [1] * len(sum_dims)
+        + [right._shape[d] for d in ro]
+    )
     order = lro + lo + list(sum_dims) + ro
     lhs = views.reshape(views.permute(left, order), (lro_size, lo_size, sum_size))
     rhs = views.reshape(views.permute(right, lro + list(sum_dims) + ro + lo), (lro_size, sum_size, ro_size))
@@ -541,9 +613,11 @@ def einsum(equation, *operands):
     inputs, arrow, output = equation.partition("->")
     labels = inputs.split(",")
     if len(labels) != len(operands):
-        raise RuntimeError("einsum(): more operands were provided than specified in the equation"
-                           if len(operands) > len(labels) else
-                           "einsum(): fewer operands were provided than specified in the equation")
+        raise RuntimeError(
+            "einsum(): more operands were provided than specified in the equation"
+            if len(operands) > len(labels)
+            else "einsum(): fewer operands were provided than specified in the equation"
+        )
     if not arrow:
         counts = {}
         for label in inputs.replace(",", ""):
@@ -555,9 +629,11 @@ def einsum(equation, *operands):
     prepared = []
     for operand, spec in zip(operands, labels):
         if len(spec) != operand.dim():
-            raise RuntimeError(f"einsum(): the number of subscripts in the equation ({len(spec)}) does not match "
-                               f"the number of dimensions ({operand.dim()}) for operand {len(prepared)} and no "
-                               "ellipsis was given")
+            raise RuntimeError(
+                f"einsum(): the number of subscripts in the equation ({len(spec)}) does not match "
+                f"the number of dimensions ({operand.dim()}) for operand {len(prepared)} and no "
+                "ellipsis was given"
+            )
         seen = []
         for label in spec:
             if label in seen:
@@ -578,8 +654,9 @@ def einsum(equation, *operands):
     if first_sums:
         result = reduction.sum(result, first_sums, keepdim=True)
     for i, operand in enumerate(prepared[1:], 1):
-        result = _sumproduct_pair(result, operand, [len(output) + j for j, label in enumerate(summed)
-                                                    if last_use[label] == i])
+        result = _sumproduct_pair(
+            result, operand, [len(output) + j for j, label in enumerate(summed) if last_use[label] == i]
+        )
     out_shape = [max(result._shape[d], 1) for d in range(len(output))]
     return views.reshape(result, out_shape) if summed else result
 
@@ -592,17 +669,21 @@ def _square(input, name):
     if input.dim() < 2:
         raise RuntimeError(f"linalg.{name}: The input tensor A must have at least 2 dimensions.")
     if input._shape[-1] != input._shape[-2]:
-        raise RuntimeError(f"linalg.{name}: A must be batches of square matrices, but they are "
-                           f"{input._shape[-2]} by {input._shape[-1]} matrices")
+        raise RuntimeError(
+            f"linalg.{name}: A must be batches of square matrices, but they are "
+            f"{input._shape[-2]} by {input._shape[-1]} matrices"
+        )
     if not input.dtype.is_floating_point:
-        raise RuntimeError(f"linalg.{name}: Expected a floating point or complex tensor as input. Got "
-                           + pointwise._type_word(input.dtype))
+        raise RuntimeError(
+            f"linalg.{name}: Expected a floating point or complex tensor as input. Got "
+            + pointwise._type_word(input.dtype)
+        )
 
 
 def _matrices(input):
     n = input._shape[-1]
     values = list(input._values())
-    return [[values[b + i * n:b + (i + 1) * n] for i in range(n)] for b in range(0, len(values), n * n)], n
+    return [[values[b + i * n : b + (i + 1) * n] for i in range(n)] for b in range(0, len(values), n * n)], n
 
 
 def _lu(matrix):
@@ -648,8 +729,10 @@ def _inverse_values(input, name):
         lu, perm, _, singular = _lu(matrix)
         if singular:
             where = f"(Batch element {index}): " if input.dim() > 2 else ""
-            raise RuntimeError(f"linalg.{name}: {where}The diagonal element {_first_zero(lu) + 1} is zero, the "
-                               "inversion could not be completed because the input matrix is singular.")
+            raise RuntimeError(
+                f"linalg.{name}: {where}The diagonal element {_first_zero(lu) + 1} is zero, the "
+                "inversion could not be completed because the input matrix is singular."
+            )
         columns = _lu_solve(lu, perm, [[float(i == j) for i in range(n)] for j in range(n)])
         values.extend(columns[j][i] for i in range(n) for j in range(n))
     return values
@@ -663,10 +746,13 @@ def _first_zero(lu):
 def inverse(input):
     """torch.inverse, torch.linalg.inv."""
     out = Tensor._from_values(_inverse_values(input, "inv"), input._shape, input.dtype)
-    return record("LinalgInvExBackward0", out, (input,),
-                  lambda grad: (pointwise.neg(matmul(views.transpose(out, -2, -1),
-                                                     matmul(grad, views.transpose(out, -2, -1)))),),
-                  saved=(out,))
+    return record(
+        "LinalgInvExBackward0",
+        out,
+        (input,),
+        lambda grad: (pointwise.neg(matmul(views.transpose(out, -2, -1), matmul(grad, views.transpose(out, -2, -1)))),),
+        saved=(out,),
+    )
 
 
 inv = inverse
@@ -697,12 +783,14 @@ def det(input):
 
 _slogdet_result = namedtuple("slogdet", ["sign", "logabsdet"])
 _slogdet_result.__module__ = "torch.return_types"
-_slogdet_result.__repr__ = lambda self: (f"torch.return_types.slogdet(\nsign={self.sign!r},\n"
-                                         f"logabsdet={self.logabsdet!r})")
+_slogdet_result.__repr__ = lambda self: (
+    f"torch.return_types.slogdet(\nsign={self.sign!r},\nlogabsdet={self.logabsdet!r})"
+)
 _linalg_slogdet_result = namedtuple("linalg_slogdet", ["sign", "logabsdet"])
 _linalg_slogdet_result.__module__ = "torch.return_types"
-_linalg_slogdet_result.__repr__ = lambda self: (f"torch.return_types.linalg_slogdet(\nsign={self.sign!r},\n"
-                                                f"logabsdet={self.logabsdet!r})")
+_linalg_slogdet_result.__repr__ = lambda self: (
+    f"torch.return_types.linalg_slogdet(\nsign={self.sign!r},\nlogabsdet={self.logabsdet!r})"
+)
 
 
 def linalg_slogdet(input, result_type=_linalg_slogdet_result):
@@ -733,8 +821,10 @@ def solve(A, B, *, left=True):
         raise unsupported("torch.linalg.solve with batched A")
     vector = B.dim() == 1
     if B._shape[0] != A._shape[0]:
-        raise RuntimeError(f"linalg.solve: Incompatible shapes of A and B for the equation AX = B "
-                           f"({A._shape[0]}x{A._shape[1]} and {'x'.join(map(str, B._shape))})")
+        raise RuntimeError(
+            f"linalg.solve: Incompatible shapes of A and B for the equation AX = B "
+            f"({A._shape[0]}x{A._shape[1]} and {'x'.join(map(str, B._shape))})"
+        )
     lu, perm, _, singular = _lu(_matrices(A)[0][0])
     if singular:
         raise RuntimeError("torch.linalg.solve: The solver failed because the input matrix is singular.")
@@ -780,8 +870,9 @@ def linalg_norm(input, ord=None, dim=None, keepdim=False, *, dtype=None):
         return reduction.vector_norm(input, 2, dim, keepdim, dtype=dtype)
     if dim is None:
         if input.dim() not in (1, 2):
-            raise RuntimeError(f"linalg.norm: If dim is not specified but ord is, the input must be 1D or 2D. "
-                               f"Got {input.dim()}D.")
+            raise RuntimeError(
+                f"linalg.norm: If dim is not specified but ord is, the input must be 1D or 2D. Got {input.dim()}D."
+            )
         dim = tuple(range(input.dim()))
     if len(dim) == 2 or isinstance(ord, str):  # (a string ord on a vector: matrix_norm's error, as in PyTorch)
         return matrix_norm(input, ord, dim, keepdim, dtype=dtype)

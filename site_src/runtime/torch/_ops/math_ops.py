@@ -135,22 +135,27 @@ def tan(input):
 @op(in_place=True, out=True, aliases=("arcsin",))
 def asin(input):
     out = _unary(_ieee(math.asin), input)
-    return record("AsinBackward0", out, (input,),
-                  lambda grad: (mul(grad, rsqrt(add(mul(neg(input), input), 1))),), saved=(input,))
+    return record(
+        "AsinBackward0", out, (input,), lambda grad: (mul(grad, rsqrt(add(mul(neg(input), input), 1))),), saved=(input,)
+    )
 
 
 @op(in_place=True, out=True, aliases=("arccos",))
 def acos(input):
     out = _unary(_ieee(math.acos), input)
-    return record("AcosBackward0", out, (input,),
-                  lambda grad: (mul(grad, neg(rsqrt(add(mul(neg(input), input), 1)))),), saved=(input,))
+    return record(
+        "AcosBackward0",
+        out,
+        (input,),
+        lambda grad: (mul(grad, neg(rsqrt(add(mul(neg(input), input), 1)))),),
+        saved=(input,),
+    )
 
 
 @op(in_place=True, out=True, aliases=("arctan",))
 def atan(input):
     out = _unary(math.atan, input)
-    return record("AtanBackward0", out, (input,), lambda grad: (div(grad, add(mul(input, input), 1)),),
-                  saved=(input,))
+    return record("AtanBackward0", out, (input,), lambda grad: (div(grad, add(mul(input, input), 1)),), saved=(input,))
 
 
 @op(in_place=True, out=True, aliases=("arctan2",))
@@ -195,22 +200,25 @@ def cosh(input):
 @op(in_place=True, out=True, aliases=("arcsinh",))
 def asinh(input):
     out = _unary(math.asinh, input)
-    return record("AsinhBackward0", out, (input,), lambda grad: (mul(grad, rsqrt(add(pow(input, 2), 1))),),
-                  saved=(input,))
+    return record(
+        "AsinhBackward0", out, (input,), lambda grad: (mul(grad, rsqrt(add(pow(input, 2), 1))),), saved=(input,)
+    )
 
 
 @op(in_place=True, out=True, aliases=("arccosh",))
 def acosh(input):
     out = _unary(_ieee(math.acosh), input)
-    return record("AcoshBackward0", out, (input,), lambda grad: (mul(grad, rsqrt(sub(mul(input, input), 1))),),
-                  saved=(input,))
+    return record(
+        "AcoshBackward0", out, (input,), lambda grad: (mul(grad, rsqrt(sub(mul(input, input), 1))),), saved=(input,)
+    )
 
 
 @op(in_place=True, out=True, aliases=("arctanh",))
 def atanh(input):
     out = _unary(_ieee(math.atanh, domain=lambda x: _signed_inf(x) if builtins.abs(x) == 1 else _nan), input)
-    return record("AtanhBackward0", out, (input,), lambda grad: (div(mul(grad, 1), rsub(pow(input, 2), 1)),),
-                  saved=(input,))
+    return record(
+        "AtanhBackward0", out, (input,), lambda grad: (div(mul(grad, 1), rsub(pow(input, 2), 1)),), saved=(input,)
+    )
 
 
 # ---- exponential and logarithmic --------------------------------------------------------------------------------
@@ -234,15 +242,17 @@ def _log_of(fn, pole):
 @op(in_place=True, out=True)
 def log2(input):
     out = _unary(_log_of(math.log2, 0), input)
-    return record("Log2Backward0", out, (input,), lambda grad: (div(grad, mul(input, 0.6931471805599453)),),
-                  saved=(input,))
+    return record(
+        "Log2Backward0", out, (input,), lambda grad: (div(grad, mul(input, 0.6931471805599453)),), saved=(input,)
+    )
 
 
 @op(in_place=True, out=True)
 def log10(input):
     out = _unary(_log_of(math.log10, 0), input)
-    return record("Log10Backward0", out, (input,), lambda grad: (div(grad, mul(input, 2.3025850929940456)),),
-                  saved=(input,))
+    return record(
+        "Log10Backward0", out, (input,), lambda grad: (div(grad, mul(input, 2.3025850929940456)),), saved=(input,)
+    )
 
 
 @op(in_place=True, out=True)
@@ -292,9 +302,11 @@ def xlogy(input, other):
         out = elementwise(_xlogy(dtype), input, _floating(other), dtype=dtype)
         return record("XlogyBackward1", out, (other,), lambda grad: (div(mul(grad, input), other),), saved=(other,))
     dtype = _float_dtype(input, other)
-    out = elementwise(_xlogy(dtype), _floating(input), _floating(other) if isinstance(other, Tensor) else other,
-                      dtype=dtype)
+    out = elementwise(
+        _xlogy(dtype), _floating(input), _floating(other) if isinstance(other, Tensor) else other, dtype=dtype
+    )
     if not isinstance(other, Tensor):
+
         def backward(grad):
             g = xlogy(grad, other)
             return (g if other > 0 else pointwise.masked_fill(g, pointwise.eq(input, 0.0), 0.0),)
@@ -302,8 +314,9 @@ def xlogy(input, other):
         return record("XlogyBackward2", out, (input,), backward, saved=(input,))
 
     def backward(grad):
-        g = pointwise.masked_fill(xlogy(grad, other),
-                                  pointwise.logical_and(pointwise.eq(input, 0.0), pointwise.le(other, 0.0)), 0.0)
+        g = pointwise.masked_fill(
+            xlogy(grad, other), pointwise.logical_and(pointwise.eq(input, 0.0), pointwise.le(other, 0.0)), 0.0
+        )
         return grad_for(input, g), grad_for(other, div(mul(grad, input), other))
 
     return record("XlogyBackward0", out, (input, other), backward, saved=(input, other))
@@ -341,10 +354,16 @@ def logaddexp(input, other):
         return m + rounded(log1p_(rounded(exp(-builtins.abs(rounded(a - b))))))
 
     out = elementwise(kernel, input, other, dtype=dtype)
-    return record("LogaddexpBackward0", out, (input, other),
-                  lambda grad: (grad_for(input, div(grad, add(pointwise.exp(sub(other, input)), 1))),
-                                grad_for(other, div(grad, add(pointwise.exp(sub(input, other)), 1)))),
-                  saved=(input, other))
+    return record(
+        "LogaddexpBackward0",
+        out,
+        (input, other),
+        lambda grad: (
+            grad_for(input, div(grad, add(pointwise.exp(sub(other, input)), 1))),
+            grad_for(other, div(grad, add(pointwise.exp(sub(input, other)), 1))),
+        ),
+        saved=(input, other),
+    )
 
 
 def _double(value):
@@ -360,16 +379,20 @@ def float_power(input, exponent, *, out=None):
     if out is None:
         return result
     if out.dtype is not _dtype.float64:
-        raise RuntimeError(f"the output given to float_power has dtype {_type_word(out.dtype)} but the operation's "
-                           "result requires dtype Double")
+        raise RuntimeError(
+            f"the output given to float_power has dtype {_type_word(out.dtype)} but the operation's "
+            "result requires dtype Double"
+        )
     return pointwise.write_out(out, result, "float_power")
 
 
 @method
 def float_power_(self, exponent):
     if self.dtype is not _dtype.float64:
-        raise RuntimeError(f"the base given to float_power_ has dtype {_type_word(self.dtype)} but the operation's "
-                           "result requires dtype Double")
+        raise RuntimeError(
+            f"the base given to float_power_ has dtype {_type_word(self.dtype)} but the operation's "
+            "result requires dtype Double"
+        )
     return pointwise.in_place(float_power)(self, exponent)
 
 
@@ -419,10 +442,10 @@ def round(input, *, decimals=0):
     rounded = _f32 if input.dtype is _dtype.float32 else float
     nearest = _rounding(builtins.round)
     if decimals > 0:
-        scale = rounded(10.0 ** decimals)
+        scale = rounded(10.0**decimals)
         out = elementwise(lambda x: _pointwise_divide(nearest(rounded(x * scale)), scale), input)
     else:
-        scale = rounded(10.0 ** -decimals)
+        scale = rounded(10.0**-decimals)
         out = elementwise(lambda x: nearest(rounded(_pointwise_divide(x, scale))) * scale, input)
     return record("RoundBackward1", out, (input,), lambda grad: (zeros_of(grad._shape, grad.dtype),))
 
@@ -454,27 +477,38 @@ def fmod(input, other):
     out = elementwise(kernel, _operand(input, dtype), _operand(other, dtype), dtype=dtype)
     if not isinstance(other, Tensor):
         return record("FmodBackward0", out, (input,), lambda grad: (grad,))
-    return record("FmodBackward1", out, (input, other),
-                  lambda grad: (grad_for(input, grad),
-                                grad_for(other, mul(neg(grad), div(input, other, rounding_mode="trunc")))),
-                  saved=(input, other))
+    return record(
+        "FmodBackward1",
+        out,
+        (input, other),
+        lambda grad: (grad_for(input, grad), grad_for(other, mul(neg(grad), div(input, other, rounding_mode="trunc")))),
+        saved=(input, other),
+    )
 
 
 # ---- error and gamma functions ----------------------------------------------------------------------------------
 @op(in_place=True, out=True)
 def erf(input):
     out = _unary(math.erf, input)
-    return record("ErfBackward0", out, (input,),
-                  lambda grad: (mul(mul(pointwise.exp(neg(pow(input, 2))), 2.0 / math.sqrt(_pi)), grad),),
-                  saved=(input,))
+    return record(
+        "ErfBackward0",
+        out,
+        (input,),
+        lambda grad: (mul(mul(pointwise.exp(neg(pow(input, 2))), 2.0 / math.sqrt(_pi)), grad),),
+        saved=(input,),
+    )
 
 
 @op(in_place=True, out=True)
 def erfc(input):
     out = _unary(math.erfc, input)
-    return record("ErfcBackward0", out, (input,),
-                  lambda grad: (mul(mul(pointwise.exp(neg(pow(input, 2))), -2.0 / math.sqrt(_pi)), grad),),
-                  saved=(input,))
+    return record(
+        "ErfcBackward0",
+        out,
+        (input,),
+        lambda grad: (mul(mul(pointwise.exp(neg(pow(input, 2))), -2.0 / math.sqrt(_pi)), grad),),
+        saved=(input,),
+    )
 
 
 _ERFINV_A = (0.886226899, -1.645349621, 0.914624893, -0.140543331)
@@ -519,9 +553,13 @@ def _erfinv():
 @op(in_place=True, out=True)
 def erfinv(input):
     out = _unary(_erfinv(), input)
-    return record("ErfinvBackward0", out, (input,),
-                  lambda grad: (mul(mul(pointwise.exp(pow(erfinv(input), 2)), 0.5 * math.sqrt(_pi)), grad),),
-                  saved=(input,))
+    return record(
+        "ErfinvBackward0",
+        out,
+        (input,),
+        lambda grad: (mul(mul(pointwise.exp(pow(erfinv(input), 2)), 0.5 * math.sqrt(_pi)), grad),),
+        saved=(input,),
+    )
 
 
 def _lgamma(x):
@@ -540,10 +578,18 @@ def lgamma(input):
 
 
 _PSI_10 = _f32(2.25175258906672110764)
-_DIGAMMA_A = tuple(_f32(v) for v in (8.33333333333333333333E-2, -2.10927960927960927961E-2,
-                                      7.57575757575757575758E-3, -4.16666666666666666667E-3,
-                                      3.96825396825396825397E-3, -8.33333333333333333333E-3,
-                                      8.33333333333333333333E-2))
+_DIGAMMA_A = tuple(
+    _f32(v)
+    for v in (
+        8.33333333333333333333e-2,
+        -2.10927960927960927961e-2,
+        7.57575757575757575758e-3,
+        -4.16666666666666666667e-3,
+        3.96825396825396825397e-3,
+        -8.33333333333333333333e-3,
+        8.33333333333333333333e-2,
+    )
+)
 
 
 def _digamma_f32(x):
@@ -590,9 +636,15 @@ def _digamma_f64(x):
         x += 1
     if x == 10:
         return result + 2.25175258906672110764
-    coefficients = (8.33333333333333333333E-2, -2.10927960927960927961E-2, 7.57575757575757575758E-3,
-                    -4.16666666666666666667E-3, 3.96825396825396825397E-3, -8.33333333333333333333E-3,
-                    8.33333333333333333333E-2)
+    coefficients = (
+        8.33333333333333333333e-2,
+        -2.10927960927960927961e-2,
+        7.57575757575757575758e-3,
+        -4.16666666666666666667e-3,
+        3.96825396825396825397e-3,
+        -8.33333333333333333333e-3,
+        8.33333333333333333333e-2,
+    )
     y = 0.0
     if x < 1.0e17:
         z = 1 / (x * x)
@@ -615,8 +667,10 @@ def _trigamma_f32(x):
         result = _f32(result + _f32(_pointwise_divide(1.0, _f32(x * x))))
         x = _f32(x + 1)
     ixx = _f32(_pointwise_divide(1.0, _f32(x * x)))
-    series = _f32(_f32(1 + _f32(_pointwise_divide(1.0, _f32(2 * x))))
-                  + _f32(ixx * _f32(_f32(1 / 6) - _f32(ixx * _f32(_f32(1 / 30) - _f32(ixx * _f32(1 / 42)))))))
+    series = _f32(
+        _f32(1 + _f32(_pointwise_divide(1.0, _f32(2 * x))))
+        + _f32(ixx * _f32(_f32(1 / 6) - _f32(ixx * _f32(_f32(1 / 30) - _f32(ixx * _f32(1 / 42))))))
+    )
     result = _f32(result + _f32(_pointwise_divide(series, x)))
     return sign * result
 
@@ -632,7 +686,7 @@ def _trigamma_f64(x):
         result += _pointwise_divide(1.0, x * x)
         x += 1
     ixx = _pointwise_divide(1.0, x * x)
-    result += (1 + _pointwise_divide(1.0, 2 * x) + ixx * (1. / 6 - ixx * (1. / 30 - ixx * (1. / 42)))) / x
+    result += (1 + _pointwise_divide(1.0, 2 * x) + ixx * (1.0 / 6 - ixx * (1.0 / 30 - ixx * (1.0 / 42)))) / x
     return sign * result
 
 
@@ -659,8 +713,12 @@ def sgn(input):
 @op(in_place=True, out=True)
 def copysign(input, other):
     dtype = _float_dtype(input, other)
-    out = elementwise(lambda x, y: math.copysign(x, y), _floating(input),
-                      _floating(other) if isinstance(other, Tensor) else other, dtype=dtype)
+    out = elementwise(
+        lambda x, y: math.copysign(x, y),
+        _floating(input),
+        _floating(other) if isinstance(other, Tensor) else other,
+        dtype=dtype,
+    )
 
     def self_backward(grad):  # copysign_tensor_self_backward
         ratio = pointwise.masked_fill(div(out, input), pointwise.eq(input, 0), 0)
@@ -668,9 +726,13 @@ def copysign(input, other):
 
     if not isinstance(other, Tensor):
         return record("CopysignBackward1", out, (input,), lambda grad: (self_backward(grad),), saved=(input, out))
-    return record("CopysignBackward0", out, (input, other),
-                  lambda grad: (self_backward(grad), grad_for(other, zeros_of(other._shape, other.dtype))),
-                  saved=(input, out))
+    return record(
+        "CopysignBackward0",
+        out,
+        (input, other),
+        lambda grad: (self_backward(grad), grad_for(other, zeros_of(other._shape, other.dtype))),
+        saved=(input, out),
+    )
 
 
 @op(in_place=True, out=True)
@@ -678,10 +740,13 @@ def hypot(input, other):
     _check_tensor("hypot", other)
     _check_floating("hypot", input, other)
     out = elementwise(math.hypot, input, other)
-    return record("HypotBackward0", out, (input, other),
-                  lambda grad: (grad_for(input, div(mul(grad, input), out)),
-                                grad_for(other, div(mul(grad, other), out))),
-                  saved=(input, other, out))
+    return record(
+        "HypotBackward0",
+        out,
+        (input, other),
+        lambda grad: (grad_for(input, div(mul(grad, input), out)), grad_for(other, div(mul(grad, other), out))),
+        saved=(input, other, out),
+    )
 
 
 @op(in_place=True, out=True)
@@ -693,8 +758,9 @@ def nan_to_num(input, nan=0.0, posinf=None, neginf=None):
     posinf = largest if posinf is None else posinf
     neginf = -largest if neginf is None else neginf
     out = elementwise(lambda x: nan if x != x else posinf if x == _inf else neginf if x == -_inf else x, input)
-    return record("NanToNumBackward0", out, (input,), lambda grad: (mul(grad, pointwise.isfinite(input)),),
-                  saved=(input,))
+    return record(
+        "NanToNumBackward0", out, (input,), lambda grad: (mul(grad, pointwise.isfinite(input)),), saved=(input,)
+    )
 
 
 def _bound(x, m, lower):
@@ -708,23 +774,37 @@ def _bound(x, m, lower):
 def clamp_min(input, min):
     if isinstance(min, Tensor):
         out = elementwise(lambda x, m: _bound(x, m, True), input, min)
-        return record("ClampMinBackward1", out, (input, min),
-                      lambda grad: (grad_for(input, where(pointwise.ge(input, min), grad, 0.0)),
-                                    grad_for(min, where(pointwise.lt(input, min), grad, 0.0))),
-                      saved=(input, min))
+        return record(
+            "ClampMinBackward1",
+            out,
+            (input, min),
+            lambda grad: (
+                grad_for(input, where(pointwise.ge(input, min), grad, 0.0)),
+                grad_for(min, where(pointwise.lt(input, min), grad, 0.0)),
+            ),
+            saved=(input, min),
+        )
     out = pointwise.clamp(_detached(input), min=min)
-    return record("ClampMinBackward0", out, (input,), lambda grad: (where(pointwise.ge(input, min), grad, 0.0),),
-                  saved=(input,))
+    return record(
+        "ClampMinBackward0", out, (input,), lambda grad: (where(pointwise.ge(input, min), grad, 0.0),), saved=(input,)
+    )
 
 
 @op(in_place=True, out=True)
 def clamp_max(input, max):
     if isinstance(max, Tensor):
         out = elementwise(lambda x, m: _bound(x, m, False), input, max)
-        return record("ClampMaxBackward1", out, (input, max),
-                      lambda grad: (grad_for(input, where(pointwise.le(input, max), grad, 0.0)),
-                                    grad_for(max, where(pointwise.gt(input, max), grad, 0.0))),
-                      saved=(input, max))
+        return record(
+            "ClampMaxBackward1",
+            out,
+            (input, max),
+            lambda grad: (
+                grad_for(input, where(pointwise.le(input, max), grad, 0.0)),
+                grad_for(max, where(pointwise.gt(input, max), grad, 0.0)),
+            ),
+            saved=(input, max),
+        )
     out = pointwise.clamp(_detached(input), max=max)
-    return record("ClampMaxBackward0", out, (input,), lambda grad: (where(pointwise.le(input, max), grad, 0.0),),
-                  saved=(input,))
+    return record(
+        "ClampMaxBackward0", out, (input,), lambda grad: (where(pointwise.le(input, max), grad, 0.0),), saved=(input,)
+    )

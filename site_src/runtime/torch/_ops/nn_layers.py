@@ -62,8 +62,8 @@ def _reduce_all(values):
         return _sum_f32(values)
     lanes = list(values[:width])
     for start in range(width, len(values), width):
-        chunk = values[start:start + width]
-        lanes[:len(chunk)] = _add_f32(lanes[:len(chunk)], chunk)
+        chunk = values[start : start + width]
+        lanes[: len(chunk)] = _add_f32(lanes[: len(chunk)], chunk)
     while len(lanes) > 1:
         half = len(lanes) // 2
         lanes = _add_f32(lanes[:half], lanes[half:])
@@ -79,15 +79,16 @@ def _reduce_all_fma(xs, ys):
         return _sum_f32(_round_f32([x * y for x, y in zip(xs, ys)]))
     lanes = _round_f32([x * y for x, y in zip(xs[:width], ys[:width])])
     for start in range(width, len(xs), width):
-        a, b = xs[start:start + width], ys[start:start + width]
+        a, b = xs[start : start + width], ys[start : start + width]
         if len(a) < width:  # the partial last vector: fused
-            lanes[:len(a)] = _fma_f32(a, b, lanes[:len(a)])
+            lanes[: len(a)] = _fma_f32(a, b, lanes[: len(a)])
         else:
             lanes = _add_f32(lanes, _round_f32([x * y for x, y in zip(a, b)]))
     while len(lanes) > 1:
         half = len(lanes) // 2
         lanes = _add_f32(lanes[:half], lanes[half:])
     return lanes[0]
+
 
 def _dsum(values):
     """A double accumulator over the values in order (ATen's acc_type<float> on CPU), never Python's sum()."""
@@ -100,7 +101,7 @@ def _dsum(values):
 # ---- batch norm -------------------------------------------------------------------------------------------------
 def _channel_planes(values, n, c, size):
     """Per channel, the list of its (n) planes of `size` values."""
-    return [[values[(i * c + ch) * size:(i * c + ch + 1) * size] for i in range(n)] for ch in range(c)]
+    return [[values[(i * c + ch) * size : (i * c + ch + 1) * size] for i in range(n)] for ch in range(c)]
 
 
 def _batch_stats(values, n, c, size):
@@ -117,7 +118,7 @@ def _batch_stats(values, n, c, size):
         return means, var_sums
     # (N, C) inputs: the channels-last kernel, vectorized over channels: float32 running sums over each thread's rows
     # (one thread when there are no more rows than threads), then the double sum of the threads' sums
-    rows = [values[i * c:(i + 1) * c] for i in range(n)]
+    rows = [values[i * c : (i + 1) * c] for i in range(n)]
     chunks = _thread_chunks(count) if count > THREADS else [(0, count)]
     partial = []
     for begin, end in chunks:
@@ -145,8 +146,9 @@ def _inv_std_eval(running_var, eps):
 def _update_running(buffer, stats, momentum, keep, fused):
     kept = _round_f32([keep * r for r in buffer._values()])
     # torch 2.13 rounds the running mean's two products; the running variance's first product is fused into the add
-    buffer._write(_fma_f32(stats, momentum, kept) if fused
-                  else _add_f32(_round_f32([momentum * s for s in stats]), kept))
+    buffer._write(
+        _fma_f32(stats, momentum, kept) if fused else _add_f32(_round_f32([momentum * s for s in stats]), kept)
+    )
     buffer._version[0] += 1
 
 
@@ -191,19 +193,32 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
     for i in range(n):
         for ch in range(c):
             start = (i * c + ch) * size
-            out[start:start + size] = _fma_f32(values[start:start + size], alpha[ch], beta[ch])
+            out[start : start + size] = _fma_f32(values[start : start + size], alpha[ch], beta[ch])
     result = _f32_tensor(out, input._shape)
     saved_means = means
-    saved_inv_std = inv_stds if training else [
-        _to_f32(1.0 / math.sqrt(v + eps)) for v in running_var._values()]  # the backward's own float math
+    saved_inv_std = (
+        inv_stds if training else [_to_f32(1.0 / math.sqrt(v + eps)) for v in running_var._values()]
+    )  # the backward's own float math
 
     def backward(grad):
-        return _batch_norm_backward(grad, values, input._shape, w, saved_means, saved_inv_std, training,
-                                    (input.requires_grad, weight is not None and weight.requires_grad,
-                                     bias is not None and bias.requires_grad))
+        return _batch_norm_backward(
+            grad,
+            values,
+            input._shape,
+            w,
+            saved_means,
+            saved_inv_std,
+            training,
+            (input.requires_grad, weight is not None and weight.requires_grad, bias is not None and bias.requires_grad),
+        )
 
-    return record("NativeBatchNormBackward0", result, (input, weight, bias), backward,
-                  saved=tuple(t for t in (input, weight) if t is not None))
+    return record(
+        "NativeBatchNormBackward0",
+        result,
+        (input, weight, bias),
+        backward,
+        saved=tuple(t for t in (input, weight) if t is not None),
+    )
 
 
 def _batch_norm_backward(grad, values, shape, w, means, inv_stds, training, mask):
@@ -220,7 +235,7 @@ def _batch_norm_backward(grad, values, shape, w, means, inv_stds, training, mask
             total, dotp = 0.0, 0.0
             for i in range(n):
                 start = (i * c + ch) * size
-                dy, x = dys[start:start + size], values[start:start + size]
+                dy, x = dys[start : start + size], values[start : start + size]
                 total += _reduce_all(dy)
                 dotp += _reduce_all_fma(_round_f32([v - means[ch] for v in x]), dy)
             sums.append(total)
@@ -233,7 +248,7 @@ def _batch_norm_backward(grad, values, shape, w, means, inv_stds, training, mask
         for begin, end in _thread_chunks(n):
             acc_sum, acc_dotp = [0.0] * c, [0.0] * c
             for i in rows[begin:end]:
-                dy, x = dys[i * c:(i + 1) * c], values[i * c:(i + 1) * c]
+                dy, x = dys[i * c : (i + 1) * c], values[i * c : (i + 1) * c]
                 acc_sum = _add_f32(acc_sum, dy)
                 acc_dotp = _fma_f32(_round_f32([a - m for a, m in zip(x, means)]), dy, acc_dotp)
             partial_sums.append(acc_sum)
@@ -252,19 +267,19 @@ def _batch_norm_backward(grad, values, shape, w, means, inv_stds, training, mask
                 k = _to_f32(_to_f32(_to_f32(dotp32[ch] * inv) * inv) / count32)
             for i in range(n):
                 start = (i * c + ch) * size
-                dy = dys[start:start + size]
+                dy = dys[start : start + size]
                 if training:
                     # (dy - grad_mean - (x - mean) * k) * invstd * w, the subtraction of the product fused
-                    centred = _round_f32([v - mean for v in values[start:start + size]])
+                    centred = _round_f32([v - mean for v in values[start : start + size]])
                     shifted = _round_f32([d - grad_means[ch] for d in dy])
                     # the contiguous kernel fuses the subtraction of the product; the channels-last one not
                     if size > 1:
                         dx = _fma_f32([-v for v in centred], k, shifted)
                     else:
                         dx = _round_f32([p - _to_f32(q * k) for p, q in zip(shifted, centred)])
-                    out[start:start + size] = _round_f32([_to_f32(d * inv) * w[ch] for d in dx])
+                    out[start : start + size] = _round_f32([_to_f32(d * inv) * w[ch] for d in dx])
                 else:
-                    out[start:start + size] = _round_f32([_to_f32(d * inv) * w[ch] for d in dy])
+                    out[start : start + size] = _round_f32([_to_f32(d * inv) * w[ch] for d in dy])
         grad_input = _f32_tensor(out, shape)
     if mask[1]:
         grad_weight = _f32_tensor([d * inv for d, inv in zip(dotps, inv_stds)], (c,))
@@ -276,6 +291,7 @@ def _batch_norm_backward(grad, values, shape, w, means, inv_stds, training, mask
 def _batch_norm_backward_strided(grad, values, shape, w, means, inv_stds, training, mask):
     """batch_norm_backward_cpu_template's TensorIterator path (scalar code, no fused multiply-adds)."""
     from .reduction import sum as reduce_sum
+
     n, c = shape[0], shape[1]
     size = math.prod(shape[2:])
     count32 = _to_f32(n * size)
@@ -283,8 +299,18 @@ def _batch_norm_backward_strided(grad, values, shape, w, means, inv_stds, traini
     dys = list(grad._values())
     planes = _channel_planes(values, n, c, size)
     dy_planes = _channel_planes(dys, n, c, size)
-    dotps = [_dsum(_round_f32([_to_f32(v - means[ch]) * d for plane, dplane in zip(planes[ch], dy_planes[ch])
-                               for v, d in zip(plane, dplane)])) for ch in range(c)]
+    dotps = [
+        _dsum(
+            _round_f32(
+                [
+                    _to_f32(v - means[ch]) * d
+                    for plane, dplane in zip(planes[ch], dy_planes[ch])
+                    for v, d in zip(plane, dplane)
+                ]
+            )
+        )
+        for ch in range(c)
+    ]
     grad_input = grad_weight = grad_bias = None
     if mask[0]:
         out = [0.0] * len(values)
@@ -294,11 +320,11 @@ def _batch_norm_backward_strided(grad, values, shape, w, means, inv_stds, traini
             grad_mean = _to_f32(sums[ch] / count32)
             for i in range(n):
                 start = (i * c + ch) * size
-                dy = dys[start:start + size]
+                dy = dys[start : start + size]
                 if training:
-                    gi = _round_f32([_to_f32(v - means[ch]) * k for v in values[start:start + size]])
+                    gi = _round_f32([_to_f32(v - means[ch]) * k for v in values[start : start + size]])
                     dy = _round_f32([_to_f32(d - grad_mean) - g for d, g in zip(dy, gi)])
-                out[start:start + size] = _round_f32([_to_f32(d * inv) * w[ch] for d in dy])
+                out[start : start + size] = _round_f32([_to_f32(d * inv) * w[ch] for d in dy])
         grad_input = _f32_tensor(out, shape)
     if mask[1]:
         grad_weight = _f32_tensor([d * inv for d, inv in zip(dotps, inv_stds)], (c,))
@@ -335,16 +361,20 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
     """torch.nn.functional.layer_norm (ATen's native_layer_norm, recorded as NativeLayerNormBackward0)."""
     normalized_shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
     k = len(normalized_shape)
-    if input._shape[input.dim() - k:] != normalized_shape or k == 0:
-        raise RuntimeError(f"Given normalized_shape={list(normalized_shape)}, expected input with shape "
-                           f"[*, {', '.join(map(str, normalized_shape))}], but got input of size{input.shape}")
+    if input._shape[input.dim() - k :] != normalized_shape or k == 0:
+        raise RuntimeError(
+            f"Given normalized_shape={list(normalized_shape)}, expected input with shape "
+            f"[*, {', '.join(map(str, normalized_shape))}], but got input of size{input.shape}"
+        )
     for name, t in (("weight", weight), ("bias", bias)):
         if t is not None and t._shape != normalized_shape:
-            raise RuntimeError(f"Expected {name} to be of same shape as normalized_shape, but got {name} of shape "
-                               f"{list(t._shape)} and normalized_shape = {list(normalized_shape)}")
+            raise RuntimeError(
+                f"Expected {name} to be of same shape as normalized_shape, but got {name} of shape "
+                f"{list(t._shape)} and normalized_shape = {list(normalized_shape)}"
+            )
     n = math.prod(normalized_shape)
     values = _float32_values(input, "layer_norm")
-    rows = [values[i:i + n] for i in range(0, len(values), n)]
+    rows = [values[i : i + n] for i in range(0, len(values), n)]
     gamma = _float32_values(weight, "layer_norm") if weight is not None else [1.0] * n
     beta = _float32_values(bias, "layer_norm") if bias is not None else [0.0] * n
     stats = [_moments(row, eps) for row in rows]
@@ -357,19 +387,29 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
 
     def backward(grad):
         dys = list(grad.contiguous()._values())
-        dy_rows = [dys[i:i + n] for i in range(0, len(dys), n)]
+        dy_rows = [dys[i : i + n] for i in range(0, len(dys), n)]
         grads = [None, None, None]
         if input.requires_grad:
             grads[0] = _f32_tensor(_normalize_backward(rows, dy_rows, stats, [gamma] * len(rows)), input._shape)
         if weight is not None and weight.requires_grad:
-            grads[1] = _f32_tensor([_dsum([dy[j] * (row[j] - mean) * rstd for row, dy, (mean, rstd)
-                                           in zip(rows, dy_rows, stats)]) for j in range(n)], normalized_shape)
+            grads[1] = _f32_tensor(
+                [
+                    _dsum([dy[j] * (row[j] - mean) * rstd for row, dy, (mean, rstd) in zip(rows, dy_rows, stats)])
+                    for j in range(n)
+                ],
+                normalized_shape,
+            )
         if bias is not None and bias.requires_grad:
             grads[2] = _f32_tensor([_dsum([dy[j] for dy in dy_rows]) for j in range(n)], normalized_shape)
         return tuple(grads)
 
-    return record("NativeLayerNormBackward0", result, (input, weight, bias), backward,
-                  saved=tuple(t for t in (input, weight, bias) if t is not None))
+    return record(
+        "NativeLayerNormBackward0",
+        result,
+        (input, weight, bias),
+        backward,
+        saved=tuple(t for t in (input, weight, bias) if t is not None),
+    )
 
 
 def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):
@@ -378,14 +418,16 @@ def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):
         raise RuntimeError(f"Expected at least 2 dimensions for input tensor but received {input.dim()}")
     c = input._shape[1]
     if c % num_groups:
-        raise RuntimeError(f"Expected number of channels in input to be divisible by num_groups, but got input of "
-                           f"shape {input.shape} and num_groups={num_groups}")
+        raise RuntimeError(
+            f"Expected number of channels in input to be divisible by num_groups, but got input of "
+            f"shape {input.shape} and num_groups={num_groups}"
+        )
     size = math.prod(input._shape[2:])
     per_group = c // num_groups * size
     values = _float32_values(input, "group_norm")
     gamma = _float32_values(weight, "group_norm") if weight is not None else [1.0] * c
     beta = _float32_values(bias, "group_norm") if bias is not None else [0.0] * c
-    rows = [values[i:i + per_group] for i in range(0, len(values), per_group)]
+    rows = [values[i : i + per_group] for i in range(0, len(values), per_group)]
     stats = [_moments(row, eps) for row in rows]
     out = []
     for r, (row, (mean, rstd)) in enumerate(zip(rows, stats)):
@@ -394,14 +436,16 @@ def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):
             # ATen: scale = rstd * gamma, bias = beta - scale * mean, y = x * scale + bias
             scale = _to_f32(rstd * gamma[first + j])
             shift = _fma_f32([-scale], [mean], [beta[first + j]])[0]
-            out.extend(_fma_f32(row[j * size:(j + 1) * size], scale, shift))
+            out.extend(_fma_f32(row[j * size : (j + 1) * size], scale, shift))
     result = _f32_tensor(out, input._shape)
 
     def backward(grad):
         dys = list(grad.contiguous()._values())
-        dy_rows = [dys[i:i + per_group] for i in range(0, len(dys), per_group)]
-        gammas = [[gamma[(r % num_groups) * (c // num_groups) + j // size] for j in range(per_group)]
-                  for r in range(len(rows))]
+        dy_rows = [dys[i : i + per_group] for i in range(0, len(dys), per_group)]
+        gammas = [
+            [gamma[(r % num_groups) * (c // num_groups) + j // size] for j in range(per_group)]
+            for r in range(len(rows))
+        ]
         grads = [None, None, None]
         if input.requires_grad:
             grads[0] = _f32_tensor(_normalize_backward(rows, dy_rows, stats, gammas), input._shape)
@@ -418,8 +462,13 @@ def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):
                 grads[2] = _f32_tensor(dbeta, (c,))
         return tuple(grads)
 
-    return record("NativeGroupNormBackward0", result, (input, weight, bias), backward,
-                  saved=tuple(t for t in (input, weight, bias) if t is not None))
+    return record(
+        "NativeGroupNormBackward0",
+        result,
+        (input, weight, bias),
+        backward,
+        saved=tuple(t for t in (input, weight, bias) if t is not None),
+    )
 
 
 # ---- embedding --------------------------------------------------------------------------------------------------
@@ -434,7 +483,7 @@ def _pick_rows(weight, picks, shape):
     values = weight._values()
     out = []
     for k in picks:
-        out.extend(values[k * width:(k + 1) * width])
+        out.extend(values[k * width : (k + 1) * width])
     return Tensor._from_values(out, tuple(shape) + (width,), weight.dtype)
 
 
@@ -452,8 +501,10 @@ def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0, sca
     if sparse:
         raise unsupported("torch.nn.functional.embedding(sparse=True)", "no sparse gradients")
     if input.dtype not in (_dtype.int64, _dtype.int32):
-        raise RuntimeError("Expected tensor for argument #1 'indices' to have one of the following scalar types: "
-                           f"Long, Int; but got {input.type()} instead (while checking arguments for embedding)")
+        raise RuntimeError(
+            "Expected tensor for argument #1 'indices' to have one of the following scalar types: "
+            f"Long, Int; but got {input.type()} instead (while checking arguments for embedding)"
+        )
     if weight.dim() != 2:
         raise RuntimeError("'weight' must be 2-D")
     picks = [int(i) for i in input._values()]
@@ -481,14 +532,17 @@ def _embedding_dense_backward(grad, picks, index_shape, rows, padding_idx, scale
     for i, k in enumerate(picks):
         if k == padding_idx:
             continue
-        base, row = k * width, g[i * width:(i + 1) * width]
+        base, row = k * width, g[i * width : (i + 1) * width]
         if scale_grad_by_freq:
             scale = rnd(1.0 / counts[k])
-            fused = _fma_f32(row, scale, out[base:base + width]) if rnd is _to_f32 else [
-                a + scale * b for a, b in zip(out[base:base + width], row)]
-            out[base:base + width] = fused
+            fused = (
+                _fma_f32(row, scale, out[base : base + width])
+                if rnd is _to_f32
+                else [a + scale * b for a, b in zip(out[base : base + width], row)]
+            )
+            out[base : base + width] = fused
         else:
-            out[base:base + width] = [rnd(a + b) for a, b in zip(out[base:base + width], row)]
+            out[base : base + width] = [rnd(a + b) for a, b in zip(out[base : base + width], row)]
     result = Tensor._from_values(out, (rows, width), grad.dtype)
 
     def double_backward(gg):  # ATen's embedding_dense_double_backward: gg's rows picked again, padding rows zeroed
@@ -535,15 +589,18 @@ def _check_pads(kernel, padding, dilation):
     """ATen's pooling_output_shape_pad_lr check, height first."""
     for k, p, d in zip(kernel, padding, dilation):
         if p > ((k - 1) * d + 1) // 2:
-            raise RuntimeError(f"pad should be at most half of effective kernel size, but got pad={p}, kernel_size={k} "
-                               f"and dilation={d}")
+            raise RuntimeError(
+                f"pad should be at most half of effective kernel size, but got pad={p}, kernel_size={k} "
+                f"and dilation={d}"
+            )
 
 
 def _check_output_size(input, out_h, out_w):
     if out_h <= 0 or out_w <= 0:
         c, h, w = input._shape[-3:]
-        raise RuntimeError(f"Given input size: ({c}x{h}x{w}). Calculated output size: ({c}x{out_h}x{out_w}). "
-                           "Output size is too small")
+        raise RuntimeError(
+            f"Given input size: ({c}x{h}x{w}). Calculated output size: ({c}x{out_h}x{out_w}). Output size is too small"
+        )
 
 
 def _box(ih0, ih1, iw0, iw1, width, dh=1, dw=1):
@@ -552,7 +609,7 @@ def _box(ih0, ih1, iw0, iw1, width, dh=1, dw=1):
 
 def _plane_values(tensor, plane_size):
     values = tensor.contiguous()._values()
-    return [values[i:i + plane_size] for i in range(0, len(values), plane_size)]
+    return [values[i : i + plane_size] for i in range(0, len(values), plane_size)]
 
 
 def _sum_pool(input, windows, out_hw, node, again):
@@ -583,8 +640,7 @@ def _sum_pool(input, windows, out_hw, node, again):
                     acc[cell] = rnd(acc[cell] + g)
             gin.extend(acc)
         grad_input = Tensor._from_values(gin, input._shape, grad.dtype)
-        return (record(node.replace("Backward0", "BackwardBackward0"), grad_input, (grad,),
-                       lambda gg: (again(gg),)),)
+        return (record(node.replace("Backward0", "BackwardBackward0"), grad_input, (grad,), lambda gg: (again(gg),)),)
 
     return record(node, result, (input,), backward)
 
@@ -605,7 +661,7 @@ def _max_pool(input, windows, out_hw, node, return_indices):
             indices.append(index)
     out_shape = input._shape[:-2] + out_hw
     result = Tensor._from_values(out, out_shape, input.dtype)
-    rows = [indices[i:i + len(windows)] for i in range(0, len(indices), len(windows))]
+    rows = [indices[i : i + len(windows)] for i in range(0, len(indices), len(windows))]
 
     def backward(grad):
         rnd = _rounding(grad.dtype)
@@ -629,8 +685,9 @@ def _max_pool(input, windows, out_hw, node, return_indices):
     return result
 
 
-def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True,
-               divisor_override=None):
+def avg_pool2d(
+    input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True, divisor_override=None
+):
     _check_pool_input(input, "avg_pool2d", "non-empty 3D or 4D (batch mode) tensor expected for input")
     kh, kw = _pool_arg(kernel_size, "kernel_size", "avg_pool2d")
     sh, sw = _pool_arg(stride, "stride", "avg_pool2d") if stride not in (None, ()) else (kh, kw)
@@ -654,9 +711,13 @@ def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False, coun
             else:
                 divisor = pool_size if count_include_pad else (ih1 - ih0) * (iw1 - iw0)
             windows.append((_box(ih0, ih1, iw0, iw1, width), (divisor,)))
-    return _sum_pool(input, windows, (out_h, out_w), "AvgPool2DBackward0",
-                     lambda gg: avg_pool2d(gg, kernel_size, stride, padding, ceil_mode, count_include_pad,
-                                           divisor_override))
+    return _sum_pool(
+        input,
+        windows,
+        (out_h, out_w),
+        "AvgPool2DBackward0",
+        lambda gg: avg_pool2d(gg, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override),
+    )
 
 
 def _adaptive_size(input, output_size, what):
@@ -676,6 +737,7 @@ def adaptive_avg_pool2d(input, output_size):
     out_h, out_w = _adaptive_size(input, output_size, "adaptive_avg_pool2d")
     if (out_h, out_w) == (1, 1):  # ATen: then it is a mean over the last two dims (MeanBackward1)
         from . import reduction
+
         return reduction.mean(input, (-1, -2), keepdim=True)
     height, width = input._shape[-2:]
     windows = []
@@ -684,13 +746,15 @@ def adaptive_avg_pool2d(input, output_size):
         for ow in range(out_w):
             iw0, iw1 = _adaptive_bounds(ow, out_w, width)
             windows.append((_box(ih0, ih1, iw0, iw1, width), (ih1 - ih0, iw1 - iw0)))  # sum / kh / kw
-    return _sum_pool(input, windows, (out_h, out_w), "AdaptiveAvgPool2DBackward0",
-                     lambda gg: adaptive_avg_pool2d(gg, output_size))
+    return _sum_pool(
+        input, windows, (out_h, out_w), "AdaptiveAvgPool2DBackward0", lambda gg: adaptive_avg_pool2d(gg, output_size)
+    )
 
 
 def adaptive_max_pool2d(input, output_size, return_indices=False):
-    _check_pool_input(input, "adaptive_max_pool2d", "adaptive_max_pool2d(): Expected 3D or 4D tensor, but got: "
-                      f"{list(input._shape)}")
+    _check_pool_input(
+        input, "adaptive_max_pool2d", f"adaptive_max_pool2d(): Expected 3D or 4D tensor, but got: {list(input._shape)}"
+    )
     out_h, out_w = _adaptive_size(input, output_size, "adaptive_max_pool2d")
     height, width = input._shape[-2:]
     windows = []
@@ -708,9 +772,15 @@ def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
     overlap (stride >= kernel: one share per input) go to it."""
     kernel = _pool_arg(kernel_size, "kernel_size", "max_pool2d")
     steps = _pool_arg(stride, "stride", "max_pool2d") if stride not in (None, ()) else kernel
-    if _pool_arg(dilation, "dilation", "max_pool2d") == (1, 1) and not ceil_mode and input.dim() in (3, 4) \
-            and input.dtype is _dtype.float32 and all(s >= k for s, k in zip(steps, kernel)):
+    if (
+        _pool_arg(dilation, "dilation", "max_pool2d") == (1, 1)
+        and not ceil_mode
+        and input.dim() in (3, 4)
+        and input.dtype is _dtype.float32
+        and all(s >= k for s, k in zip(steps, kernel))
+    ):
         from .nn_ops import max_pool2d as fast
+
         return fast(input, kernel_size, stride, padding, dilation, ceil_mode, return_indices)
     _check_pool_input(input, "max_pool2d", "non-empty 3D or 4D (batch mode) tensor expected for input")
     kh, kw = _pool_arg(kernel_size, "kernel_size", "max_pool2d")
@@ -738,8 +808,11 @@ def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
 # 1-d pooling: ATen's *_pool1d unsqueeze a height of 1, pool in 2-d and squeeze it again (recorded as such)
 def _as_2d(input, what, message=None):
     if input.dim() not in (2, 3):
-        raise RuntimeError(message or f"Expected 2 to 3 dimensions, but got {input.dim()}-dimensional tensor for "
-                           f"argument #1 'self' (while checking arguments for {what})")
+        raise RuntimeError(
+            message
+            or f"Expected 2 to 3 dimensions, but got {input.dim()}-dimensional tensor for "
+            f"argument #1 'self' (while checking arguments for {what})"
+        )
     return views.unsqueeze(input, -2)
 
 
@@ -757,20 +830,36 @@ def _squeeze_result(result):
 
 
 def max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):
-    x = _as_2d(input, "max_pool1d", "max_pool1d: Expected 2D or 3D (batch mode) tensor with optional 0 dim batch "
-               f"size for input, but got:{list(input._shape)}")
+    x = _as_2d(
+        input,
+        "max_pool1d",
+        "max_pool1d: Expected 2D or 3D (batch mode) tensor with optional 0 dim batch "
+        f"size for input, but got:{list(input._shape)}",
+    )
     kernel = _one(kernel_size, "kernel_size", "max_pool1d")
     stride = _one(stride, "stride", "max_pool1d") if stride not in (None, ()) else kernel
-    return _squeeze_result(max_pool2d(x, (1, kernel), (1, stride), (0, _one(padding, "padding", "max_pool1d")),
-                                      (1, _one(dilation, "dilation", "max_pool1d")), ceil_mode, return_indices))
+    return _squeeze_result(
+        max_pool2d(
+            x,
+            (1, kernel),
+            (1, stride),
+            (0, _one(padding, "padding", "max_pool1d")),
+            (1, _one(dilation, "dilation", "max_pool1d")),
+            ceil_mode,
+            return_indices,
+        )
+    )
 
 
 def avg_pool1d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True):
     x = _as_2d(input, "avg_pool1d")
     kernel = _one(kernel_size, "kernel_size", "avg_pool1d")
     stride = _one(stride, "stride", "avg_pool1d") if stride not in (None, ()) else kernel
-    return _squeeze_result(avg_pool2d(x, (1, kernel), (1, stride), (0, _one(padding, "padding", "avg_pool1d")),
-                                      ceil_mode, count_include_pad))
+    return _squeeze_result(
+        avg_pool2d(
+            x, (1, kernel), (1, stride), (0, _one(padding, "padding", "avg_pool1d")), ceil_mode, count_include_pad
+        )
+    )
 
 
 def adaptive_avg_pool1d(input, output_size):
@@ -780,16 +869,19 @@ def adaptive_avg_pool1d(input, output_size):
 
 def adaptive_max_pool1d(input, output_size, return_indices=False):
     x = _as_2d(input, "adaptive_max_pool1d")
-    return _squeeze_result(adaptive_max_pool2d(x, (1, _one(output_size, "output_size", "adaptive_max_pool1d")),
-                                               return_indices))
+    return _squeeze_result(
+        adaptive_max_pool2d(x, (1, _one(output_size, "output_size", "adaptive_max_pool1d")), return_indices)
+    )
 
 
 # ---- 1-d convolution --------------------------------------------------------------------------------------------
 def _single(value, name):
     value = (value,) if isinstance(value, int) else tuple(value)
     if len(value) != 1:
-        raise RuntimeError(f"expected {name} to be a single integer value or a list of 1 values to match the "
-                           f"convolution dimensions, but got {name}={list(value)}")
+        raise RuntimeError(
+            f"expected {name} to be a single integer value or a list of 1 values to match the "
+            f"convolution dimensions, but got {name}={list(value)}"
+        )
     return value[0]
 
 
@@ -797,8 +889,9 @@ def conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     """torch.nn.functional.conv1d. ATen's convolution views a 1-d convolution as a 2-d one of height 1 inside its
     one ConvolutionBackward0 node; so does this, through the 2-d kernel (same float order as PyTorch's conv2d)."""
     if input.dim() not in (2, 3):
-        raise RuntimeError(f"Expected 2D (unbatched) or 3D (batched) input to conv1d, but got input of size: "
-                           f"{list(input._shape)}")
+        raise RuntimeError(
+            f"Expected 2D (unbatched) or 3D (batched) input to conv1d, but got input of size: {list(input._shape)}"
+        )
     if input.dim() == 2:
         return views.squeeze(conv1d(views.unsqueeze(input, 0), weight, bias, stride, padding, dilation, groups), 0)
     if groups != 1 or _single(dilation, "dilation") != 1:
@@ -809,14 +902,18 @@ def conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
         padding = 0
     stride, padding = _single(stride, "stride"), _single(padding, "padding")
     if weight.dim() != 3 or input._shape[1] != weight._shape[1]:
-        raise RuntimeError(f"Given groups=1, weight of size {list(weight._shape)}, expected input"
-                           f"{list(input._shape)} to have {weight._shape[1]} channels, but got {input._shape[1]} "
-                           "channels instead")
+        raise RuntimeError(
+            f"Given groups=1, weight of size {list(weight._shape)}, expected input"
+            f"{list(input._shape)} to have {weight._shape[1]} channels, but got {input._shape[1]} "
+            "channels instead"
+        )
     from ..autograd.grad_mode import enable_grad, is_grad_enabled
     from .nn_ops import conv2d
+
     # the 2-d convolution of detached height-1 views, whose own node gives the gradients of this one
     leaves = [views.unsqueeze(t.detach(), 2) if t is not None else None for t in (input, weight)] + [
-        bias.detach() if bias is not None else None]
+        bias.detach() if bias is not None else None
+    ]
     tracked = is_grad_enabled() and any(t is not None and t.requires_grad for t in (input, weight, bias))
     if tracked:
         for leaf, t in zip(leaves, (input, weight, bias)):
@@ -839,7 +936,7 @@ def _remap_offsets(shape, maps):
     """Flat source offsets (contiguous `shape`) of out[i0, ..., ik] = in[maps[0][i0], ...] for maps of the trailing
     dims (identity on the leading ones); None where a map entry is None."""
     strides = views.contiguous_strides(shape)
-    maps = [range(size) for size in shape[:len(shape) - len(maps)]] + list(maps)
+    maps = [range(size) for size in shape[: len(shape) - len(maps)]] + list(maps)
     offsets = [0]
     for m, stride in zip(maps, strides):
         offsets = [None if o is None or k is None else o + k * stride for o in offsets for k in m]
@@ -853,7 +950,7 @@ def _gather(input, maps, node, again, backward_maps=None):
     offsets = _remap_offsets(input._shape, maps)
     back_offsets = _remap_offsets(input._shape, backward_maps) if backward_maps else offsets
     src = input.detach().contiguous()._values()
-    out_shape = input._shape[:input.dim() - len(maps)] + tuple(len(m) for m in maps)
+    out_shape = input._shape[: input.dim() - len(maps)] + tuple(len(m) for m in maps)
     result = Tensor._from_values([src[o] for o in offsets], out_shape, input.dtype)
 
     def backward(grad):
@@ -871,8 +968,10 @@ def _check_pad_length(input, pad):
     if len(pad) % 2:
         raise RuntimeError("Padding length must be divisible by 2")
     if len(pad) // 2 > input.dim():
-        raise RuntimeError("Padding length should be less than or equal to two times the input dimension but got "
-                           f"padding length {len(pad)} and input of dimension {input.dim()}")
+        raise RuntimeError(
+            "Padding length should be less than or equal to two times the input dimension but got "
+            f"padding length {len(pad)} and input of dimension {input.dim()}"
+        )
 
 
 def _constant_pad(input, pad, value):
@@ -888,10 +987,9 @@ def _constant_pad(input, pad, value):
     offsets = _remap_offsets(input._shape, maps)
     src = input.detach().contiguous()._values()
     fill = input.dtype.cast(value)
-    out_shape = input._shape[:input.dim() - len(maps)] + tuple(len(m) for m in maps)
+    out_shape = input._shape[: input.dim() - len(maps)] + tuple(len(m) for m in maps)
     result = Tensor._from_values([fill if o is None else src[o] for o in offsets], out_shape, input.dtype)
-    return record("ConstantPadNdBackward0", result, (input,),
-                  lambda grad: (_constant_pad(grad, [-p for p in pad], 0),))
+    return record("ConstantPadNdBackward0", result, (input,), lambda grad: (_constant_pad(grad, [-p for p in pad], 0),))
 
 
 _PAD_DIMS = {2: (2, 3), 4: (3, 4), 6: (4, 5)}  # pad length -> the input ranks a reflect/replicate pad accepts
@@ -913,7 +1011,8 @@ def pad(input, pad, mode="constant", value=None):
             "Supported combinations for non-constant padding:\n"
             "  - 2D or 3D input: padding size = 2 (pads last dimension)\n"
             "  - 3D or 4D input: padding size = 4 (pads last 2 dimensions)\n"
-            "  - 4D or 5D input: padding size = 6 (pads last 3 dimensions)")
+            "  - 4D or 5D input: padding size = 6 (pads last 3 dimensions)"
+        )
     if mode == "circular":
         raise unsupported("torch.nn.functional.pad(mode='circular')")
     maps = []
@@ -921,9 +1020,11 @@ def pad(input, pad, mode="constant", value=None):
         dim = input.dim() - 1 - k
         size, before, after = input._shape[dim], pad[2 * k], pad[2 * k + 1]
         if mode == "reflect" and (before >= size or after >= size):
-            raise RuntimeError(f"Argument #{4 + 2 * k}: Padding size should be less than the corresponding input "
-                               f"dimension, but got: padding ({before}, {after}) at dimension {dim} of input "
-                               f"{list(input._shape)}")
+            raise RuntimeError(
+                f"Argument #{4 + 2 * k}: Padding size should be less than the corresponding input "
+                f"dimension, but got: padding ({before}, {after}) at dimension {dim} of input "
+                f"{list(input._shape)}"
+            )
         positions = [j - before for j in range(size + before + after)]
         if mode == "reflect":
             positions = [-i if i < 0 else 2 * (size - 1) - i if i >= size else i for i in positions]
@@ -947,14 +1048,22 @@ def _nearest_source(out_size, in_size, scale, shortcuts=False):
     return [min(math.floor(_to_f32(j * scale)), in_size - 1) for j in range(out_size)]
 
 
-def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corners=None,
-                recompute_scale_factor=None, antialias=False):
+def interpolate(
+    input,
+    size=None,
+    scale_factor=None,
+    mode="nearest",
+    align_corners=None,
+    recompute_scale_factor=None,
+    antialias=False,
+):
     """torch.nn.functional.interpolate for mode='nearest' (and 'area', an adaptive average pooling)."""
     if mode not in ("nearest", "area"):
         raise unsupported(f"torch.nn.functional.interpolate(mode={mode!r})", "only 'nearest' and 'area'")
     if align_corners is not None:
-        raise ValueError("align_corners option can only be set with the interpolating modes: "
-                         "linear | bilinear | bicubic | trilinear")
+        raise ValueError(
+            "align_corners option can only be set with the interpolating modes: linear | bilinear | bicubic | trilinear"
+        )
     dim = input.dim() - 2
     if size is not None and scale_factor is not None:
         raise ValueError("only one of size or scale_factor should be defined")
@@ -964,7 +1073,8 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
                 raise ValueError(
                     "Input and output must have the same number of spatial dimensions, but got input with spatial "
                     f"dimensions of {list(input.shape[2:])} and output size of {size}. Please provide input tensor "
-                    "in (N, C, d1, d2, ...,dK) format and output size in (o1, o2, ...,oK) format.")
+                    "in (N, C, d1, d2, ...,dK) format and output size in (o1, o2, ...,oK) format."
+                )
             output_size = list(size)
         else:
             output_size = [size] * dim
@@ -976,7 +1086,8 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
                     "Input and scale_factor must have the same number of spatial dimensions, but got input with "
                     f"spatial dimensions of {list(input.shape[2:])} and scale_factor of shape {scale_factor}. Please "
                     "provide input tensor in (N, C, d1, d2, ...,dK) format and scale_factor in (s1, s2, ...,sK) "
-                    "format.")
+                    "format."
+                )
             scales = list(scale_factor)
         else:
             scales = [scale_factor] * dim
@@ -988,23 +1099,32 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
     if recompute_scale_factor and size is not None:
         raise ValueError("recompute_scale_factor is not meaningful with an explicit size.")
     if antialias:
-        raise ValueError("Anti-alias option is restricted to bilinear, bicubic, and lanczos modes and requires a "
-                         "4-D tensor as input")
+        raise ValueError(
+            "Anti-alias option is restricted to bilinear, bicubic, and lanczos modes and requires a 4-D tensor as input"
+        )
     if dim not in (1, 2, 3):
-        raise NotImplementedError(f"Input Error: Only 3D, 4D and 5D input Tensors supported (got {input.dim()}D) "
-                                  f"for the modes: nearest | linear | bilinear | bicubic | trilinear | area | "
-                                  f"nearest-exact (got {mode})")
+        raise NotImplementedError(
+            f"Input Error: Only 3D, 4D and 5D input Tensors supported (got {input.dim()}D) "
+            f"for the modes: nearest | linear | bilinear | bicubic | trilinear | area | "
+            f"nearest-exact (got {mode})"
+        )
     if mode == "area":
         if dim == 3:
             raise unsupported("torch.nn.functional.interpolate(mode='area') of 5-D inputs")
         return (adaptive_avg_pool1d if dim == 1 else adaptive_avg_pool2d)(input, output_size)
     if any(s <= 0 for s in output_size):
-        raise RuntimeError(f"Input and output sizes should be greater than 0, but got input ({dim}D): "
-                           f"{tuple(input._shape[2:])} output ({dim}D): {tuple(output_size)}")
+        raise RuntimeError(
+            f"Input and output sizes should be greater than 0, but got input ({dim}D): "
+            f"{tuple(input._shape[2:])} output ({dim}D): {tuple(output_size)}"
+        )
     sizes = list(zip(output_size, input._shape[2:], scales))
-    return _gather(input, [_nearest_source(*s, shortcuts=dim == 2) for s in sizes], f"UpsampleNearest{dim}DBackward0",
-                   lambda gg: interpolate(gg, size, scale_factor, mode, align_corners, recompute_scale_factor),
-                   [_nearest_source(*s, shortcuts=True) for s in sizes])
+    return _gather(
+        input,
+        [_nearest_source(*s, shortcuts=dim == 2) for s in sizes],
+        f"UpsampleNearest{dim}DBackward0",
+        lambda gg: interpolate(gg, size, scale_factor, mode, align_corners, recompute_scale_factor),
+        [_nearest_source(*s, shortcuts=True) for s in sizes],
+    )
 
 
 # ---- transposed 2-d convolution ---------------------------------------------------------------------------------
@@ -1013,30 +1133,44 @@ def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_paddi
     kernel's backward (a double sum rounded once). ATen runs mkldnn's deconvolution instead, with float32 partial
     sums in its own order: results agree to about 1e-6 relative, not bit for bit."""
     if input.dim() == 3:
-        return views.squeeze(conv_transpose2d(views.unsqueeze(input, 0), weight, bias, stride, padding,
-                                              output_padding, groups, dilation), 0)
+        return views.squeeze(
+            conv_transpose2d(
+                views.unsqueeze(input, 0), weight, bias, stride, padding, output_padding, groups, dilation
+            ),
+            0,
+        )
     if input.dim() != 4:
-        raise RuntimeError(f"Expected 3D (unbatched) or 4D (batched) input to conv_transpose2d, but got input of "
-                           f"size: {list(input._shape)}")
+        raise RuntimeError(
+            f"Expected 3D (unbatched) or 4D (batched) input to conv_transpose2d, but got input of "
+            f"size: {list(input._shape)}"
+        )
     if groups != 1 or _pool_arg(dilation, "dilation", "conv_transpose2d") != (1, 1):
         raise unsupported("torch.nn.functional.conv_transpose2d with groups or dilation")
     stride, padding = _pool_arg(stride, "stride", "conv_transpose2d"), _pool_arg(padding, "padding", "conv_transpose2d")
     output_padding = _pool_arg(output_padding, "output_padding", "conv_transpose2d")
     if weight.dim() != 4 or input._shape[1] != weight._shape[0]:
-        raise RuntimeError(f"Given transposed=1, weight of size {list(weight._shape)}, expected input"
-                           f"{list(input._shape)} to have {weight._shape[0]} channels, but got {input._shape[1]} "
-                           "channels instead")
+        raise RuntimeError(
+            f"Given transposed=1, weight of size {list(weight._shape)}, expected input"
+            f"{list(input._shape)} to have {weight._shape[0]} channels, but got {input._shape[1]} "
+            "channels instead"
+        )
     if any(op >= s for op, s in zip(output_padding, stride)):
-        raise RuntimeError("output padding must be smaller than either stride or dilation, but got "
-                           f"output_padding_height: {output_padding[0]} output_padding_width: {output_padding[1]} "
-                           f"stride_height: {stride[0]} stride_width: {stride[1]} dilation_height: 1 "
-                           "dilation_width: 1")
+        raise RuntimeError(
+            "output padding must be smaller than either stride or dilation, but got "
+            f"output_padding_height: {output_padding[0]} output_padding_width: {output_padding[1]} "
+            f"stride_height: {stride[0]} stride_width: {stride[1]} dilation_height: 1 "
+            "dilation_width: 1"
+        )
     n, _, height, width = input._shape
-    out_shape = (n, weight._shape[1]) + tuple((size - 1) * s - 2 * p + k + op for size, s, p, k, op in zip(
-        (height, width), stride, padding, weight._shape[2:], output_padding))
+    out_shape = (n, weight._shape[1]) + tuple(
+        (size - 1) * s - 2 * p + k + op
+        for size, s, p, k, op in zip((height, width), stride, padding, weight._shape[2:], output_padding)
+    )
     if min(out_shape[2:]) < (1 if n == 1 else 0):  # ATen's batch-of-one path (slow_conv_transpose2d) refuses 0 too
-        raise RuntimeError(f"Given input size per channel: ({height} x {width}). Calculated output size per channel: "
-                           f"({out_shape[2]} x {out_shape[3]}). Output size is too small")
+        raise RuntimeError(
+            f"Given input size per channel: ({height} x {width}). Calculated output size per channel: "
+            f"({out_shape[2]} x {out_shape[3]}). Output size is too small"
+        )
     from ..autograd.grad_mode import enable_grad, is_grad_enabled
     from . import creation, pointwise, reduction
     from .nn_ops import conv2d
@@ -1051,9 +1185,12 @@ def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_paddi
         return out.detach(), out.grad_fn
 
     if 0 in out_shape:  # PyTorch returns the empty result; every gradient is zero
-        return record("ConvolutionBackward0", creation.zeros(out_shape), (input, weight, bias),
-                      lambda grad: tuple(creation.zeros_like(t) if t is not None else None
-                                         for t in (input, weight, bias)))
+        return record(
+            "ConvolutionBackward0",
+            creation.zeros(out_shape),
+            (input, weight, bias),
+            lambda grad: tuple(creation.zeros_like(t) if t is not None else None for t in (input, weight, bias)),
+        )
     _, node = conv(creation.zeros(out_shape), weight, (True, False))
     out = node._apply(input.detach().contiguous())[0]
     if bias is not None:

@@ -39,12 +39,15 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     if input.dim() == 3:  # one unbatched image
         return views.squeeze(conv2d(views.unsqueeze(input, 0), weight, bias, stride, padding), 0)
     if input.dim() != 4:
-        raise RuntimeError(f"Expected 3D (unbatched) or 4D (batched) input to conv2d, but got input of size: "
-                           f"{list(input._shape)}")
+        raise RuntimeError(
+            f"Expected 3D (unbatched) or 4D (batched) input to conv2d, but got input of size: {list(input._shape)}"
+        )
     if input._shape[1] != weight._shape[1]:
-        raise RuntimeError(f"Given groups=1, weight of size {list(weight._shape)}, expected input"
-                           f"{list(input._shape)} to have {weight._shape[1]} channels, but got {input._shape[1]} "
-                           "channels instead")
+        raise RuntimeError(
+            f"Given groups=1, weight of size {list(weight._shape)}, expected input"
+            f"{list(input._shape)} to have {weight._shape[1]} channels, but got {input._shape[1]} "
+            "channels instead"
+        )
     stride, padding = _pair(stride), _pair(padding)
     x, w = _float32_buffer(input, "conv2d"), _float32_buffer(weight, "conv2d")
     b = _float32_buffer(bias, "conv2d") if bias is not None else None
@@ -55,10 +58,13 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     mask = tuple(t is not None and t.requires_grad for t in (input, weight, bias))
 
     def backward(grad):
-        grads = _kernels.conv2d_backward(_float32_buffer(grad, "conv2d"), x, input._shape, w, weight._shape,
-                                         stride, padding, mask)
-        return tuple(Tensor._make(g, t._shape, views.contiguous_strides(t._shape), 0, _dtype.float32)
-                     if g is not None else None for g, t in zip(grads, (input, weight, bias)))
+        grads = _kernels.conv2d_backward(
+            _float32_buffer(grad, "conv2d"), x, input._shape, w, weight._shape, stride, padding, mask
+        )
+        return tuple(
+            Tensor._make(g, t._shape, views.contiguous_strides(t._shape), 0, _dtype.float32) if g is not None else None
+            for g, t in zip(grads, (input, weight, bias))
+        )
 
     return record("ConvolutionBackward0", out, (input, weight, bias), backward, saved=(input, weight))
 
@@ -70,20 +76,29 @@ def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
     stride = _pair(stride) if stride not in (None, ()) else kernel
     padding = _pair(padding)
     if any(p * 2 > k for p, k in zip(padding, kernel)):
-        raise RuntimeError("pad should be at most half of effective kernel size, but got "
-                           f"pad={padding[0]}, kernel_size={kernel[0]} and dilation=1")
+        raise RuntimeError(
+            "pad should be at most half of effective kernel size, but got "
+            f"pad={padding[0]}, kernel_size={kernel[0]} and dilation=1"
+        )
     batched = input._shape if input.dim() == 4 else (1,) + input._shape
     x = _float32_buffer(input, "max_pool2d")
     values, indices, shape = _kernels.max_pool2d(x, batched, kernel, stride, padding)
     if min(shape) <= 0:
-        raise RuntimeError(f"Given input size: ({'x'.join(map(str, input._shape[-3:]))}). Calculated output size: "
-                           f"({'x'.join(map(str, shape[1:]))}). Output size is too small")
+        raise RuntimeError(
+            f"Given input size: ({'x'.join(map(str, input._shape[-3:]))}). Calculated output size: "
+            f"({'x'.join(map(str, shape[1:]))}). Output size is too small"
+        )
     out_shape = shape if input.dim() == 4 else shape[1:]
     out = Tensor._make(values, out_shape, views.contiguous_strides(out_shape), 0, _dtype.float32)
 
     def backward(grad):
-        g = _kernels.max_pool2d_backward(_float32_buffer(grad, "max_pool2d"), indices, batched, shape,
-                                         overlapping=any(k > s for k, s in zip(kernel, stride)))
+        g = _kernels.max_pool2d_backward(
+            _float32_buffer(grad, "max_pool2d"),
+            indices,
+            batched,
+            shape,
+            overlapping=any(k > s for k, s in zip(kernel, stride)),
+        )
         return (Tensor._make(g, input._shape, views.contiguous_strides(input._shape), 0, _dtype.float32),)
 
     record("MaxPool2DWithIndicesBackward0", out, (input,), backward)
@@ -112,6 +127,7 @@ def _fma64(a, b, c):
 
 class _Float32:
     """The float32 kernels' arithmetic: each step rounded to float32, SLEEF's exp/log in vector code."""
+
     width, tree = SOFTMAX_VECTOR, True
     round = staticmethod(f32)
     fma = staticmethod(fma32)
@@ -122,6 +138,7 @@ class _Float64:
     """The double kernels: the same code on Vectorized<double> (8 lanes on AVX512, folded left to right). SLEEF's
     double exp/log (u10) are stood in for by Python's (glibc's): emulating SLEEF's double-double steps in pure
     Python is too slow, so a few per cent of elements differ from PyTorch's by an ULP or two."""
+
     width, tree = 8, False
     round = staticmethod(float)
     fma = staticmethod(getattr(math, "fma", _fma64))
@@ -153,7 +170,7 @@ def _vec_reduce(values, combine, first=None, fold=None, width=SOFTMAX_VECTOR, tr
     lanes = [first(v) for v in values[:width]]
     for start in range(width, n, width):
         step = "main" if start + width <= n else "tail"
-        for k, v in enumerate(values[start:start + width]):
+        for k, v in enumerate(values[start : start + width]):
             lanes[k] = combine(lanes[k], v, step)
     if not tree:
         acc = lanes[0]
@@ -171,7 +188,7 @@ def _max32(x, y, _=None):
 
 
 def _layout(shape, dim):
-    return math.prod(shape[:dim]), (shape[dim] if shape else 1), math.prod(shape[dim + 1:])
+    return math.prod(shape[:dim]), (shape[dim] if shape else 1), math.prod(shape[dim + 1 :])
 
 
 def _lines(outer, size, inner):
@@ -192,17 +209,17 @@ def _softmax_values(x, shape, dim, log, k=_Float32):
 
     if dim == len(shape) - 1 or not shape:  # ATen picks the kernel by the dim's position, not by inner == 1
         for start in range(0, len(x), size):
-            row = x[start:start + size]
+            row = x[start : start + size]
             top = _vec_reduce(row, _max32, width=k.width, tree=k.tree)
             shifted = [r(v - top) for v in row]
             exps = [k.vector_exp(v) for v in shifted]
             total = _vec_reduce(exps, add, width=k.width, tree=k.tree)
             if log:
                 log_total = k.log(total)
-                out[start:start + size] = [r(v - log_total) for v in shifted]
+                out[start : start + size] = [r(v - log_total) for v in shifted]
             else:
                 scale = r(1 / total)
-                out[start:start + size] = [r(v * scale) for v in exps]
+                out[start : start + size] = [r(v * scale) for v in exps]
         return out
     vector_columns = inner - inner % k.width
     for column, line in _lines(outer, size, inner):
@@ -242,14 +259,13 @@ def _softmax_backward_values(g, y, shape, dim, log, k=_Float32):
 
     if dim == len(shape) - 1 or not shape:
         for start in range(0, len(g), size):
-            gs, ys = g[start:start + size], y[start:start + size]
+            gs, ys = g[start : start + size], y[start : start + size]
             if log:  # grad - exp(output) * sum(grad)
                 total = _vec_reduce(gs, add, width=k.width, tree=k.tree)
-                out[start:start + size] = [fma(-k.vector_exp(b), total, a) for a, b in zip(gs, ys)]
+                out[start : start + size] = [fma(-k.vector_exp(b), total, a) for a, b in zip(gs, ys)]
             else:  # (grad - sum(grad * output)) * output
-                total = _vec_reduce(list(zip(gs, ys)), add_product, first=product, fold=add,
-                                    width=k.width, tree=k.tree)
-                out[start:start + size] = [r(r(a - total) * b) for a, b in zip(gs, ys)]
+                total = _vec_reduce(list(zip(gs, ys)), add_product, first=product, fold=add, width=k.width, tree=k.tree)
+                out[start : start + size] = [r(r(a - total) * b) for a, b in zip(gs, ys)]
         return out
     vector_columns = inner - inner % k.width
     for column, line in _lines(outer, size, inner):
@@ -271,8 +287,9 @@ def _softmax_op(input, dim, dtype, log):
     name = "LogSoftmaxBackward0" if log else "SoftmaxBackward0"
     source = input.detach() if dtype is None else input.detach().to(dtype)
     if source.dtype not in (_dtype.float32, _dtype.float64):
-        raise RuntimeError(f'"{"log_" if log else ""}softmax_lastdim_kernel_impl" not implemented for '
-                           f"'{_type_name(source.dtype)}'")
+        raise RuntimeError(
+            f'"{"log_" if log else ""}softmax_lastdim_kernel_impl" not implemented for \'{_type_name(source.dtype)}\''
+        )
     kind = _Float32 if source.dtype is _dtype.float32 else _Float64
     shape = source._shape
     values = _softmax_values(source._values(), shape, dim, log, kind) if source.numel() else []
@@ -280,8 +297,9 @@ def _softmax_op(input, dim, dtype, log):
 
     def backward(grad):
         g = grad.contiguous()._values()
-        grad_input = Tensor._from_values(_softmax_backward_values(g, out._values(), shape, dim, log, kind), shape,
-                                         out.dtype)
+        grad_input = Tensor._from_values(
+            _softmax_backward_values(g, out._values(), shape, dim, log, kind), shape, out.dtype
+        )
         return (grad_input if input.dtype is out.dtype else grad_input.to(input.dtype),)
 
     return record(name, out, (input,), backward, saved=(out,))
@@ -304,8 +322,10 @@ def log_softmax(input, dim=None, dtype=None):
 # torch.nn.functional's forms (functional.py exports them under the plain names): an implicit dim is chosen, with
 # PyTorch's deprecation warning, pointing `_stacklevel` frames up as torch/nn/functional.py's _get_softmax_dim does.
 def _get_softmax_dim(name, ndim, stacklevel):
-    warnings.warn(f"Implicit dimension choice for {name} has been deprecated. Change the call to include dim=X as an "
-                  "argument.", stacklevel=stacklevel)
+    warnings.warn(
+        f"Implicit dimension choice for {name} has been deprecated. Change the call to include dim=X as an argument.",
+        stacklevel=stacklevel,
+    )
     return 0 if ndim in (0, 1, 3) else 1
 
 
@@ -347,8 +367,9 @@ def _legacy_reduction(size_average, reduce, reduction):
     size_average = True if size_average is None else size_average
     reduce = True if reduce is None else reduce
     result = "mean" if size_average and reduce else "sum" if reduce else "none"
-    warnings.warn(f"size_average and reduce args will be deprecated, please use reduction='{result}' instead.",
-                  stacklevel=3)
+    warnings.warn(
+        f"size_average and reduce args will be deprecated, please use reduction='{result}' instead.", stacklevel=3
+    )
     return result
 
 
@@ -377,8 +398,7 @@ def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", we
 
     def backward(grad):  # ATen's mse_backward: norm * (input - target) * grad, in float32 steps
         grad_input = pointwise.mul(pointwise.mul(diff, norm), grad)
-        return (pointwise.grad_for(input, grad_input),
-                pointwise.grad_for(target, pointwise.neg(grad_input)))
+        return (pointwise.grad_for(input, grad_input), pointwise.grad_for(target, pointwise.neg(grad_input)))
 
     return record("MseLossBackward0", out, (input, target), backward, saved=(input, target))
 
@@ -391,17 +411,23 @@ def _check_reduction(reduction):
 def _size_warning(input, target):
     if input._shape != target._shape:
         import warnings
-        warnings.warn(f"Using a target size ({target.shape}) that is different to the input size ({input.shape}). "
-                      "This will likely lead to incorrect results due to broadcasting. Please ensure they have the "
-                      "same size.", UserWarning, stacklevel=4)
+
+        warnings.warn(
+            f"Using a target size ({target.shape}) that is different to the input size ({input.shape}). "
+            "This will likely lead to incorrect results due to broadcasting. Please ensure they have the "
+            "same size.",
+            UserWarning,
+            stacklevel=4,
+        )
 
 
 def l1_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
     _size_warning(input, target)
     reduction = _legacy_reduction(size_average, reduce, reduction)
     if weight is not None:
-        return _weighted("l1_loss", lambda: pointwise.abs(pointwise.sub(input, target)), input, target, weight,
-                         reduction, True)
+        return _weighted(
+            "l1_loss", lambda: pointwise.abs(pointwise.sub(input, target)), input, target, weight, reduction, True
+        )
     _check_reduction(reduction)
     return _reduce(pointwise.abs(pointwise.sub(input, target)), reduction)  # composite in ATen: Sub, Abs, Mean
 
@@ -411,8 +437,9 @@ def _pointwise_loss(name, input, target, reduction, forward, backward_at):
     _size_warning(input, target)
     _check_reduction(reduction)
     diff = pointwise.sub(input.detach(), target.detach())
-    out = _reduce(Tensor._from_values([forward(f32(abs(z))) for z in diff._values()], diff._shape, diff.dtype),
-                  reduction)
+    out = _reduce(
+        Tensor._from_values([forward(f32(abs(z))) for z in diff._values()], diff._shape, diff.dtype), reduction
+    )
     norm = f32(1.0 / diff.numel()) if reduction == "mean" else 1.0
 
     def backward(grad):
@@ -449,8 +476,9 @@ def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
     if delta <= 0:
         raise RuntimeError("huber_loss does not support non-positive values for delta.")
     if weight is not None:
-        return _weighted("huber_loss", lambda: huber_loss(input, target, "none", delta), input, target, weight,
-                         reduction, False)
+        return _weighted(
+            "huber_loss", lambda: huber_loss(input, target, "none", delta), input, target, weight, reduction, False
+        )
     delta = f32(delta)
 
     def forward(z):  # ATen's huber kernel: 0.5 * z * z below delta, else delta * (z - 0.5 * delta)
@@ -473,8 +501,10 @@ def _log_f32(x):
 def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=None, reduction="mean"):
     reduction = _legacy_reduction(size_average, reduce, reduction)
     if target._shape != input._shape:
-        raise ValueError(f"Using a target size ({target.shape}) that is different to the input size "
-                         f"({input.shape}) is deprecated. Please ensure they have the same size.")
+        raise ValueError(
+            f"Using a target size ({target.shape}) that is different to the input size "
+            f"({input.shape}) is deprecated. Please ensure they have the same size."
+        )
     _check_reduction(reduction)
     if target.requires_grad:
         raise unsupported("torch.nn.functional.binary_cross_entropy with a target that requires grad")
@@ -506,16 +536,21 @@ def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=N
     return record("BinaryCrossEntropyBackward0", out, (input, target), backward, saved=(input, target))
 
 
-def binary_cross_entropy_with_logits(input, target, weight=None, size_average=None, reduce=None, reduction="mean",
-                                     pos_weight=None):
+def binary_cross_entropy_with_logits(
+    input, target, weight=None, size_average=None, reduce=None, reduction="mean", pos_weight=None
+):
     reduction = _legacy_reduction(size_average, reduce, reduction)
     if target._shape != input._shape:
         raise ValueError(f"Target size ({target.shape}) must be the same as input size ({input.shape})")
     _check_reduction(reduction)
-    if target.requires_grad or (weight is not None and weight.requires_grad) or (
-            pos_weight is not None and pos_weight.requires_grad):
-        raise unsupported("torch.nn.functional.binary_cross_entropy_with_logits with a target or weights that "
-                          "require grad")
+    if (
+        target.requires_grad
+        or (weight is not None and weight.requires_grad)
+        or (pos_weight is not None and pos_weight.requires_grad)
+    ):
+        raise unsupported(
+            "torch.nn.functional.binary_cross_entropy_with_logits with a target or weights that require grad"
+        )
     x, t = input.detach(), target.detach()
     # ATen (Loss.cpp): log_sigmoid(x) = min(x, 0) - log1p(exp(-|x|)); loss = (1 - t) * x - log_weight * log_sigmoid
     # SLEEF's exp and log1p there are emulated by correctly rounded ones here: within 1 ULP, not always equal.
@@ -549,10 +584,14 @@ def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_
     _check_reduction(reduction)
     if reduction == "mean":
         import warnings
-        warnings.warn("reduction: 'mean' divides the total loss by both the batch size and the support size."
-                      "'batchmean' divides only by the batch size, and aligns with the KL div math definition."
-                      "'mean' will be changed to behave the same as 'batchmean' in the next major release.",
-                      UserWarning, stacklevel=3)
+
+        warnings.warn(
+            "reduction: 'mean' divides the total loss by both the batch size and the support size."
+            "'batchmean' divides only by the batch size, and aligns with the KL div math definition."
+            "'mean' will be changed to behave the same as 'batchmean' in the next major release.",
+            UserWarning,
+            stacklevel=3,
+        )
     if log_target:
         output = pointwise.mul(pointwise.exp(target), pointwise.sub(target, input))
     else:
@@ -567,8 +606,7 @@ def _xlogy(target):
     """xlogy(t, t): t * log(t), 0 where t is 0 (ATen's xlogy kernel, std::log)."""
     if target.requires_grad:
         raise unsupported("torch.nn.functional.kl_div with a target that requires grad")
-    return pointwise.elementwise(lambda t: t if t != t else 0.0 if t == 0 else f32(t * _log_f32(t)),
-                                 target.detach())
+    return pointwise.elementwise(lambda t: t if t != t else 0.0 if t == 0 else f32(t * _log_f32(t)), target.detach())
 
 
 def _cascade_sum(terms, count):
@@ -604,21 +642,25 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
         if target._shape != (n,) + input._shape[2:]:
             raise RuntimeError(f"Expected target size {list((n,) + input._shape[2:])}, got {list(target._shape)}")
         flat = views.reshape(input, (n, c, 1, -1))
-        out = nll_loss(flat, views.reshape(target, (n, 1, -1)), weight, ignore_index=ignore_index,
-                       reduction=reduction)
+        out = nll_loss(flat, views.reshape(target, (n, 1, -1)), weight, ignore_index=ignore_index, reduction=reduction)
         return views.reshape(out, target._shape) if reduction == "none" else out
     two_d = input.dim() == 4
     if input.dim() == 2 and target._shape != input._shape[:1]:
-        raise ValueError(f"Expected input batch_size ({input._shape[0]}) to match target batch_size "
-                         f"({target._shape[0] if target.dim() else 0}).")
+        raise ValueError(
+            f"Expected input batch_size ({input._shape[0]}) to match target batch_size "
+            f"({target._shape[0] if target.dim() else 0})."
+        )
     if two_d and target._shape != input._shape[:1] + input._shape[2:]:
-        raise RuntimeError("only batches of spatial targets supported (3D tensors) but got targets of size: : "
-                           f"{list(target._shape)}")
+        raise RuntimeError(
+            f"only batches of spatial targets supported (3D tensors) but got targets of size: : {list(target._shape)}"
+        )
     n, c = (1, input._shape[0]) if input.dim() == 1 else input._shape[:2]
     spatial = math.prod(input._shape[2:])
     if weight is not None and weight._shape != (c,):
-        raise RuntimeError(f"weight tensor should be defined either for all {c} classes or no classes but got "
-                           f"weight tensor of shape: {list(weight._shape)}")
+        raise RuntimeError(
+            f"weight tensor should be defined either for all {c} classes or no classes but got "
+            f"weight tensor of shape: {list(weight._shape)}"
+        )
     x = input.detach().contiguous()._values()
     w = weight.detach().contiguous()._values() if weight is not None else None
     targets = [int(t) for t in target._values()]
@@ -639,17 +681,16 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
         total_weight = None
     else:
         if w:
-            loss = _cascade_sum([(i, lambda acc, p=p, t=t: fma32(-x[p], w[t], acc)) for i, t, p in positions],
-                                len(targets))
-            total_weight = _cascade_sum([(i, lambda acc, t=t: f32(acc + w[t])) for i, t, p in positions],
-                                        len(targets))
+            loss = _cascade_sum(
+                [(i, lambda acc, p=p, t=t: fma32(-x[p], w[t], acc)) for i, t, p in positions], len(targets)
+            )
+            total_weight = _cascade_sum([(i, lambda acc, t=t: f32(acc + w[t])) for i, t, p in positions], len(targets))
         else:
             loss = _cascade_sum([(i, lambda acc, p=p: f32(acc - x[p])) for i, t, p in positions], len(targets))
             total_weight = float(len(positions))
         if input.dim() == 1 and positions:
             loss = f32(-x[positions[0][2]] * w[positions[0][1]]) if w else -x[positions[0][2]]
-        out = Tensor._from_values([_divide(loss, total_weight) if reduction == "mean" else loss], (),
-                                  input.dtype)
+        out = Tensor._from_values([_divide(loss, total_weight) if reduction == "mean" else loss], (), input.dtype)
 
     def backward(grad):
         g = grad.contiguous()._values()
@@ -669,8 +710,9 @@ def _divide(x, y):
     return f32(pointwise._divide(x, y))
 
 
-def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None, reduction="mean",
-                  label_smoothing=0.0):
+def cross_entropy(
+    input, target, weight=None, size_average=None, ignore_index=-100, reduce=None, reduction="mean", label_smoothing=0.0
+):
     reduction = _legacy_reduction(size_average, reduce, reduction)
     _check_reduction(reduction)
     class_dim = 0 if input.dim() == 1 else 1
@@ -754,11 +796,15 @@ def _scalar_rsub(value, input):
 def margin_ranking_loss(input1, input2, target, margin=0, size_average=None, reduce=None, reduction="mean"):
     reduction = _enum_reduction(size_average, reduce, reduction)
     if input1.dim() != input2.dim() or input1.dim() != target.dim():
-        raise RuntimeError(f"margin_ranking_loss : All input tensors should have same dimension but got sizes: "
-                           f"input1: {input1.size()}, input2: {input2.size()}, target: {target.size()} ")
+        raise RuntimeError(
+            f"margin_ranking_loss : All input tensors should have same dimension but got sizes: "
+            f"input1: {input1.size()}, input2: {input2.size()}, target: {target.size()} "
+        )
     if not input1._shape == input2._shape == target._shape:
-        raise RuntimeError(f"margin_ranking_loss: all input tensors should have same size but got sizes: input1: "
-                           f"{list(input1._shape)}, input2: {list(input2._shape)}, target: {list(target._shape)}")
+        raise RuntimeError(
+            f"margin_ranking_loss: all input tensors should have same size but got sizes: input1: "
+            f"{list(input1._shape)}, input2: {list(input2._shape)}, target: {list(target._shape)}"
+        )
     output = _scalar_add(pointwise.mul(pointwise.neg(target), pointwise.sub(input1, input2)), margin)
     return _reduce(output.clamp_min(0), reduction)
 
@@ -778,8 +824,10 @@ def cosine_embedding_loss(input1, input2, target, margin=0, size_average=None, r
     if dim not in (0, 1):
         raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
     if input1.dim() != dim + 1:
-        raise RuntimeError(f"{dim}D target tensor expects {dim + 1}D input tensors, but found inputs with sizes "
-                           f"{list(input1._shape)} and {list(input2._shape)}.")
+        raise RuntimeError(
+            f"{dim}D target tensor expects {dim + 1}D input tensors, but found inputs with sizes "
+            f"{list(input1._shape)} and {list(input2._shape)}."
+        )
     epsilon = f32(1e-12)  # Loss.cpp's `constexpr float EPSILON`
 
     def magnitude_square(x):
@@ -814,8 +862,9 @@ def soft_margin_loss(input, target, size_average=None, reduce=None, reduction="m
     return record("SoftMarginLossBackward0", out, (input,), backward, saved=(input, target))  # one edge, as there
 
 
-def poisson_nll_loss(input, target, log_input=True, full=False, size_average=None, eps=1e-8, reduce=None,
-                     reduction="mean"):
+def poisson_nll_loss(
+    input, target, log_input=True, full=False, size_average=None, eps=1e-8, reduce=None, reduction="mean"
+):
     reduction = _legacy_reduction(size_average, reduce, reduction)
     if reduction not in _REDUCTIONS:
         raise ValueError(reduction + " is not a valid value for reduction")
@@ -824,8 +873,10 @@ def poisson_nll_loss(input, target, log_input=True, full=False, size_average=Non
     else:
         loss = pointwise.sub(input, pointwise.mul(target, pointwise.log(_scalar_add(input, eps))))
     if full:
-        stirling = pointwise.add(pointwise.sub(pointwise.mul(target, pointwise.log(target)), target),
-                                 pointwise.mul(pointwise.log(pointwise.mul(target, 2 * math.pi)), 0.5))
+        stirling = pointwise.add(
+            pointwise.sub(pointwise.mul(target, pointwise.log(target)), target),
+            pointwise.mul(pointwise.log(pointwise.mul(target, 2 * math.pi)), 0.5),
+        )
         loss = pointwise.add(loss, pointwise.masked_fill(stirling, pointwise.le(target, 1), 0))
     return _reduce(loss, reduction)
 
@@ -847,10 +898,12 @@ def gaussian_nll_loss(input, target, var, full=False, eps=1e-6, reduction="mean"
         raise ValueError(reduction + " is not valid")
     var = pointwise.clone(var)
     from ..autograd.grad_mode import no_grad
+
     with no_grad():
         var.clamp_(min=eps)
-    loss = pointwise.mul(pointwise.add(pointwise.log(var),
-                                       pointwise.div(pointwise.pow(pointwise.sub(input, target), 2), var)), 0.5)
+    loss = pointwise.mul(
+        pointwise.add(pointwise.log(var), pointwise.div(pointwise.pow(pointwise.sub(input, target), 2), var)), 0.5
+    )
     if full:
         loss = pointwise.add(loss, 0.5 * math.log(2 * math.pi))
     if reduction == "mean":
@@ -883,6 +936,7 @@ def normalize(input, p=2.0, dim=1, eps=1e-12, out=None):
     denom = views.expand(denom, input._shape)
     if out is not None:
         from .pointwise import write_out
+
         return write_out(out, pointwise.div(input, denom), "div")
     return pointwise.div(input, denom)
 
@@ -898,6 +952,7 @@ def cosine_similarity(x1, x2, dim=1, eps=1e-8):
     shape = pointwise.broadcast_shapes(x1._shape, x2._shape)
     x1, x2 = (x if x._shape == shape else views.expand(x, shape) for x in (x1, x2))
     from ..autograd.grad_mode import no_grad
+
     norms = []
     for x in (x1, x2):
         norm = pointwise.clone(reductions.vector_norm(x, 2, dim, keepdim=True))
@@ -913,9 +968,14 @@ def pairwise_distance(x1, x2, p=2.0, eps=1e-6, keepdim=False):
     dim = max(x1.dim(), x2.dim()) - 1
     diff = _scalar_add(pointwise.sub(x1, x2), eps)
     if not diff.dtype.is_floating_point:
-        raise RuntimeError(f"linalg.vector_norm: Expected a floating point or complex tensor as input. Got "
-                           f"{_type_name(diff.dtype)}")
+        raise RuntimeError(
+            f"linalg.vector_norm: Expected a floating point or complex tensor as input. Got {_type_name(diff.dtype)}"
+        )
     out = reductions.vector_norm(diff.detach(), p, dim, keepdim)
-    return record("NormBackward1", out, (diff,),
-                  lambda grad: (reductions._norm_backward(grad, diff, float(p), out, [diff._dim(dim)], keepdim),),
-                  saved=(diff, out))
+    return record(
+        "NormBackward1",
+        out,
+        (diff,),
+        lambda grad: (reductions._norm_backward(grad, diff, float(p), out, [diff._dim(dim)], keepdim),),
+        saved=(diff, out),
+    )

@@ -45,8 +45,10 @@ def broadcast_shapes(*shapes):
         a, b = (1,) * (rank - len(result)) + result, (1,) * (rank - len(shape)) + tuple(shape)
         for dim in range(rank - 1, -1, -1):
             if a[dim] != b[dim] and a[dim] != 1 and b[dim] != 1:
-                raise RuntimeError(f"The size of tensor a ({a[dim]}) must match the size of tensor b ({b[dim]}) "
-                                   f"at non-singleton dimension {dim}")
+                raise RuntimeError(
+                    f"The size of tensor a ({a[dim]}) must match the size of tensor b ({b[dim]}) "
+                    f"at non-singleton dimension {dim}"
+                )
         result = tuple(y if x == 1 else x for x, y in zip(a, b))
     return result
 
@@ -69,8 +71,14 @@ def _dtype_scalar(value, dtype):
 
 
 # The Python functions that are also a kernel's (reference.ELEMENTWISE), whatever the dtype.
-_KERNEL_NAMES = {operator.add: "add", operator.sub: "sub", operator.mul: "mul", _divide: "div", operator.neg: "neg",
-                 operator.abs: "abs"}
+_KERNEL_NAMES = {
+    operator.add: "add",
+    operator.sub: "sub",
+    operator.mul: "mul",
+    _divide: "div",
+    operator.neg: "neg",
+    operator.abs: "abs",
+}
 
 
 def elementwise(fn, *operands, dtype=None, out_dtype=None):
@@ -170,8 +178,12 @@ def _add_scaled(input, other, alpha, dtype):
     if alpha in (1, -1):  # alpha * other is exact: the fused multiply-add is a plain add or subtract
         return elementwise(operator.add if alpha == 1 else operator.sub, input, other, dtype=dtype)
     alpha = _dtype_scalar(alpha, dtype)
-    if (isinstance(input, Tensor) and isinstance(other, Tensor) and input.dtype is other.dtype is _dtype.float32
-            and input._shape == other._shape):
+    if (
+        isinstance(input, Tensor)
+        and isinstance(other, Tensor)
+        and input.dtype is other.dtype is _dtype.float32
+        and input._shape == other._shape
+    ):
         # The hot case (the SGD update p.add_(grad, alpha=-lr)): the kernel, not a Python call per element.
         return float32_kernel("add_scaled", input, other, params=(alpha,))
     fused = (lambda x, y: fma32(alpha, y, x)) if dtype is _dtype.float32 else (lambda x, y: x + alpha * y)
@@ -218,8 +230,12 @@ def _scalar_tail_steps(n, row):
 def add(input, other, *, alpha=1):
     dtype = _dtype.result_type(input, other)
     out = _add_scaled(input, other, alpha, dtype)
-    return record("AddBackward0", out, (input, other),
-                  lambda grad: (grad_for(input, grad), grad_for(other, grad if alpha == 1 else mul(grad, alpha))))
+    return record(
+        "AddBackward0",
+        out,
+        (input, other),
+        lambda grad: (grad_for(input, grad), grad_for(other, grad if alpha == 1 else mul(grad, alpha))),
+    )
 
 
 @op(in_place=True, out=True)
@@ -228,13 +244,18 @@ def sub(input, other, *, alpha=1):
         return rsub(other, input, alpha=alpha)
     dtype = _dtype.result_type(input, other)
     if dtype is _dtype.bool:
-        raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not supported. "
-                           "Use the `^` or `logical_xor()` operator instead.")
+        raise RuntimeError(
+            "Subtraction, the `-` operator, with two bool tensors is not supported. "
+            "Use the `^` or `logical_xor()` operator instead."
+        )
     out = _add_scaled(input, other, -alpha, dtype)
     # -grad * alpha, the product left out where alpha is 1 (maybe_multiply in ATen's derivatives)
-    return record("SubBackward0", out, (input, other),
-                  lambda grad: (grad_for(input, grad),
-                                grad_for(other, neg(grad) if alpha == 1 else mul(neg(grad), alpha))))
+    return record(
+        "SubBackward0",
+        out,
+        (input, other),
+        lambda grad: (grad_for(input, grad), grad_for(other, neg(grad) if alpha == 1 else mul(neg(grad), alpha))),
+    )
 
 
 @op
@@ -245,16 +266,21 @@ def rsub(input, other, *, alpha=1):
     out = elementwise(lambda x, y: y - alpha * x, input, other, dtype=dtype)
     name = "RsubBackward1" if not isinstance(other, Tensor) else "RsubBackward0"
     inputs = (input,) if not isinstance(other, Tensor) else (input, other)
-    return record(name, out, inputs,
-                  lambda grad: (grad_for(input, mul(neg(grad), alpha)), grad_for(other, grad))[:len(inputs)])
+    return record(
+        name, out, inputs, lambda grad: (grad_for(input, mul(neg(grad), alpha)), grad_for(other, grad))[: len(inputs)]
+    )
 
 
 @op(in_place=True, out=True)
 def mul(input, other):
     out = elementwise(operator.mul, input, other)
-    return record("MulBackward0", out, (input, other),
-                  lambda grad: (grad_for(input, mul(grad, other)), grad_for(other, mul(grad, input))),
-                  saved=_tensors(input, other))
+    return record(
+        "MulBackward0",
+        out,
+        (input, other),
+        lambda grad: (grad_for(input, mul(grad, other)), grad_for(other, mul(grad, input))),
+        saved=_tensors(input, other),
+    )
 
 
 @op(in_place=True, out=True, aliases=("true_divide", "divide"))
@@ -264,17 +290,24 @@ def div(input, other, *, rounding_mode=None):
     if not isinstance(input, Tensor):  # number / tensor is reciprocal(tensor) * number in PyTorch
         return mul(reciprocal(other), input)
     out = elementwise(_divide, input, other, dtype=_float_dtype(input, other))
-    return record("DivBackward0", out, (input, other),
-                  lambda grad: (grad_for(input, div(grad, other)),
-                                grad_for(other, mul(neg(grad), div(div(input, other), other)))),
-                  saved=_tensors(input, other))
+    return record(
+        "DivBackward0",
+        out,
+        (input, other),
+        lambda grad: (
+            grad_for(input, div(grad, other)),
+            grad_for(other, mul(neg(grad), div(div(input, other), other))),
+        ),
+        saved=_tensors(input, other),
+    )
 
 
 def _rounded_div(input, other, rounding_mode):
     """div with rounding_mode "trunc" or "floor": no gradient (DivBackward2 passes zeros)."""
     if rounding_mode not in ("trunc", "floor"):
-        raise RuntimeError("div expected rounding_mode to be one of None, 'trunc', or 'floor' "
-                           f"but found '{rounding_mode}'")
+        raise RuntimeError(
+            f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '{rounding_mode}'"
+        )
     if rounding_mode == "floor":
         out = floor_divide(input, other)
     else:
@@ -293,9 +326,14 @@ def _rounded_div(input, other, rounding_mode):
         out = elementwise(trunc_div, input, other, dtype=dtype)
     if not isinstance(input, Tensor):
         return out
-    return record("DivBackward2", out, (input, other),
-                  lambda grad: tuple(grad_for(t, zeros_of(t._shape, grad.dtype)) if isinstance(t, Tensor) else None
-                                     for t in (input, other)))
+    return record(
+        "DivBackward2",
+        out,
+        (input, other),
+        lambda grad: tuple(
+            grad_for(t, zeros_of(t._shape, grad.dtype)) if isinstance(t, Tensor) else None for t in (input, other)
+        ),
+    )
 
 
 @op(in_place=True, out=True)
@@ -326,10 +364,13 @@ def remainder(input, other):
         return out
     if not isinstance(other, Tensor):
         return record("RemainderBackward0", out, (input,), lambda grad: (grad,))
-    return record("RemainderBackward1", out, (input, other),
-                  lambda grad: (grad_for(input, grad),
-                                grad_for(other, mul(neg(grad), div(input, other, rounding_mode="floor")))),
-                  saved=(input, other))
+    return record(
+        "RemainderBackward1",
+        out,
+        (input, other),
+        lambda grad: (grad_for(input, grad), grad_for(other, mul(neg(grad), div(input, other, rounding_mode="floor")))),
+        saved=(input, other),
+    )
 
 
 @op(in_place=True, out=True)
@@ -342,14 +383,21 @@ def reciprocal(input):
 def pow(input, exponent):
     if not isinstance(input, Tensor):  # number ** tensor
         out = elementwise(_power, input, exponent, dtype=_float_dtype(exponent))
-        return record("PowBackward2", out, (exponent,), lambda grad: (mul(grad, mul(out, math.log(input))),),
-                      saved=(out,))
+        return record(
+            "PowBackward2", out, (exponent,), lambda grad: (mul(grad, mul(out, math.log(input))),), saved=(out,)
+        )
     if isinstance(exponent, Tensor):
         out = elementwise(_power, input, exponent)
-        return record("PowBackward1", out, (input, exponent),
-                      lambda grad: (grad_for(input, mul(grad, mul(exponent, pow(input, sub(exponent, 1))))),
-                                    grad_for(exponent, mul(grad, mul(out, log(input))))),
-                      saved=(input, exponent, out))
+        return record(
+            "PowBackward1",
+            out,
+            (input, exponent),
+            lambda grad: (
+                grad_for(input, mul(grad, mul(exponent, pow(input, sub(exponent, 1))))),
+                grad_for(exponent, mul(grad, mul(out, log(input)))),
+            ),
+            saved=(input, exponent, out),
+        )
     if exponent == 1 and input.dtype.is_floating_point:  # ATen's pow_out copies the base
         out = Tensor._from_values(input._values(), input._shape, input.dtype)
     elif exponent == 2:  # ATen special-cases small exponents; these round exactly as its float32 kernels do
@@ -370,8 +418,10 @@ def pow(input, exponent):
 @op(in_place=True, out=True)
 def neg(input):
     if input.dtype is _dtype.bool:
-        raise RuntimeError("Negation, the `-` operator, on a bool tensor is not supported. If you are trying to "
-                           "invert a mask, use the `~` or `logical_not()` operator instead.")
+        raise RuntimeError(
+            "Negation, the `-` operator, on a bool tensor is not supported. If you are trying to "
+            "invert a mask, use the `~` or `logical_not()` operator instead."
+        )
     return record("NegBackward0", elementwise(operator.neg, input), (input,), lambda grad: (neg(grad),))
 
 
@@ -415,8 +465,7 @@ def sqrt(input):
 @op(in_place=True, out=True)
 def rsqrt(input):
     out = elementwise(lambda x: _divide(1.0, _sqrt(x)), input, dtype=_float_dtype(input))
-    return record("RsqrtBackward0", out, (input,),
-                  lambda grad: (mul(mul(grad, pow(out, 3)), -0.5),), saved=(out,))
+    return record("RsqrtBackward0", out, (input,), lambda grad: (mul(mul(grad, pow(out, 3)), -0.5),), saved=(out,))
 
 
 @op(in_place=True, out=True)
@@ -428,22 +477,21 @@ def sigmoid(input):
         out = Tensor._from_values(libm.vectorized(input, libm.sleef_sigmoid, libm.libm_sigmoid), input._shape, dtype)
     else:
         out = elementwise(_sigmoid_f32 if dtype is _dtype.float32 else _sigmoid, input, dtype=dtype)
-    return record("SigmoidBackward0", out, (input,), lambda grad: (mul(mul(grad, rsub(out, 1)), out),),
-                  saved=(out,))
+    return record("SigmoidBackward0", out, (input,), lambda grad: (mul(mul(grad, rsub(out, 1)), out),), saved=(out,))
 
 
 @op(in_place=True, out=True)
 def tanh(input):
     out = elementwise(math.tanh, input, dtype=_float_dtype(input))
-    return record("TanhBackward0", out, (input,), lambda grad: (mul(grad, rsub(mul(out, out), 1)),),
-                  saved=(out,))
+    return record("TanhBackward0", out, (input,), lambda grad: (mul(grad, rsub(mul(out, out), 1)),), saved=(out,))
 
 
 @op(in_place=True)
 def relu(input):
     out = _kernel_or_python("relu", input)
-    return record("ReluBackward0", out, (input,), lambda grad: (_kernel_or_python("relu_backward", grad, out),),
-                  saved=(out,))
+    return record(
+        "ReluBackward0", out, (input,), lambda grad: (_kernel_or_python("relu_backward", grad, out),), saved=(out,)
+    )
 
 
 def _kernel_or_python(name, *operands, params=(), dtype=None):
@@ -465,8 +513,13 @@ def clamp(input, min=None, max=None):
     dtype = _dtype.result_type(input, *(b for b in (min, max) if b is not None))
     bounds = (-_inf if min is None else _dtype_scalar(min, dtype), _inf if max is None else _dtype_scalar(max, dtype))
     out = _kernel_or_python("clamp", input, params=bounds, dtype=dtype)  # dtype: an integer tensor, a float bound
-    return record("ClampBackward1", out, (input,),
-                  lambda grad: (_kernel_or_python("clamp_backward", grad, input, params=bounds),), saved=(input,))
+    return record(
+        "ClampBackward1",
+        out,
+        (input,),
+        lambda grad: (_kernel_or_python("clamp_backward", grad, input, params=bounds),),
+        saved=(input,),
+    )
 
 
 def _clamp_tensors(input, min, max):
@@ -494,9 +547,11 @@ def _clamp_tensors(input, min, max):
             within = ge(input, min) if min is not None else le(input, max)
             below = lt(input, min) if min is not None else None
             above = gt(input, max) if max is not None else None
-        return (grad_for(input, where(within, grad, zero)),
-                None if min is None else grad_for(min, where(below, grad, zero)),
-                None if max is None else grad_for(max, where(above, grad, zero)))
+        return (
+            grad_for(input, where(within, grad, zero)),
+            None if min is None else grad_for(min, where(below, grad, zero)),
+            None if max is None else grad_for(max, where(above, grad, zero)),
+        )
 
     return record("ClampBackward0", out, (input, min, max), backward, saved=(input, *bounds))
 
@@ -505,19 +560,31 @@ def _clamp_tensors(input, min, max):
 def lerp(input, end, weight):
     """input + weight * (end - input) as ATen's vectorized lerp: one fused multiply-add, from the far end when
     |weight| >= 0.5."""
+
     def fused(x, y, w):  # the float64 form of reference.py's float32 _lerp
         return x + w * (y - x) if builtins.abs(w) < 0.5 else y - (y - x) * (1 - w)
 
     out = float32_kernel("lerp", input, end, weight)
     if isinstance(weight, Tensor):
         out = out if out is not None else elementwise(fused, input, end, weight)
-        return record("LerpBackward1", out, (input, end, weight),
-                      lambda grad: (grad_for(input, mul(grad, rsub(weight, 1))), grad_for(end, mul(grad, weight)),
-                                    grad_for(weight, mul(grad, sub(end, input)))),
-                      saved=(input, end, weight))
+        return record(
+            "LerpBackward1",
+            out,
+            (input, end, weight),
+            lambda grad: (
+                grad_for(input, mul(grad, rsub(weight, 1))),
+                grad_for(end, mul(grad, weight)),
+                grad_for(weight, mul(grad, sub(end, input))),
+            ),
+            saved=(input, end, weight),
+        )
     out = out if out is not None else elementwise(lambda x, y: fused(x, y, weight), input, end)
-    return record("LerpBackward0", out, (input, end),
-                  lambda grad: (grad_for(input, mul(grad, 1 - weight)), grad_for(end, mul(grad, weight))))
+    return record(
+        "LerpBackward0",
+        out,
+        (input, end),
+        lambda grad: (grad_for(input, mul(grad, 1 - weight)), grad_for(end, mul(grad, weight))),
+    )
 
 
 def _detached(value):
@@ -530,10 +597,17 @@ def addcmul(input, tensor1, tensor2, *, value=1):
     out = float32_kernel("addcmul", input, tensor1, tensor2, params=(_to_f32(value),))
     if out is None:
         out = add(_detached(input), mul(mul(_detached(tensor1), value), _detached(tensor2)))
-    return record("AddcmulBackward0", out, (input, tensor1, tensor2),
-                  lambda grad: (grad_for(input, grad), grad_for(tensor1, mul(grad, mul(tensor2, value))),
-                                grad_for(tensor2, mul(grad, mul(tensor1, value)))),
-                  saved=(tensor1, tensor2))
+    return record(
+        "AddcmulBackward0",
+        out,
+        (input, tensor1, tensor2),
+        lambda grad: (
+            grad_for(input, grad),
+            grad_for(tensor1, mul(grad, mul(tensor2, value))),
+            grad_for(tensor2, mul(grad, mul(tensor1, value))),
+        ),
+        saved=(tensor1, tensor2),
+    )
 
 
 @op(in_place=True, out=True)
@@ -545,8 +619,11 @@ def addcdiv(input, tensor1, tensor2, *, value=1):
 
     def backward(grad):
         value_over = div(Tensor._from_values([value] * tensor2.numel(), tensor2._shape, tensor2.dtype), tensor2)
-        return (grad_for(input, grad), grad_for(tensor1, mul(grad, value_over)),
-                grad_for(tensor2, mul(neg(grad), div(mul(tensor1, value), mul(tensor2, tensor2)))))
+        return (
+            grad_for(input, grad),
+            grad_for(tensor1, mul(grad, value_over)),
+            grad_for(tensor2, mul(neg(grad), div(mul(tensor1, value), mul(tensor2, tensor2)))),
+        )
 
     return record("AddcdivBackward0", out, (input, tensor1, tensor2), backward, saved=(tensor1, tensor2))
 
@@ -573,8 +650,10 @@ def _comparison(compare):
     return compare_op
 
 
-eq, ne, lt, le, gt, ge = (op(_comparison(c), in_place=True, out=True) for c in
-                          (operator.eq, operator.ne, operator.lt, operator.le, operator.gt, operator.ge))
+eq, ne, lt, le, gt, ge = (
+    op(_comparison(c), in_place=True, out=True)
+    for c in (operator.eq, operator.ne, operator.lt, operator.le, operator.gt, operator.ge)
+)
 
 
 @op(in_place=True, out=True)
@@ -601,6 +680,7 @@ def logical_xor(input, other):
 def _integer_op(name, kernel, fn):
     """An op of ATen's integer kernels: result dtype by promotion; floats (and bools for the shifts) are refused
     with ATen's message."""
+
     def bitwise(input, other):
         dtype = _dtype.result_type(input, other)
         if dtype.is_floating_point or (dtype is _dtype.bool and kernel.endswith("shift")):
@@ -614,6 +694,7 @@ def _integer_op(name, kernel, fn):
 def _left_shift(dtype):
     def shift(a, b):  # ATen's lshift_kernel: 0 past the width or for a negative shift (wrapped on store)
         return 0 if b < 0 or b >= dtype.bits else a << b
+
     return shift
 
 
@@ -622,6 +703,7 @@ def _right_shift(dtype):
 
     def shift(a, b):  # ATen's rshift_kernel: a >> (width) past the width or for a negative shift
         return a >> width if b < 0 or b >= width else a >> b
+
     return shift
 
 
@@ -687,17 +769,23 @@ def signbit(input):
 def where(condition, input=None, other=None):
     if input is None and other is None:  # torch.where(condition) is nonzero(condition, as_tuple=True)
         from .indexing import nonzero
+
         return nonzero(condition, as_tuple=True)
     if input is None or other is None:
-        raise TypeError("where() received an invalid combination of arguments - got (Tensor, Tensor), but expected "
-                        "one of:\n * (Tensor condition)\n * (Tensor condition, Tensor input, Tensor other, *, Tensor "
-                        "out = None)\n * (Tensor condition, Number self, Tensor other)\n * (Tensor condition, Tensor "
-                        "input, Number other)\n * (Tensor condition, Number self, Number other)\n")
+        raise TypeError(
+            "where() received an invalid combination of arguments - got (Tensor, Tensor), but expected "
+            "one of:\n * (Tensor condition)\n * (Tensor condition, Tensor input, Tensor other, *, Tensor "
+            "out = None)\n * (Tensor condition, Number self, Tensor other)\n * (Tensor condition, Tensor "
+            "input, Number other)\n * (Tensor condition, Number self, Number other)\n"
+        )
     dtype = _dtype.result_type(input, other)
     out = elementwise(lambda c, x, y: x if c else y, condition, input, other, dtype=dtype)
-    return record("WhereBackward0", out, (input, other),
-                  lambda grad: (grad_for(input, where(condition, grad, 0.0)),
-                                grad_for(other, where(condition, 0.0, grad))))
+    return record(
+        "WhereBackward0",
+        out,
+        (input, other),
+        lambda grad: (grad_for(input, where(condition, grad, 0.0)), grad_for(other, where(condition, 0.0, grad))),
+    )
 
 
 def _where_method(self, condition, other):
@@ -751,18 +839,25 @@ def write_out(out, result, name):
     """The `out=` argument of a torch function: result written into `out`, which is resized (with PyTorch's warning
     when it held elements) if its shape differs."""
     if is_grad_enabled() and (result.requires_grad or out.requires_grad):
-        raise RuntimeError(f"{name}(): functions with out=... arguments don't support automatic differentiation, "
-                           "but one of the arguments requires grad.")
+        raise RuntimeError(
+            f"{name}(): functions with out=... arguments don't support automatic differentiation, "
+            "but one of the arguments requires grad."
+        )
     if result.dtype.category > out.dtype.category:
-        raise RuntimeError(f"result type {_type_word(result.dtype)} can't be cast to the desired output type "
-                           f"{_type_word(out.dtype)}")
+        raise RuntimeError(
+            f"result type {_type_word(result.dtype)} can't be cast to the desired output type {_type_word(out.dtype)}"
+        )
     if out._shape != result._shape:
         if out.numel():
-            warnings.warn(f"An output with one or more elements was resized since it had shape {list(out._shape)}, "
-                          f"which does not match the required output shape {list(result._shape)}. This behavior is "
-                          "deprecated, and in a future PyTorch release outputs will not be resized unless they have "
-                          "zero elements. You can explicitly reuse an out tensor t by resizing it, inplace, to zero "
-                          "elements with t.resize_(0).", UserWarning, stacklevel=3)
+            warnings.warn(
+                f"An output with one or more elements was resized since it had shape {list(out._shape)}, "
+                f"which does not match the required output shape {list(result._shape)}. This behavior is "
+                "deprecated, and in a future PyTorch release outputs will not be resized unless they have "
+                "zero elements. You can explicitly reuse an out tensor t by resizing it, inplace, to zero "
+                "elements with t.resize_(0).",
+                UserWarning,
+                stacklevel=3,
+            )
         shape = result._shape
         out._storage = Tensor._from_values([0] * result.numel(), shape, out.dtype)._storage
         out._shape, out._stride, out._offset = shape, views.contiguous_strides(shape), 0
@@ -797,11 +892,13 @@ def _check_in_place(self, *sources):
 
 def _write_result(self, result):
     if result._shape != self._shape:
-        raise RuntimeError(f"output with shape {list(self._shape)} doesn't match the broadcast shape "
-                           f"{list(result._shape)}")
+        raise RuntimeError(
+            f"output with shape {list(self._shape)} doesn't match the broadcast shape {list(result._shape)}"
+        )
     if result.dtype.category > self.dtype.category:
-        raise RuntimeError(f"result type {_type_word(result.dtype)} can't be cast to the desired output type "
-                           f"{_type_word(self.dtype)}")
+        raise RuntimeError(
+            f"result type {_type_word(result.dtype)} can't be cast to the desired output type {_type_word(self.dtype)}"
+        )
     self._write(result._values())
     self._version[0] += 1
     node = result.grad_fn
@@ -855,14 +952,20 @@ def copy_(self, src, non_blocking=False):
 @op(out=True)
 def maximum(input, other):
     out = elementwise(lambda x, y: x if x > y or x != x else y, input, other)
-    return record("MaximumBackward0", out, (input, other),
-                  lambda grad: (grad_for(input, mul(grad, ge(input, other))),
-                                grad_for(other, mul(grad, lt(input, other)))))
+    return record(
+        "MaximumBackward0",
+        out,
+        (input, other),
+        lambda grad: (grad_for(input, mul(grad, ge(input, other))), grad_for(other, mul(grad, lt(input, other)))),
+    )
 
 
 @op(out=True)
 def minimum(input, other):
     out = elementwise(lambda x, y: x if x < y or x != x else y, input, other)
-    return record("MinimumBackward0", out, (input, other),
-                  lambda grad: (grad_for(input, mul(grad, le(input, other))),
-                                grad_for(other, mul(grad, gt(input, other)))))
+    return record(
+        "MinimumBackward0",
+        out,
+        (input, other),
+        lambda grad: (grad_for(input, mul(grad, le(input, other))), grad_for(other, mul(grad, gt(input, other)))),
+    )

@@ -40,8 +40,9 @@ def _float_sums(input, dims):
         return [rounded(0.0 + _kernels.sum_rows(input._storage, n, typecode)[0])]
     kept = [d for d in range(input.dim()) if d not in dims]
     out_strides = dict(zip(kept, views.contiguous_strides([shape[d] for d in kept])))
-    order = sorted((d for d in dims if shape[d] != 1), key=lambda d: strides[d]) + \
-        [d for d in reversed(kept) if shape[d] != 1]
+    order = sorted((d for d in dims if shape[d] != 1), key=lambda d: strides[d]) + [
+        d for d in reversed(kept) if shape[d] != 1
+    ]
     groups = []  # [size, input stride, output stride, reduced], innermost first
     for d in order:
         size, stride, out_stride, reduced = shape[d], strides[d], out_strides.get(d, 0), d in dims
@@ -66,8 +67,9 @@ def _float_sums(input, dims):
         elif s0 < s1:  # scalar_inner_sum
             sums = _kernels.sum_rows(_block(storage, start, size1, s1, size0, s0), size0, typecode, vectorized=False)
         else:  # scalar_outer_sum
-            sums = _kernels.sum_columns(_block(storage, start, size0, s0, size1, s1), size0, size1, typecode,
-                                        vectorized=False)
+            sums = _kernels.sum_columns(
+                _block(storage, start, size0, s0, size1, s1), size0, size1, typecode, vectorized=False
+            )
         for j, value in enumerate(sums):
             at = o + j * o1
             out[at] = rounded(out[at] + value)
@@ -83,9 +85,9 @@ def _block(storage, start, rows, row_stride, columns, column_stride):
     for i in range(rows):
         first = start + i * row_stride
         if column_stride:
-            block.extend(storage[first:first + (columns - 1) * column_stride + 1:column_stride])
+            block.extend(storage[first : first + (columns - 1) * column_stride + 1 : column_stride])
         else:
-            block.extend(storage[first:first + 1] * columns)
+            block.extend(storage[first : first + 1] * columns)
     return block
 
 
@@ -106,8 +108,7 @@ def _rows(input, dims):
 
 
 def _result_shape(input, dims, keepdim):
-    return tuple(1 if d in dims else size for d, size in enumerate(input._shape)
-                 if keepdim or d not in dims)
+    return tuple(1 if d in dims else size for d, size in enumerate(input._shape) if keepdim or d not in dims)
 
 
 def _unreduce(grad, input, dims, keepdim):
@@ -129,7 +130,7 @@ def sum(input, dim=None, keepdim=False, *, dtype=None):
         sums = _float_sums(source, dims)
     else:
         values, row = _rows(source, dims)
-        sums = [builtins.sum(values[i:i + row]) for i in range(0, len(values), row)]
+        sums = [builtins.sum(values[i : i + row]) for i in range(0, len(values), row)]
     out = Tensor._from_values(sums, _result_shape(input, dims, keepdim), out_dtype)
     if dim is None:
         return record("SumBackward0", out, (input,), lambda grad: (views.expand(grad, input._shape),))
@@ -139,17 +140,21 @@ def sum(input, dim=None, keepdim=False, *, dtype=None):
 @op
 def mean(input, dim=None, keepdim=False, *, dtype=None):
     if not (dtype or input.dtype).is_floating_point:
-        raise RuntimeError("mean(): could not infer output dtype. Input dtype must be either a floating point or "
-                           f"complex dtype. Got: {input.dtype.name.capitalize()}")
+        raise RuntimeError(
+            "mean(): could not infer output dtype. Input dtype must be either a floating point or "
+            f"complex dtype. Got: {input.dtype.name.capitalize()}"
+        )
     dims = _reduced_dims(input, dim)
     count = math.prod(input._shape[d] for d in dims)
     with_sum = sum(input.detach(), dims if dim is not None else None, keepdim, dtype=dtype)
     out = pointwise.div(with_sum, count)  # ATen: sum, then divide by the element count
     if dim is None:
-        return record("MeanBackward0", out, (input,),
-                      lambda grad: (pointwise.div(views.expand(grad, input._shape), count),))
-    return record("MeanBackward1", out, (input,),
-                  lambda grad: (pointwise.div(_unreduce(grad, input, dims, keepdim), count),))
+        return record(
+            "MeanBackward0", out, (input,), lambda grad: (pointwise.div(views.expand(grad, input._shape), count),)
+        )
+    return record(
+        "MeanBackward1", out, (input,), lambda grad: (pointwise.div(_unreduce(grad, input, dims, keepdim), count),)
+    )
 
 
 def sum_to(grad, shape):
@@ -158,8 +163,9 @@ def sum_to(grad, shape):
     if grad._shape == shape:
         return grad
     lead = grad.dim() - len(shape)
-    dims = tuple(range(lead)) + tuple(lead + d for d, size in enumerate(shape)
-                                      if size == 1 and grad._shape[lead + d] != 1)
+    dims = tuple(range(lead)) + tuple(
+        lead + d for d, size in enumerate(shape) if size == 1 and grad._shape[lead + d] != 1
+    )
     return views.reshape(sum(grad, dims, keepdim=True), shape) if dims else views.reshape(grad, shape)
 
 
@@ -188,8 +194,10 @@ def _best_index(row, better):
 def _extreme(input, dim, keepdim, better, name, result_type):
     if dim is None:
         if input.numel() == 0:
-            raise RuntimeError(f"{name}(): Expected reduction dim to be specified for input.numel() == 0. "
-                               "Specify the reduction dim with the 'dim' argument.")
+            raise RuntimeError(
+                f"{name}(): Expected reduction dim to be specified for input.numel() == 0. "
+                "Specify the reduction dim with the 'dim' argument."
+            )
         values = input._values()
         out = Tensor._from_values([values[_best_index(values, better)]], (), input.dtype)
 
@@ -204,13 +212,12 @@ def _extreme(input, dim, keepdim, better, name, result_type):
         record(f"{name.capitalize()}Backward0", out, (input,), lambda grad: (grad,))
         return result_type(out, Tensor._from_values([0], (), _dtype.int64))
     values, row = _rows(input, dims)
-    positions = [_best_index(values[i:i + row], better) for i in range(0, len(values), row)]
+    positions = [_best_index(values[i : i + row], better) for i in range(0, len(values), row)]
     shape = _result_shape(input, dims, keepdim)
     out = Tensor._from_values([values[i * row + p] for i, p in enumerate(positions)], shape, input.dtype)
     indices = Tensor._from_values(positions, shape, _dtype.int64)
 
-    record(f"{name.capitalize()}Backward0", out, (input,),
-           lambda grad: (_scatter(input, dims[0], positions, grad),))
+    record(f"{name.capitalize()}Backward0", out, (input,), lambda grad: (_scatter(input, dims[0], positions, grad),))
     return result_type(out, indices)
 
 
@@ -244,7 +251,7 @@ def _arg_extreme(input, dim, keepdim, better):
         values = input._values()
         return Tensor._from_values([_best_index(values, better)], (1,) * input.dim() if keepdim else (), _dtype.int64)
     values, row = _rows(input, (input._dim(dim),))
-    positions = [_best_index(values[i:i + row], better) for i in range(0, len(values), row)]
+    positions = [_best_index(values[i : i + row], better) for i in range(0, len(values), row)]
     return Tensor._from_values(positions, _result_shape(input, (input._dim(dim),), keepdim), _dtype.int64)
 
 
@@ -331,9 +338,14 @@ def _moments(input, dim, unbiased, correction, keepdim, name, take_sqrt, with_me
     count = math.prod(input._shape[d] for d in dims)
     if count - correction <= 0:
         import warnings
-        warnings.warn(f"{name}(): degrees of freedom is <= 0. Correction should be strictly less than the reduction "
-                      "factor (input numel divided by output numel). (Triggered internally at "
-                      "/__w/pytorch/pytorch/aten/src/ATen/native/ReduceOps.cpp:1861.)", UserWarning, stacklevel=3)
+
+        warnings.warn(
+            f"{name}(): degrees of freedom is <= 0. Correction should be strictly less than the reduction "
+            "factor (input numel divided by output numel). (Triggered internally at "
+            "/__w/pytorch/pytorch/aten/src/ATen/native/ReduceOps.cpp:1861.)",
+            UserWarning,
+            stacklevel=3,
+        )
     means = None
     if input.numel() == 0:
         results, means = [_nan] * outputs, [_nan] * outputs
@@ -348,7 +360,7 @@ def _moments(input, dim, unbiased, correction, keepdim, name, take_sqrt, with_me
         results, means = [], []
         for start in range(0, len(values), row):
             center, m2 = 0.0, 0.0
-            for n, value in enumerate(values[start:start + row], 1):
+            for n, value in enumerate(values[start : start + row], 1):
                 delta = value - center
                 center += delta / n
                 m2 += delta * (value - center)  # (ATen's build may fuse this multiply-add; it shows only in doubles)
@@ -369,8 +381,9 @@ def _var_backward(grad, input, dim, dims, correction, keepdim):
         return pointwise.mul(pointwise.mul(grad, 2.0 / dof), pointwise.sub(input, mean(input)))
     grad = _restore(grad, input, dims, keepdim) if input.dim() > 1 else grad
     dof = math.prod(input._shape[d] for d in dims) - correction
-    return pointwise.mul(pointwise.mul(grad, pointwise._divide(2.0, dof)),
-                         pointwise.sub(input, mean(input, dims, keepdim=True)))
+    return pointwise.mul(
+        pointwise.mul(grad, pointwise._divide(2.0, dof)), pointwise.sub(input, mean(input, dims, keepdim=True))
+    )
 
 
 def _std_backward(grad, result, input, dim, dims, correction, keepdim):
@@ -387,16 +400,26 @@ def _mean_backward(grad, input, dim, dims, keepdim):
 def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     out, _, dims, correction = _moments(input, dim, unbiased, correction, keepdim, "var", False, False)
     dim = None if isinstance(dim, builtins.bool) else dim
-    return record("VarBackward0", out, (input,),
-                  lambda grad: (_var_backward(grad, input, dim, dims, correction, keepdim),), saved=(input,))
+    return record(
+        "VarBackward0",
+        out,
+        (input,),
+        lambda grad: (_var_backward(grad, input, dim, dims, correction, keepdim),),
+        saved=(input,),
+    )
 
 
 @op(out=True)
 def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     out, _, dims, correction = _moments(input, dim, unbiased, correction, keepdim, "std", True, False)
     dim = None if isinstance(dim, builtins.bool) else dim
-    return record("StdBackward0", out, (input,),
-                  lambda grad: (_std_backward(grad, out, input, dim, dims, correction, keepdim),), saved=(input, out))
+    return record(
+        "StdBackward0",
+        out,
+        (input,),
+        lambda grad: (_std_backward(grad, out, input, dim, dims, correction, keepdim),),
+        saved=(input, out),
+    )
 
 
 # var_mean / std_mean: PyTorch has one node with two outputs; here each output gets its own node of the same name,
@@ -405,8 +428,13 @@ def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
 def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     out, center, dims, correction = _moments(input, dim, unbiased, correction, keepdim, "var_mean", False, True)
     dim = None if isinstance(dim, builtins.bool) else dim
-    record("VarMeanBackward0", out, (input,),
-           lambda grad: (_var_backward(grad, input, dim, dims, correction, keepdim),), saved=(input,))
+    record(
+        "VarMeanBackward0",
+        out,
+        (input,),
+        lambda grad: (_var_backward(grad, input, dim, dims, correction, keepdim),),
+        saved=(input,),
+    )
     record("VarMeanBackward0", center, (input,), lambda grad: (_mean_backward(grad, input, dim, dims, keepdim),))
     return out, center
 
@@ -415,8 +443,13 @@ def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
 def std_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     out, center, dims, correction = _moments(input, dim, unbiased, correction, keepdim, "std_mean", True, True)
     dim = None if isinstance(dim, builtins.bool) else dim
-    record("StdMeanBackward0", out, (input,),
-           lambda grad: (_std_backward(grad, out, input, dim, dims, correction, keepdim),), saved=(input, out))
+    record(
+        "StdMeanBackward0",
+        out,
+        (input,),
+        lambda grad: (_std_backward(grad, out, input, dim, dims, correction, keepdim),),
+        saved=(input, out),
+    )
     record("StdMeanBackward0", center, (input,), lambda grad: (_mean_backward(grad, input, dim, dims, keepdim),))
     return out, center
 
@@ -429,16 +462,18 @@ def _vectorized_inner_reduce(row, multiply, width):
     count = len(row) // block
     total = 1.0
     if count:
-        acc = [list(row[j * width:(j + 1) * width]) for j in range(4)]
+        acc = [list(row[j * width : (j + 1) * width]) for j in range(4)]
         for i in range(1, count):
             base = i * block
-            acc = [[multiply(a, b) for a, b in zip(acc[j], row[base + j * width:base + (j + 1) * width])]
-                   for j in range(4)]
+            acc = [
+                [multiply(a, b) for a, b in zip(acc[j], row[base + j * width : base + (j + 1) * width])]
+                for j in range(4)
+            ]
         lanes = [multiply(multiply(a0, a1), multiply(a2, a3)) for a0, a1, a2, a3 in zip(*acc)]
         total = lanes[0]
         for lane in lanes[1:]:
             total = multiply(total, lane)
-    for value in row[count * block:]:
+    for value in row[count * block :]:
         total = multiply(total, value)
     return total
 
@@ -454,7 +489,7 @@ def prod(input, dim=None, keepdim=False, *, dtype=None):
     dims = _reduced_dims(input, None if dim is None else input._dim(dim))
     shape = _result_shape(input, dims, keepdim and dim is not None)
     values, row = _memory_rows(source, dims)
-    rows = [values[i:i + row] for i in range(0, len(values), row)] if row else [[]] * math.prod(shape)
+    rows = [values[i : i + row] for i in range(0, len(values), row)] if row else [[]] * math.prod(shape)
     if not out_dtype.is_floating_point:  # integer products wrap around as int64 does, in any order
         products = [_wrap_int64(math.prod(chunk)) for chunk in rows]
     elif _inner_contiguous(source, dims):  # ATen's vectorized inner reduction
@@ -471,10 +506,20 @@ def prod(input, dim=None, keepdim=False, *, dtype=None):
             products.append(total)
     out = Tensor._from_values(products, shape, out_dtype)
     if dim is None:
-        return record("ProdBackward0", out, (input,), lambda grad: (_prod_backward(grad, input, out, None, False),),
-                      saved=(input, out))
-    return record("ProdBackward1", out, (input,), lambda grad: (_prod_backward(grad, input, out, dims, keepdim),),
-                  saved=(input, out))
+        return record(
+            "ProdBackward0",
+            out,
+            (input,),
+            lambda grad: (_prod_backward(grad, input, out, None, False),),
+            saved=(input, out),
+        )
+    return record(
+        "ProdBackward1",
+        out,
+        (input,),
+        lambda grad: (_prod_backward(grad, input, out, dims, keepdim),),
+        saved=(input, out),
+    )
 
 
 def _prod_backward(grad, input, result, dims, keepdim):
@@ -498,7 +543,7 @@ def _exclusive_products(input, dim):
     values, row = _memory_rows(input.detach(), (dim,))
     result = []
     for start in range(0, len(values), row):
-        chunk = values[start:start + row]
+        chunk = values[start : start + row]
         before, after = [1.0], [1.0]
         for value in chunk[:-1]:
             before.append(before[-1] * value)
@@ -526,7 +571,7 @@ def _norm_values(values, row, p, vectorized, typecode):
     rounded = f32 if typecode == "f" else float
     results = []
     for start in range(0, len(values), row):
-        chunk = values[start:start + row]
+        chunk = values[start : start + row]
         if p == 2 and vectorized and typecode == "f":
             results.append(_two_norm_lastdim(chunk))
             continue
@@ -567,7 +612,7 @@ def _two_norm_lastdim(row):
     lanes = [0.0] * width
     full = len(row) - len(row) % width
     for d in range(0, full, width):
-        lanes = [f32(a + f32(v * v)) for a, v in zip(lanes, row[d:d + width])]
+        lanes = [f32(a + f32(v * v)) for a, v in zip(lanes, row[d : d + width])]
     total = lanes[0]
     for lane in lanes[1:]:
         total = f32(total + lane)
@@ -583,16 +628,20 @@ def vector_norm(input, ord=2, dim=None, keepdim=False, *, dtype=None):
     if isinstance(ord, str):
         raise TypeError("linalg_vector_norm(): argument 'ord' (position 2) must be Number, not str")
     if not (dtype or input.dtype).is_floating_point:
-        raise RuntimeError("linalg.vector_norm: Expected a floating point or complex tensor as input. Got "
-                           + pointwise._type_word(input.dtype))
+        raise RuntimeError(
+            "linalg.vector_norm: Expected a floating point or complex tensor as input. Got "
+            + pointwise._type_word(input.dtype)
+        )
     source = _cast_for(input, dtype)
     ord = float(ord)
     dims = _reduced_dims(input, _dims_list(dim))
     shape = _result_shape(input, dims, keepdim)
     if source.numel() == 0:
         if ord < 0 or ord == _inf and math.prod(input._shape[d] for d in dims) == 0:
-            raise RuntimeError(f"linalg.vector_norm cannot compute the {ord} norm on an empty tensor because the "
-                               "operation does not have an identity")
+            raise RuntimeError(
+                f"linalg.vector_norm cannot compute the {ord} norm on an empty tensor because the "
+                "operation does not have an identity"
+            )
         results = [0.0] * math.prod(shape)
     elif input.dim() and builtins.all(input._shape[d] == 1 for d in dims):
         results = [builtins.abs(v) if ord != 0 else float(v != 0) for v in source._values()]  # ATen: abs(self)
@@ -601,8 +650,13 @@ def vector_norm(input, ord=2, dim=None, keepdim=False, *, dtype=None):
         vectorized = _inner_contiguous(source, dims) and len(dims) >= 1
         results = _norm_values(values, row, ord, vectorized, source.dtype.typecode)
     out = Tensor._from_values(results, shape, source.dtype)
-    return record("LinalgVectorNormBackward0", out, (input,),
-                  lambda grad: (_norm_backward(grad, input, ord, out, dims, keepdim),), saved=(input, out))
+    return record(
+        "LinalgVectorNormBackward0",
+        out,
+        (input,),
+        lambda grad: (_norm_backward(grad, input, ord, out, dims, keepdim),),
+        saved=(input, out),
+    )
 
 
 def _norm_backward(grad, input, p, norm, dims, keepdim):
@@ -618,11 +672,14 @@ def _norm_backward(grad, input, p, norm, dims, keepdim):
     if builtins.abs(p) == _inf:
         magnitude = pointwise.abs(input)
         mask = pointwise.logical_or(pointwise.eq(magnitude, norm), pointwise.isnan(magnitude))
-        return pointwise.mul(pointwise.sign(input),
-                             pointwise.mul(pointwise.div(grad, sum(mask, dims, keepdim=True)), mask))
+        return pointwise.mul(
+            pointwise.sign(input), pointwise.mul(pointwise.div(grad, sum(mask, dims, keepdim=True)), mask)
+        )
     if p < 1:
-        scaled = pointwise.mul(pointwise.sign(input), pointwise.masked_fill(
-            pointwise.pow(pointwise.abs(input), p - 1), pointwise.eq(input, 0), 0))
+        scaled = pointwise.mul(
+            pointwise.sign(input),
+            pointwise.masked_fill(pointwise.pow(pointwise.abs(input), p - 1), pointwise.eq(input, 0), 0),
+        )
         return pointwise.mul(pointwise.mul(scaled, grad), pointwise.pow(norm, 1 - p))
     if p < 2:
         scaled = pointwise.mul(pointwise.sign(input), pointwise.pow(pointwise.abs(input), p - 1))
@@ -637,6 +694,7 @@ def norm(input, p="fro", dim=None, keepdim=False, dtype=None):
     """torch.norm as torch/functional.py routes it: 'fro' and numbers to linalg.vector_norm."""
     if p == "nuc" or isinstance(dim, (list, tuple)) and len(dim) > 2 and p == "fro":
         from .._unsupported import unsupported
+
         raise unsupported(f"torch.norm(p={p!r})")
     if p == "fro":
         p = 2
@@ -658,18 +716,25 @@ def logsumexp(input, dim, keepdim=False):
         out = pointwise.add(pointwise.log(total), maxes if keepdim else views.reshape(maxes, total._shape))
     else:
         out = pointwise.log(sum(pointwise.exp(source), dims, keepdim))
-    return record("LogsumexpBackward0", out, (input,),
-                  lambda grad: (pointwise.mul(_restore(grad, input, dims, keepdim),
-                                              pointwise.exp(pointwise.sub(input, _restore(out, input, dims,
-                                                                                          keepdim)))),),
-                  saved=(input, out))
+    return record(
+        "LogsumexpBackward0",
+        out,
+        (input,),
+        lambda grad: (
+            pointwise.mul(
+                _restore(grad, input, dims, keepdim),
+                pointwise.exp(pointwise.sub(input, _restore(out, input, dims, keepdim))),
+            ),
+        ),
+        saved=(input, out),
+    )
 
 
 def _extreme_values(input, dims, keepdim, better, name):
     if input.numel() == 0 and builtins.any(input._shape[d] == 0 for d in dims) or input.numel() == 0 and not dims:
         raise IndexError(f"{name}(): Expected reduction dim {dims[0] if dims else 0} to have non-zero size.")
     values, row = _rows(input, dims)
-    best = [values[i + _best_index(values[i:i + row], better)] for i in range(0, len(values), row)]
+    best = [values[i + _best_index(values[i : i + row], better)] for i in range(0, len(values), row)]
     return Tensor._from_values(best, _result_shape(input, dims, keepdim), input.dtype)
 
 
@@ -683,16 +748,26 @@ def _scale_grad_by_count(grad, result, input, dims, keepdim):
 def amax(input, dim=(), keepdim=False):
     dims = _reduced_dims(input, _dims_list(dim))
     out = _extreme_values(input, dims, keepdim, operator.gt, "amax")
-    return record("AmaxBackward0", out, (input,),
-                  lambda grad: (_scale_grad_by_count(grad, out, input, dims, keepdim),), saved=(input, out))
+    return record(
+        "AmaxBackward0",
+        out,
+        (input,),
+        lambda grad: (_scale_grad_by_count(grad, out, input, dims, keepdim),),
+        saved=(input, out),
+    )
 
 
 @op
 def amin(input, dim=(), keepdim=False):
     dims = _reduced_dims(input, _dims_list(dim))
     out = _extreme_values(input, dims, keepdim, operator.lt, "amin")
-    return record("AminBackward0", out, (input,),
-                  lambda grad: (_scale_grad_by_count(grad, out, input, dims, keepdim),), saved=(input, out))
+    return record(
+        "AminBackward0",
+        out,
+        (input,),
+        lambda grad: (_scale_grad_by_count(grad, out, input, dims, keepdim),),
+        saved=(input, out),
+    )
 
 
 _aminmax_result = namedtuple("aminmax", ["min", "max"])
@@ -704,15 +779,26 @@ _aminmax_result.__repr__ = lambda self: f"torch.return_types.aminmax(\nmin={self
 def aminmax(input, *, dim=None, keepdim=False):
     dims = _reduced_dims(input, dim)
     if input.numel() == 0:
-        raise RuntimeError("aminmax(): cannot compute aminmax over an empty dimension as the operation has no "
-                           "identity.")
+        raise RuntimeError(
+            "aminmax(): cannot compute aminmax over an empty dimension as the operation has no identity."
+        )
     low = _extreme_values(input, dims, keepdim, operator.lt, "aminmax")
     high = _extreme_values(input, dims, keepdim, operator.gt, "aminmax")
     # PyTorch: one AminmaxBackward0 node with two outputs; here one per output, each with its half of the formula
-    record("AminmaxBackward0", low, (input,),
-           lambda grad: (_scale_grad_by_count(grad, low, input, dims, keepdim),), saved=(input, low))
-    record("AminmaxBackward0", high, (input,),
-           lambda grad: (_scale_grad_by_count(grad, high, input, dims, keepdim),), saved=(input, high))
+    record(
+        "AminmaxBackward0",
+        low,
+        (input,),
+        lambda grad: (_scale_grad_by_count(grad, low, input, dims, keepdim),),
+        saved=(input, low),
+    )
+    record(
+        "AminmaxBackward0",
+        high,
+        (input,),
+        lambda grad: (_scale_grad_by_count(grad, high, input, dims, keepdim),),
+        saved=(input, high),
+    )
     return _aminmax_result(low, high)
 
 
@@ -720,8 +806,11 @@ def aminmax(input, *, dim=None, keepdim=False):
 def count_nonzero(input, dim=None):
     dims = _reduced_dims(input, _dims_list(dim))
     values, row = _rows(input, dims)
-    counts = [builtins.sum(1 for v in values[i:i + row] if v) for i in range(0, len(values), row)] if row else \
-        [0] * math.prod(_result_shape(input, dims, False))
+    counts = (
+        [builtins.sum(1 for v in values[i : i + row] if v) for i in range(0, len(values), row)]
+        if row
+        else [0] * math.prod(_result_shape(input, dims, False))
+    )
     return Tensor._from_values(counts, _result_shape(input, dims, False), _dtype.int64)
 
 
@@ -730,20 +819,32 @@ def nansum(input, dim=None, keepdim=False, *, dtype=None):
     """sum with NaNs counted as zero (ATen's cascade_sum<ignore_nan=true>: the same order as sum)."""
     source = input.detach()
     if source.dtype.is_floating_point:
-        source = Tensor._from_values([0.0 if math.isnan(v) else v for v in source._values()], source._shape,
-                                     source.dtype)
+        source = Tensor._from_values(
+            [0.0 if math.isnan(v) else v for v in source._values()], source._shape, source.dtype
+        )
     with_sum = sum(source, dim, keepdim, dtype=dtype)
     dims = _reduced_dims(input, _dims_list(dim))
-    return record("NansumBackward0", with_sum.detach(), (input,),
-                  lambda grad: (pointwise.mul(_unreduce(grad, input, dims, keepdim if dim is not None else False),
-                                              pointwise.logical_not(pointwise.isnan(input))),), saved=(input,))
+    return record(
+        "NansumBackward0",
+        with_sum.detach(),
+        (input,),
+        lambda grad: (
+            pointwise.mul(
+                _unreduce(grad, input, dims, keepdim if dim is not None else False),
+                pointwise.logical_not(pointwise.isnan(input)),
+            ),
+        ),
+        saved=(input,),
+    )
 
 
 @op
 def nanmean(input, dim=None, keepdim=False, *, dtype=None):
     if not (dtype or input.dtype).is_floating_point:
-        raise RuntimeError("nanmean(): expected input to have floating point or complex dtype but got "
-                           + pointwise._type_word(input.dtype))
+        raise RuntimeError(
+            "nanmean(): expected input to have floating point or complex dtype but got "
+            + pointwise._type_word(input.dtype)
+        )
     factor = sum(pointwise.logical_not(pointwise.isnan(input)), dim, keepdim)
     return pointwise.div(nansum(input, dim, keepdim, dtype=dtype), factor)
 
@@ -763,7 +864,7 @@ def _cumulate(input, dim, dtype, step, start, name):
     result = []
     for i in range(0, len(values), row):
         acc = start
-        for value in values[i:i + row]:
+        for value in values[i : i + row]:
             acc = step(acc, value)
             result.append(acc if out_dtype.is_floating_point else _wrap_int64(acc))
     return _from_rows(result, source, dim), dim
@@ -776,7 +877,7 @@ def _reversed_cumsum(grad, dim):
     result = []
     for i in range(0, len(values), row):
         acc, sums = 0.0, []
-        for value in reversed(values[i:i + row]):
+        for value in reversed(values[i : i + row]):
             acc += value
             sums.append(acc)
         result.extend(reversed(sums))
@@ -805,6 +906,7 @@ def cumprod(input, dim, *, dtype=None):
             return (grad,)
         if builtins.any(v == 0 for v in input._values()):
             from .._unsupported import unsupported
+
             raise unsupported("the gradient of torch.cumprod at an input that holds zeros")
         return (pointwise.div(_reversed_cumsum(pointwise.mul(out, grad), dim), input),)
 
@@ -816,12 +918,13 @@ def _cummaxmin(input, dim, better, name, result_type):
     NaN, once met, stays (each later NaN takes its index)."""
     dim = input._dim(dim)
     if input.dim() == 0:
-        return result_type(Tensor._from_values(input._values(), (), input.dtype),
-                           Tensor._from_values([0], (), _dtype.int64)), dim
+        return result_type(
+            Tensor._from_values(input._values(), (), input.dtype), Tensor._from_values([0], (), _dtype.int64)
+        ), dim
     values, row = _rows(input, (dim,))
     best_values, best_indices = [], []
     for i in range(0, len(values), row):
-        chunk = values[i:i + row]
+        chunk = values[i : i + row]
         best, at = (chunk[0] if chunk else 0), 0
         for j, x in enumerate(chunk):
             if math.isnan(x) or (not math.isnan(best) and better(x, best)):
@@ -844,7 +947,7 @@ def _scatter_add_along(input, dim, indices, grad):
     store = f32 if grad.dtype is _dtype.float32 else (lambda v: v)
     for i in range(0, len(values), row or 1):
         slots = [zero] * size
-        for value, at in zip(values[i:i + row], positions[i:i + row]):
+        for value, at in zip(values[i : i + row], positions[i : i + row]):
             slots[at] = store(slots[at] + value)
         result.extend(slots)
     return _from_rows(result, input, dim, grad.dtype)
@@ -853,14 +956,22 @@ def _scatter_add_along(input, dim, indices, grad):
 @op
 def cummax(input, dim):
     result, dim = _cummaxmin(input, dim, operator.ge, "cummax", _cummax_result)
-    record("CummaxBackward0", result.values, (input,),
-           lambda grad: (_scatter_add_along(input, dim, result.indices, grad) if input.dim() else grad,))
+    record(
+        "CummaxBackward0",
+        result.values,
+        (input,),
+        lambda grad: (_scatter_add_along(input, dim, result.indices, grad) if input.dim() else grad,),
+    )
     return result
 
 
 @op
 def cummin(input, dim):
     result, dim = _cummaxmin(input, dim, operator.le, "cummin", _cummin_result)
-    record("CumminBackward0", result.values, (input,),
-           lambda grad: (_scatter_add_along(input, dim, result.indices, grad) if input.dim() else grad,))
+    record(
+        "CumminBackward0",
+        result.values,
+        (input,),
+        lambda grad: (_scatter_add_along(input, dim, result.indices, grad) if input.dim() else grad,),
+    )
     return result

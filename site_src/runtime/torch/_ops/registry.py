@@ -42,6 +42,7 @@ def _with_out(fn):
         if out is None:
             return result
         from .pointwise import write_out  # (the op modules import this one)
+
         return write_out(out, result, fn.__name__)
 
     with_out.__name__, with_out.__doc__, with_out.__wrapped__ = fn.__name__, fn.__doc__, fn

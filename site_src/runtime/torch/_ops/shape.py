@@ -84,16 +84,18 @@ def cat(tensors, dim=0, *, axis=None):
                 raise RuntimeError(f"Tensors must have same number of dimensions: got {ref.dim()} and {t.dim()}")
             for d in range(ref.dim()):
                 if d != dim and t._shape[d] != ref._shape[d]:
-                    raise RuntimeError(f"Sizes of tensors must match except in dimension {dim}. Expected size "
-                                       f"{ref._shape[d]} but got size {t._shape[d]} for tensor number {i} in the list.")
+                    raise RuntimeError(
+                        f"Sizes of tensors must match except in dimension {dim}. Expected size "
+                        f"{ref._shape[d]} but got size {t._shape[d]} for tensor number {i} in the list."
+                    )
         outer = math.prod(ref._shape[:dim])
         blocks = []
         for _, t in kept:
             values = t._values() if t.dtype is dtype else [dtype.cast(v) for v in t._values()]
             inner = math.prod(t._shape[dim:])
             blocks.append((values, inner))
-        values = [v for o in range(outer) for block, inner in blocks for v in block[o * inner:(o + 1) * inner]]
-        shape = ref._shape[:dim] + (sum(t._shape[dim] for _, t in kept),) + ref._shape[dim + 1:]
+        values = [v for o in range(outer) for block, inner in blocks for v in block[o * inner : (o + 1) * inner]]
+        shape = ref._shape[:dim] + (sum(t._shape[dim] for _, t in kept),) + ref._shape[dim + 1 :]
         out = Tensor._from_values(values, shape, dtype)
 
     def backward(grad):
@@ -120,13 +122,20 @@ def stack(tensors, dim=0):
         raise RuntimeError("stack expects a non-empty TensorList")
     for i, t in enumerate(tensors):
         if t._shape != tensors[0]._shape:
-            raise RuntimeError(f"stack expects each tensor to be equal size, but got {list(tensors[0]._shape)} at "
-                               f"entry 0 and {list(t._shape)} at entry {i}")
+            raise RuntimeError(
+                f"stack expects each tensor to be equal size, but got {list(tensors[0]._shape)} at "
+                f"entry 0 and {list(t._shape)} at entry {i}"
+            )
     dim = wrap_dim(dim, tensors[0].dim() + 1)
     out = cat([views.unsqueeze(t.detach(), dim) for t in tensors], dim)
-    return record("StackBackward0", out, tuple(tensors),
-                  lambda grad: tuple(_cast(views.select(grad, dim, i), t.dtype) if t.requires_grad else None
-                                     for i, t in enumerate(tensors)))
+    return record(
+        "StackBackward0",
+        out,
+        tuple(tensors),
+        lambda grad: tuple(
+            _cast(views.select(grad, dim, i), t.dtype) if t.requires_grad else None for i, t in enumerate(tensors)
+        ),
+    )
 
 
 def _non_empty(tensors, name):
@@ -197,7 +206,7 @@ def atleast_3d(*tensors):
 def _part(input, dim, start, length, name):
     """input[start:start + length] along dim as a view, recorded as `name` (one node per part: the runtime's nodes
     have one output, where PyTorch shares one SplitBackward0 between the parts)."""
-    shape = input._shape[:dim] + (length,) + input._shape[dim + 1:]
+    shape = input._shape[:dim] + (length,) + input._shape[dim + 1 :]
     out = input._alias(shape, input._stride, input._offset + start * input._stride[dim] if length else input._offset)
 
     def backward(grad):
@@ -227,8 +236,10 @@ def split_with_sizes(input, split_sizes, dim=0):
     dim = wrap_dim(dim, input.dim())
     size = input._shape[dim]
     if sum(split_sizes) != size:
-        raise RuntimeError(f"split_with_sizes expects split_sizes to sum exactly to {size} (input tensor's size at "
-                           f"dimension {dim}), but got split_sizes={list(split_sizes)}")
+        raise RuntimeError(
+            f"split_with_sizes expects split_sizes to sum exactly to {size} (input tensor's size at "
+            f"dimension {dim}), but got split_sizes={list(split_sizes)}"
+        )
     parts, start = [], 0
     for length in split_sizes:
         parts.append(_part(input, dim, start, length, "SplitWithSizesBackward0"))
@@ -275,8 +286,10 @@ def tensor_split(input, indices_or_sections, dim=0):
 def movedim(input, source, destination):
     source, destination = _dims_arg(source), _dims_arg(destination)
     if len(source) != len(destination):
-        raise RuntimeError(f"movedim: Invalid source or destination dims: source ({list(source)} dims) should "
-                           f"contain the same number of dims as destination ({list(destination)} dims)")
+        raise RuntimeError(
+            f"movedim: Invalid source or destination dims: source ({list(source)} dims) should "
+            f"contain the same number of dims as destination ({list(destination)} dims)"
+        )
     rank = input.dim()
     src = [wrap_dim(d, rank) for d in source]
     dst = [wrap_dim(d, rank) for d in destination]
@@ -416,8 +429,9 @@ def repeat_interleave(input, repeats=None, dim=None, *, output_size=None):
             raise RuntimeError("repeat_interleave only accept 1D vector as repeat")
         if any(c < 0 for c in counts.tolist()):
             raise RuntimeError("repeats can not be negative")
-        return Tensor._from_values([i for i, c in enumerate(counts._values()) for _ in range(c)],
-                                   (sum(counts._values()),), _dtype.int64)
+        return Tensor._from_values(
+            [i for i, c in enumerate(counts._values()) for _ in range(c)], (sum(counts._values()),), _dtype.int64
+        )
     if dim is None:
         input, dim = views.flatten(input), 0
     dim = wrap_dim(dim, input.dim())
@@ -426,15 +440,18 @@ def repeat_interleave(input, repeats=None, dim=None, *, output_size=None):
             repeats = views.expand(views.reshape(repeats, (1,)), (input._shape[dim],))
         elif repeats.dim() == 1:
             if repeats._shape[0] != input._shape[dim]:
-                raise RuntimeError("repeats must have the same size as input along dim, but got repeats.size(0) = "
-                                   f"{repeats._shape[0]} and input.size({dim}) = {input._shape[dim]}")
+                raise RuntimeError(
+                    "repeats must have the same size as input along dim, but got repeats.size(0) = "
+                    f"{repeats._shape[0]} and input.size({dim}) = {input._shape[dim]}"
+                )
         else:
             raise RuntimeError("repeats must be 0-dim or 1-dim tensor")
         from .indexing import index_select
+
         return index_select(input, dim, repeat_interleave(repeats))
     if repeats < 0:
         raise RuntimeError("Repeats must be non-negative")
-    expanded_shape = input._shape[:dim + 1] + (repeats,) + input._shape[dim + 1:]
+    expanded_shape = input._shape[: dim + 1] + (repeats,) + input._shape[dim + 1 :]
     copy = pointwise.clone(views.expand(views.unsqueeze(input, dim + 1), expanded_shape))
     return views.flatten(copy, dim, dim + 1)
 
@@ -459,9 +476,11 @@ def broadcast_shapes(*shapes):
                     raise ValueError("Attempting to broadcast a dimension with negative length!")
                 common[i] = shape[i]
             if shape[i] != 1 and common[i] != shape[i]:
-                raise RuntimeError(f"Attempting to broadcast a dimension of length {shape[i]} at {i}! Mismatching "
-                                   f"argument at index {arg} had {shape}; but expected shape should be broadcastable "
-                                   f"to {common}")
+                raise RuntimeError(
+                    f"Attempting to broadcast a dimension of length {shape[i]} at {i}! Mismatching "
+                    f"argument at index {arg} had {shape}; but expected shape should be broadcastable "
+                    f"to {common}"
+                )
     return Size(common)
 
 
@@ -478,8 +497,11 @@ def meshgrid(*tensors, indexing=None):
     if len(tensors) == 1 and not isinstance(tensors[0], Tensor):
         tensors = tuple(tensors[0])
     if indexing is None:
-        warnings.warn("torch.meshgrid: in an upcoming release, it will be required to pass the indexing argument.",
-                      UserWarning, stacklevel=2)
+        warnings.warn(
+            "torch.meshgrid: in an upcoming release, it will be required to pass the indexing argument.",
+            UserWarning,
+            stacklevel=2,
+        )
         indexing = "ij"
     if indexing not in ("xy", "ij"):
         raise RuntimeError(f'torch.meshgrid: indexing must be one of "xy" or "ij", but received: {indexing}')
@@ -491,8 +513,10 @@ def meshgrid(*tensors, indexing=None):
     if swap:
         tensors[0], tensors[1] = tensors[1], tensors[0]
     shape = tuple(t.numel() for t in tensors)
-    grids = [views.expand(views.view(t, tuple(-1 if j == i else 1 for j in range(len(tensors)))), shape)
-             for i, t in enumerate(tensors)]
+    grids = [
+        views.expand(views.view(t, tuple(-1 if j == i else 1 for j in range(len(tensors)))), shape)
+        for i, t in enumerate(tensors)
+    ]
     if swap:
         grids[0], grids[1] = grids[1], grids[0]
     return tuple(grids)
@@ -507,8 +531,7 @@ def _triangle(input, diagonal, keep, name):
     values = input._values()
     kept = [keep(c - r) for r in range(rows) for c in range(cols)]
     block = rows * cols
-    out = Tensor._from_values([v if kept[i % block] else zero for i, v in enumerate(values)], input._shape,
-                              input.dtype)
+    out = Tensor._from_values([v if kept[i % block] else zero for i, v in enumerate(values)], input._shape, input.dtype)
     return out
 
 
@@ -535,9 +558,11 @@ def _diagonal_view(input, offset, dim1, dim2):
     else:
         length, start = max(min(size1 + offset, size2), 0), -offset * input._stride[dim1]
     kept = [d for d in range(rank) if d not in (dim1, dim2)]
-    return input._alias([input._shape[d] for d in kept] + [length],
-                        [input._stride[d] for d in kept] + [input._stride[dim1] + input._stride[dim2]],
-                        input._offset + (start if length else 0))
+    return input._alias(
+        [input._shape[d] for d in kept] + [length],
+        [input._stride[d] for d in kept] + [input._stride[dim1] + input._stride[dim2]],
+        input._offset + (start if length else 0),
+    )
 
 
 @op
@@ -563,8 +588,9 @@ def diag_embed(input, offset=0, dim1=-2, dim2=-1):
     shape = tuple(n if d in (d1, d2) else next(batch) for d in range(rank))
     out = pointwise.zeros_of(shape, input.dtype)
     _diagonal_view(out, offset, d1, d2)._write(input._values())
-    return record("DiagEmbedBackward0", out, (input,),
-                  lambda grad: (pointwise.clone(_diagonal_view(grad, offset, d1, d2)),))
+    return record(
+        "DiagEmbedBackward0", out, (input,), lambda grad: (pointwise.clone(_diagonal_view(grad, offset, d1, d2)),)
+    )
 
 
 @op
@@ -596,8 +622,11 @@ def unfold(input, dimension, size, step):
     else:
         windows = (length - size) // step + 1
         stride = input._stride[dim]
-        out = input._alias(input._shape[:dim] + (windows,) + input._shape[dim + 1:] + (size,),
-                           input._stride[:dim] + (stride * step,) + input._stride[dim + 1:] + (stride,), input._offset)
+        out = input._alias(
+            input._shape[:dim] + (windows,) + input._shape[dim + 1 :] + (size,),
+            input._stride[:dim] + (stride * step,) + input._stride[dim + 1 :] + (stride,),
+            input._offset,
+        )
 
     def backward(grad):
         # Each input element sums the windows holding it, in window order (ATen's unfold_backward kernel).
@@ -627,6 +656,8 @@ def unflatten(input, dim, sizes):
         raise RuntimeError("unflatten got an unexpected error:\nonly one dimension can be inferred")
     size = input._shape[dim]
     if -1 not in sizes and math.prod(sizes) != size:
-        raise RuntimeError(f"unflatten: Provided sizes {list(sizes)} don't multiply up to the size of dim {dim} "
-                           f"({size}) in the input tensor")
-    return views.view(input, input._shape[:dim] + sizes + input._shape[dim + 1:])
+        raise RuntimeError(
+            f"unflatten: Provided sizes {list(sizes)} don't multiply up to the size of dim {dim} "
+            f"({size}) in the input tensor"
+        )
+    return views.view(input, input._shape[:dim] + sizes + input._shape[dim + 1 :])

@@ -27,8 +27,9 @@ _nan = float("nan")
 def _return_type(name, fields=("values", "indices")):
     cls = namedtuple(name, list(fields))
     cls.__module__ = "torch.return_types"
-    cls.__repr__ = lambda self: (f"torch.return_types.{name}(\n"
-                                 + ",\n".join(f"{f}={getattr(self, f)!r}" for f in fields) + ")")
+    cls.__repr__ = lambda self: (
+        f"torch.return_types.{name}(\n" + ",\n".join(f"{f}={getattr(self, f)!r}" for f in fields) + ")"
+    )
     return cls
 
 
@@ -78,7 +79,7 @@ def _insertion_sort(a, first, last, less):
     for i in range(first + 1, last):
         value = a[i]
         if less(value, a[first]):
-            a[first + 1:i + 1] = a[first:i]
+            a[first + 1 : i + 1] = a[first:i]
             a[first] = value
         else:
             j = i
@@ -182,7 +183,7 @@ def _slices(input, dim):
     if input.dim() == 0:
         return [list(input._values())], 1
     values, row = reduction._rows(input.detach(), (dim,))
-    return [list(values[i:i + row]) for i in range(0, len(values), row)], row
+    return [list(values[i : i + row]) for i in range(0, len(values), row)], row
 
 
 def _assemble(rows, input, dim, size, dtype, keepdim=True):
@@ -193,7 +194,7 @@ def _assemble(rows, input, dim, size, dtype, keepdim=True):
     if size is None:
         shape = reduction._result_shape(input, (dim,), keepdim)
         return Tensor._from_values(flat, shape, dtype)
-    shape = input._shape[:dim] + (size,) + input._shape[dim + 1:]
+    shape = input._shape[:dim] + (size,) + input._shape[dim + 1 :]
     return reduction._from_rows(flat, input, dim, dtype, shape)
 
 
@@ -220,12 +221,14 @@ def sort(input, dim=-1, descending=False, *, stable=None):
     rows, _ = _slices(input, dim)
     sorted_rows = []
     for row in rows:  # a stable sort with NaN greatest (see the module's docstring for stable=False)
-        order = sorted(range(len(row)), key=lambda i: (_isnan(row[i]), 0.0 if _isnan(row[i]) else row[i]),
-                       reverse=descending)  # (reverse=True keeps tied elements in their input order too)
+        order = sorted(
+            range(len(row)), key=lambda i: (_isnan(row[i]), 0.0 if _isnan(row[i]) else row[i]), reverse=descending
+        )  # (reverse=True keeps tied elements in their input order too)
         sorted_rows.append(order)
     size = input._shape[dim] if input.dim() else None
-    values = _assemble([[row[i] for i in order] for row, order in zip(rows, sorted_rows)], input, dim, size,
-                       input.dtype)
+    values = _assemble(
+        [[row[i] for i in order] for row, order in zip(rows, sorted_rows)], input, dim, size, input.dtype
+    )
     indices = _assemble(sorted_rows, input, dim, size, _dtype.int64)
     name = "SortBackward0" if stable is None else "SortBackward1"  # sort or its sort.stable overload
     record(name, values, (input,), lambda grad: (_select_backward(grad, input, dim, indices, True),))
@@ -274,6 +277,7 @@ def topk(input, k, dim=-1, largest=True, sorted=True):
 
 def _quick_select(pairs, k):
     """Sorting.cpp's quick_select_template (Sedgewick's), NaN greatest: pairs[k] ends up k-th smallest."""
+
     def gt_or_nan(x, y):
         return (_isnan(x[0]) and not _isnan(y[0])) or x[0] > y[0]
 
@@ -327,8 +331,7 @@ def kthvalue(input, k, dim=-1, keepdim=False):
         chosen.append(pairs[k - 1])
     values = _assemble([[v for v, _ in chosen]], input, dim, None, input.dtype, keepdim)
     indices = _assemble([[j for _, j in chosen]], input, dim, None, _dtype.int64, keepdim)
-    record("KthvalueBackward0", values, (input,),
-           lambda grad: (_select_backward(grad, input, dim, indices, keepdim),))
+    record("KthvalueBackward0", values, (input,), lambda grad: (_select_backward(grad, input, dim, indices, keepdim),))
     return _kthvalue_result(values, indices)
 
 
@@ -370,8 +373,12 @@ def _median(input, dim, keepdim, ignore_nan):
     result_type = _nanmedian_result if ignore_nan else _median_result
     values = _assemble([[v for v, _ in chosen]], input, dim, None, input.dtype, keepdim)
     indices = _assemble([[j for _, j in chosen]], input, dim, None, _dtype.int64, keepdim)
-    record(f"{name.capitalize()}Backward1", values, (input,),
-           lambda grad: (_select_backward(grad, input, dim, indices, keepdim),))
+    record(
+        f"{name.capitalize()}Backward1",
+        values,
+        (input,),
+        lambda grad: (_select_backward(grad, input, dim, indices, keepdim),),
+    )
     return result_type(values, indices)
 
 
@@ -433,7 +440,6 @@ def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=No
     for i in inverse:
         counts[i] += 1
     return _unique_result(distinct, inverse, counts, input, return_inverse, return_counts)
-
 
 
 @op
@@ -507,7 +513,6 @@ def histc(input, bins=100, min=0, max=0):
     return Tensor._from_values(counts, (bins,), input.dtype)
 
 
-
 # ---- quantile ---------------------------------------------------------------------------------------------------
 _QUANTILE_MODES = ("linear", "lower", "higher", "midpoint", "nearest")
 
@@ -517,8 +522,10 @@ def _quantile(input, q, dim, keepdim, interpolation, ignore_nan):
     (float32 steps for float32), adjusted by the interpolation mode, then gather and lerp, as ATen's composite
     does, so the graph has its nodes (SortBackward0, GatherBackward0, LerpBackward1, in-place squeezes)."""
     if interpolation not in _QUANTILE_MODES:
-        raise RuntimeError("quantile() interpolation must be one of linear, lower, higher, midpoint or nearest, "
-                           f"but got {interpolation}")
+        raise RuntimeError(
+            "quantile() interpolation must be one of linear, lower, higher, midpoint or nearest, "
+            f"but got {interpolation}"
+        )
     if not isinstance(q, Tensor):
         if not 0 <= q <= 1:
             raise RuntimeError(f"quantile() q must be in the range [0, 1] but got {q:g}")
@@ -556,7 +563,7 @@ def _quantile(input, q, dim, keepdim, interpolation, ignore_nan):
     values = ordered._values()
     below, above, weights = [], [], []
     for start in range(0, len(values), n):
-        row = values[start:start + n]
+        row = values[start : start + n]
         count = builtins.sum(1 for v in row if v == v)
         for p in qs:
             if ignore_nan:
@@ -573,17 +580,24 @@ def _quantile(input, q, dim, keepdim, interpolation, ignore_nan):
 
     result = gather(ordered, -1, Tensor._from_values(below, rank_shape, _dtype.int64))
     if interpolation in ("linear", "midpoint"):
-        result = pointwise.lerp(result, gather(ordered, -1, Tensor._from_values(above, rank_shape, _dtype.int64)),
-                                Tensor._from_values(weights, rank_shape, input.dtype))
+        result = pointwise.lerp(
+            result,
+            gather(ordered, -1, Tensor._from_values(above, rank_shape, _dtype.int64)),
+            Tensor._from_values(weights, rank_shape, input.dtype),
+        )
     if q.dim() == 0:
-        return _in_place_view("SqueezeBackward4", result, lambda t: views.squeeze(t, -1),
-                              lambda grad: views.unsqueeze(grad, -1))
-    result = _in_place_view("UnsqueezeBackward1", result, lambda t: views.unsqueeze(t, 0),
-                            lambda grad: views.squeeze(grad, 0))
-    result = _in_place_view("TransposeBackward1", result, lambda t: views.transpose(t, 0, -1),
-                            lambda grad: views.transpose(grad, 0, -1))
-    return _in_place_view("SqueezeBackward4", result, lambda t: views.squeeze(t, -1),
-                          lambda grad: views.unsqueeze(grad, -1))
+        return _in_place_view(
+            "SqueezeBackward4", result, lambda t: views.squeeze(t, -1), lambda grad: views.unsqueeze(grad, -1)
+        )
+    result = _in_place_view(
+        "UnsqueezeBackward1", result, lambda t: views.unsqueeze(t, 0), lambda grad: views.squeeze(grad, 0)
+    )
+    result = _in_place_view(
+        "TransposeBackward1", result, lambda t: views.transpose(t, 0, -1), lambda grad: views.transpose(grad, 0, -1)
+    )
+    return _in_place_view(
+        "SqueezeBackward4", result, lambda t: views.squeeze(t, -1), lambda grad: views.unsqueeze(grad, -1)
+    )
 
 
 def _in_place_view(name, input, change, backward):

@@ -23,8 +23,10 @@ def infer_size(shape, numel):
     if shape.count(-1) > 1:
         raise RuntimeError("only one dimension can be inferred")
     if -1 in shape and known == 0 and numel == 0:
-        raise RuntimeError(f"cannot reshape tensor of 0 elements into shape [{', '.join(map(str, shape))}] because "
-                           "the unspecified dimension size -1 can be any value and is ambiguous")
+        raise RuntimeError(
+            f"cannot reshape tensor of 0 elements into shape [{', '.join(map(str, shape))}] because "
+            "the unspecified dimension size -1 can be any value and is ambiguous"
+        )
     if -1 in shape and known != 0 and numel % known == 0:
         return tuple(numel // known if s == -1 else s for s in shape)
     if known != numel or -1 in shape:
@@ -45,8 +47,9 @@ def _view_strides(old_shape, old_strides, new_shape):
     tensor_numel, view_numel = 1, 1
     for tensor_d in range(len(old_shape) - 1, -1, -1):
         tensor_numel *= old_shape[tensor_d]
-        if tensor_d == 0 or (old_shape[tensor_d - 1] != 1 and
-                             old_strides[tensor_d - 1] != tensor_numel * chunk_base_stride):
+        if tensor_d == 0 or (
+            old_shape[tensor_d - 1] != 1 and old_strides[tensor_d - 1] != tensor_numel * chunk_base_stride
+        ):
             while view_d >= 0 and (view_numel < tensor_numel or new_shape[view_d] == 1):
                 new_strides[view_d] = view_numel * chunk_base_stride
                 view_numel *= new_shape[view_d]
@@ -64,8 +67,10 @@ def view(input, *shape):
     shape = infer_size(_shape_arg(shape), input.numel())
     strides = _view_strides(input._shape, input._stride, shape)
     if strides is None:
-        raise RuntimeError("view size is not compatible with input tensor's size and stride (at least one dimension "
-                           "spans across two contiguous subspaces). Use .reshape(...) instead.")
+        raise RuntimeError(
+            "view size is not compatible with input tensor's size and stride (at least one dimension "
+            "spans across two contiguous subspaces). Use .reshape(...) instead."
+        )
     out = input._alias(shape, strides, input._offset)
     return record("ViewBackward0", out, (input,), lambda grad: (reshape(grad, input._shape),))
 
@@ -105,9 +110,9 @@ def flatten(input, start_dim=0, end_dim=-1):
         return input
     shape = input._shape
     merged = 1
-    for size in shape[start:end + 1]:
+    for size in shape[start : end + 1]:
         merged *= size
-    return reshape(input, shape[:start] + (merged,) + shape[end + 1:])
+    return reshape(input, shape[:start] + (merged,) + shape[end + 1 :])
 
 
 @op
@@ -117,8 +122,11 @@ def unsqueeze(input, dim):
         raise IndexError(f"Dimension out of range (expected to be in range of [{-rank}, {rank - 1}], but got {dim})")
     dim %= rank
     stride = input._stride[dim] * input._shape[dim] if dim < input.dim() else 1
-    out = input._alias(input._shape[:dim] + (1,) + input._shape[dim:],
-                       input._stride[:dim] + (stride,) + input._stride[dim:], input._offset)
+    out = input._alias(
+        input._shape[:dim] + (1,) + input._shape[dim:],
+        input._stride[:dim] + (stride,) + input._stride[dim:],
+        input._offset,
+    )
     return record("UnsqueezeBackward0", out, (input,), lambda grad: (squeeze(grad, dim),))
 
 
@@ -161,9 +169,11 @@ def transpose(input, dim0, dim1):
 def permute(input, *dims):
     dims = [input._dim(d) for d in _shape_arg(dims)]
     if sorted(dims) != list(range(input.dim())):
-        raise RuntimeError("permute(sparse_coo): number of dimensions in the tensor input does not match the length "
-                           "of the desired ordering of dimensions i.e. input.dim() = "
-                           f"{input.dim()} is not equal to len(dims) = {len(dims)}")
+        raise RuntimeError(
+            "permute(sparse_coo): number of dimensions in the tensor input does not match the length "
+            "of the desired ordering of dimensions i.e. input.dim() = "
+            f"{input.dim()} is not equal to len(dims) = {len(dims)}"
+        )
     out = input._alias([input._shape[d] for d in dims], [input._stride[d] for d in dims], input._offset)
     inverse = [dims.index(d) for d in range(len(dims))]
     return record("PermuteBackward0", out, (input,), lambda grad: (permute(grad, inverse),))
@@ -179,9 +189,11 @@ def expanded(input, shape):
         elif own == 1:
             strides.append(0)
         else:
-            raise RuntimeError(f"The expanded size of the tensor ({size}) must match the existing size ({own}) at "
-                               f"non-singleton dimension {len(strides)}.  Target sizes: {list(shape)}.  "
-                               f"Tensor sizes: {list(input._shape)}")
+            raise RuntimeError(
+                f"The expanded size of the tensor ({size}) must match the existing size ({own}) at "
+                f"non-singleton dimension {len(strides)}.  Target sizes: {list(shape)}.  "
+                f"Tensor sizes: {list(input._shape)}"
+            )
     return input._alias(shape, strides, input._offset)
 
 
@@ -189,10 +201,10 @@ def expanded(input, shape):
 def expand(input, *sizes):
     sizes = _shape_arg(sizes)
     lead = len(sizes) - input.dim()
-    shape = tuple(own if size == -1 else size
-                  for size, own in zip(sizes, (None,) * lead + input._shape))
+    shape = tuple(own if size == -1 else size for size, own in zip(sizes, (None,) * lead + input._shape))
     out = expanded(input, shape)
     from .reduction import sum_to
+
     return record("ExpandBackward0", out, (input,), lambda grad: (sum_to(grad, input._shape),))
 
 
@@ -211,8 +223,11 @@ def _select(input, dim, index, name):
     if not -size <= index < size:
         raise IndexError(f"index {index} is out of bounds for dimension {dim} with size {size}")
     index %= size
-    out = input._alias(input._shape[:dim] + input._shape[dim + 1:], input._stride[:dim] + input._stride[dim + 1:],
-                       input._offset + index * input._stride[dim])
+    out = input._alias(
+        input._shape[:dim] + input._shape[dim + 1 :],
+        input._stride[:dim] + input._stride[dim + 1 :],
+        input._offset + index * input._stride[dim],
+    )
 
     def backward(grad):
         full = pointwise.zeros_of(input._shape, grad.dtype)
@@ -228,8 +243,8 @@ def _slice(input, dim, start, stop, step):
     size = input._shape[dim]
     start, stop, _ = slice(start, stop).indices(size)
     length = max(0, (stop - start + step - 1) // step)
-    shape = input._shape[:dim] + (length,) + input._shape[dim + 1:]
-    strides = input._stride[:dim] + (input._stride[dim] * step,) + input._stride[dim + 1:]
+    shape = input._shape[:dim] + (length,) + input._shape[dim + 1 :]
+    strides = input._stride[:dim] + (input._stride[dim] * step,) + input._stride[dim + 1 :]
     out = input._alias(shape, strides, input._offset + start * input._stride[dim])
 
     def backward(grad):

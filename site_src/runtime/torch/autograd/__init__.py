@@ -13,12 +13,24 @@ from .grad_mode import (
     set_grad_enabled,
 )
 
-__all__ = ["Function", "backward", "enable_grad", "functional", "grad", "graph", "inference_mode",
-           "is_grad_enabled", "is_inference_mode_enabled", "no_grad", "set_grad_enabled"]
+__all__ = [
+    "Function",
+    "backward",
+    "enable_grad",
+    "functional",
+    "grad",
+    "graph",
+    "inference_mode",
+    "is_grad_enabled",
+    "is_inference_mode_enabled",
+    "no_grad",
+    "set_grad_enabled",
+]
 
 
 def _as_tuple(values):
     from .._tensor import Tensor
+
     return (values,) if isinstance(values, Tensor) else tuple(values)
 
 
@@ -26,20 +38,24 @@ def _make_grads(outputs, grads):
     """The gradient of each output: the given one (shape-checked), or ones for a scalar output (_make_grads)."""
     from .._ops.creation import ones_like
     from .._tensor import Tensor
+
     new_grads = []
     for i, (out, grad) in enumerate(zip(outputs, grads)):
         if isinstance(grad, Tensor):
             if grad.shape != out.shape:
-                raise RuntimeError(f"Mismatch in shape: grad_output[{i}] has a shape of {grad.shape} and output[{i}] "
-                                   f"has a shape of {out.shape}.")
+                raise RuntimeError(
+                    f"Mismatch in shape: grad_output[{i}] has a shape of {grad.shape} and output[{i}] "
+                    f"has a shape of {out.shape}."
+                )
             new_grads.append(grad)
         elif grad is None:
             if out.requires_grad:
                 if out.numel() != 1:
                     raise RuntimeError("grad can be implicitly created only for scalar outputs")
                 if not out.dtype.is_floating_point:
-                    raise RuntimeError("grad can be implicitly created only for real scalar outputs but got "
-                                       f"{out.dtype}")
+                    raise RuntimeError(
+                        f"grad can be implicitly created only for real scalar outputs but got {out.dtype}"
+                    )
                 new_grads.append(ones_like(out))
             else:
                 new_grads.append(None)
@@ -95,15 +111,26 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
             if t.requires_grad and t.grad_fn is not None:
                 t.retain_grad()
         targets = [e for e in _input_edges(inputs) if e is not None]
-    graph.run_engine(roots, grads, retain_graph=retain_graph, create_graph=create_graph,
-                     targets=targets, accumulate=True)
+    graph.run_engine(
+        roots, grads, retain_graph=retain_graph, create_graph=create_graph, targets=targets, accumulate=True
+    )
 
 
-def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False, only_inputs=True,
-         allow_unused=None, is_grads_batched=False, materialize_grads=False):
+def grad(
+    outputs,
+    inputs,
+    grad_outputs=None,
+    retain_graph=None,
+    create_graph=False,
+    only_inputs=True,
+    allow_unused=None,
+    is_grads_batched=False,
+    materialize_grads=False,
+):
     if materialize_grads and allow_unused is False:
-        raise ValueError("Expected allow_unused to be True or not passed when materialize_grads=True, "
-                         "but got: allow_unused=False.")
+        raise ValueError(
+            "Expected allow_unused to be True or not passed when materialize_grads=True, but got: allow_unused=False."
+        )
     if is_grads_batched:
         raise unsupported("torch.autograd.grad(is_grads_batched=True)")
     if allow_unused is None:
@@ -117,19 +144,29 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
         retain_graph = create_graph
     roots = _root_edges(outputs)
     edges = _input_edges(inputs_tuple)
-    captures = graph.run_engine(roots, grads, retain_graph=retain_graph, create_graph=create_graph,
-                                targets=[e for e in edges if e is not None], accumulate=False)
+    captures = graph.run_engine(
+        roots,
+        grads,
+        retain_graph=retain_graph,
+        create_graph=create_graph,
+        targets=[e for e in edges if e is not None],
+        accumulate=False,
+    )
     result = []
     for i, e in enumerate(edges):
         captured = captures.get(e) if e is not None else None
         if captured is None and not allow_unused:
-            raise RuntimeError(f"The differentiated Tensor at index {i} appears to not have been used in the graph. "
-                               "Set allow_unused=True if this is the desired behavior.")
+            raise RuntimeError(
+                f"The differentiated Tensor at index {i} appears to not have been used in the graph. "
+                "Set allow_unused=True if this is the desired behavior."
+            )
         result.append(captured)
     if materialize_grads:
         from .._ops.creation import zeros_like
-        result = [r if r is not None else zeros_like(inp, requires_grad=create_graph)
-                  for r, inp in zip(result, inputs_tuple)]
+
+        result = [
+            r if r is not None else zeros_like(inp, requires_grad=create_graph) for r, inp in zip(result, inputs_tuple)
+        ]
     return dict(zip(names, result)) if names is not None else tuple(result)
 
 

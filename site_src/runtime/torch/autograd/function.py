@@ -12,6 +12,7 @@ from .grad_mode import is_grad_enabled, no_grad
 
 def _is_tensor(value):
     from .._tensor import Tensor
+
     return isinstance(value, Tensor)
 
 
@@ -26,6 +27,7 @@ class FunctionCtx:
 
     def mark_dirty(self, *args):
         from .._unsupported import unsupported
+
         raise unsupported("torch.autograd.function.FunctionCtx.mark_dirty")
 
     def mark_non_differentiable(self, *args):
@@ -66,10 +68,13 @@ class BackwardCFunction(graph.Node, FunctionCtx):
 
     def _call_backward(self, grads):
         from .._ops.creation import zeros
+
         grads = grads if isinstance(grads, tuple) else (grads,)
         if self.materialize_grads:
-            grads = tuple(zeros(m.shape, dtype=m.dtype) if g is None and m is not None else g
-                          for g, m in zip(grads, self._input_metadata))
+            grads = tuple(
+                zeros(m.shape, dtype=m.dtype) if g is None and m is not None else g
+                for g, m in zip(grads, self._input_metadata)
+            )
         result = self._forward_cls.backward(self, *grads)
         result = result if isinstance(result, tuple) else (result,)
         return self._validate(result)
@@ -77,26 +82,33 @@ class BackwardCFunction(graph.Node, FunctionCtx):
     def _validate(self, result):
         """One gradient per forward input; None for non-tensor inputs; shapes summed back as validate_outputs."""
         from .._ops import reduction
+
         name = type(self).__name__
         inputs = self._forward_inputs
         if len(result) != len(inputs):
-            if len(result) > len(inputs) and all(g is None for g in result[len(inputs):]):
-                result = result[:len(inputs)]
+            if len(result) > len(inputs) and all(g is None for g in result[len(inputs) :]):
+                result = result[: len(inputs)]
             else:
-                raise RuntimeError(f"function {name} returned an incorrect number of gradients (expected "
-                                   f"{len(inputs)}, got {len(result)})")
+                raise RuntimeError(
+                    f"function {name} returned an incorrect number of gradients (expected "
+                    f"{len(inputs)}, got {len(result)})"
+                )
         grads = []
         for i, (grad, value) in enumerate(zip(result, inputs)):
             if not _is_tensor(value):
                 if grad is not None:
-                    raise RuntimeError(f"function {name} returned a gradient different than None at position "
-                                       f"{i + 1}, but the corresponding forward input was not a Variable")
+                    raise RuntimeError(
+                        f"function {name} returned a gradient different than None at position "
+                        f"{i + 1}, but the corresponding forward input was not a Variable"
+                    )
                 continue
             if grad is not None and grad._shape != value._shape:
                 if not _expandable(value._shape, grad._shape):
-                    raise RuntimeError(f"Function {name} returned an invalid gradient at index {i} - got "
-                                       f"{list(grad._shape)} but expected shape compatible with "
-                                       f"{list(value._shape)}")
+                    raise RuntimeError(
+                        f"Function {name} returned an invalid gradient at index {i} - got "
+                        f"{list(grad._shape)} but expected shape compatible with "
+                        f"{list(value._shape)}"
+                    )
                 grad = reduction.sum_to(grad, value._shape)
             grads.append(grad)
         return tuple(grads)
@@ -118,8 +130,9 @@ class FunctionMeta(type):
     """Makes, for each Function subclass, its node class "<Name>Backward"."""
 
     def __init__(cls, name, bases, attrs):
-        cls._backward_cls = type(name + "Backward", (BackwardCFunction,),
-                                 {"_forward_cls": cls, "__module__": "torch.autograd.function"})
+        cls._backward_cls = type(
+            name + "Backward", (BackwardCFunction,), {"_forward_cls": cls, "__module__": "torch.autograd.function"}
+        )
         super().__init__(name, bases, attrs)
 
 
@@ -128,7 +141,10 @@ class Function(FunctionCtx, metaclass=FunctionMeta):
         warnings.warn(
             f"{self.__class__} should not be instantiated. Methods on autograd functions are all static, so you "
             "should invoke them on the class itself. Instantiating an autograd function will raise an error in a "
-            "future version of PyTorch.", DeprecationWarning, stacklevel=2)
+            "future version of PyTorch.",
+            DeprecationWarning,
+            stacklevel=2,
+        )
 
     @staticmethod
     def forward(*args, **kwargs):
@@ -140,8 +156,10 @@ class Function(FunctionCtx, metaclass=FunctionMeta):
 
     @staticmethod
     def backward(ctx, *grad_outputs):
-        raise NotImplementedError("You must implement either the backward or vjp method for your custom "
-                                  "autograd.Function to use it with backward mode AD.")
+        raise NotImplementedError(
+            "You must implement either the backward or vjp method for your custom "
+            "autograd.Function to use it with backward mode AD."
+        )
 
     vjp = backward
 

@@ -21,17 +21,20 @@ def _tuple_postprocess(res, to_unpack):
 
 
 def _grad_preprocess(inputs, create_graph):
-    return tuple(inp.view_as(inp) if create_graph and inp.requires_grad else inp.detach().requires_grad_(True)
-                 for inp in inputs)
+    return tuple(
+        inp.view_as(inp) if create_graph and inp.requires_grad else inp.detach().requires_grad_(True) for inp in inputs
+    )
 
 
 def _stack(tensors):
     if len(tensors) == 1:
         return tensors[0].unsqueeze(0)
     from .._ops.registry import FUNCTIONS
+
     if "stack" in FUNCTIONS:
         return FUNCTIONS["stack"](tensors, 0)
     from .._ops.creation import tensor
+
     if not any(t.requires_grad for t in tensors):
         return tensor([t.tolist() for t in tensors], dtype=tensors[0].dtype)
     raise unsupported("torch.autograd.functional.jacobian(create_graph=True) of a function with several outputs")
@@ -40,6 +43,7 @@ def _stack(tensors):
 def jacobian(func, inputs, create_graph=False, strict=False, vectorize=False, strategy="reverse-mode"):
     from .._ops.creation import zeros_like
     from . import grad
+
     if strict or vectorize or strategy != "reverse-mode":
         raise unsupported("torch.autograd.functional.jacobian(strict=True, vectorize=True or forward-mode)")
     with enable_grad():
@@ -77,8 +81,14 @@ def hessian(func, inputs, create_graph=False, strict=False, vectorize=False, out
     def jac_func(*inp):
         return jacobian(ensure_single_output_function, inp, create_graph=True)
 
-    res = jacobian(jac_func, inputs, create_graph=create_graph, strict=strict, vectorize=vectorize,
-                   strategy=outer_jacobian_strategy)
+    res = jacobian(
+        jac_func,
+        inputs,
+        create_graph=create_graph,
+        strict=strict,
+        vectorize=vectorize,
+        strategy=outer_jacobian_strategy,
+    )
     return _tuple_postprocess(res, (is_inputs_tuple, is_inputs_tuple))
 
 

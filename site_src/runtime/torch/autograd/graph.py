@@ -154,10 +154,12 @@ def _modified_message(node, i, tensor, version):
     which = ""
     if source is not None:
         which = f", which is output {output_nr} of {re.sub(r'Backward[0-9]*$', '', source.name())},"
-    return ("one of the variables needed for gradient computation has been modified by an inplace operation: "
-            f"[{tensor.type()} {list(tensor.shape)}]{which} is at version {tensor._version[0]}; expected version "
-            f"{version} instead. Hint: enable anomaly detection to find the operation that failed to compute its "
-            "gradient, with torch.autograd.set_detect_anomaly(True, check_nan=False).")
+    return (
+        "one of the variables needed for gradient computation has been modified by an inplace operation: "
+        f"[{tensor.type()} {list(tensor.shape)}]{which} is at version {tensor._version[0]}; expected version "
+        f"{version} instead. Hint: enable anomaly detection to find the operation that failed to compute its "
+        "gradient, with torch.autograd.set_detect_anomaly(True, check_nan=False)."
+    )
 
 
 class AccumulateGrad(Node):
@@ -282,7 +284,10 @@ def run_engine(root_edges, root_grads, *, retain_graph=False, create_graph=False
             "gradient which can cause a memory leak. We recommend using autograd.grad when creating the graph to "
             "avoid this. If you have to use this function, make sure to reset the .grad fields of your parameters "
             "to None after use to break the cycle and avoid the leak. (Triggered internally at "
-            "/__w/pytorch/pytorch/torch/csrc/autograd/engine.cpp:1307.)", UserWarning, stacklevel=4)
+            "/__w/pytorch/pytorch/torch/csrc/autograd/engine.cpp:1307.)",
+            UserWarning,
+            stacklevel=4,
+        )
     pending = {}
     for (node, nr), grad in zip(root_edges, root_grads):
         if node is not None and grad is not None:

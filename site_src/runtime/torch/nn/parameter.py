@@ -19,8 +19,9 @@ class Parameter(Tensor):
         pass
 
     def __repr__(self):
-        return _tensor_str.tensor_repr(self._values(), self._shape, self.dtype.name,
-                                       requires_grad=self.requires_grad, is_parameter=True)
+        return _tensor_str.tensor_repr(
+            self._values(), self._shape, self.dtype.name, requires_grad=self.requires_grad, is_parameter=True
+        )
 
 
 Parameter.__module__ = "torch.nn.parameter"

@@ -18,13 +18,28 @@ class _ConvNd(Module):
 
     _tuple = staticmethod(_pair)
 
-    def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, dilation=1, groups=1,
-                 bias=True, padding_mode="zeros", device=None, dtype=None, _transposed=False, _output_padding=0):
+    def __init__(
+        self,
+        in_channels,
+        out_channels,
+        kernel_size,
+        stride=1,
+        padding=0,
+        dilation=1,
+        groups=1,
+        bias=True,
+        padding_mode="zeros",
+        device=None,
+        dtype=None,
+        _transposed=False,
+        _output_padding=0,
+    ):
         super().__init__()
         n = len(self._tuple(1))
         if groups != 1 or self._tuple(dilation) != (1,) * n or padding_mode != "zeros":
-            raise unsupported(f"torch.nn.{type(self).__name__} with groups, dilation or a padding_mode other than "
-                              "'zeros'")
+            raise unsupported(
+                f"torch.nn.{type(self).__name__} with groups, dilation or a padding_mode other than 'zeros'"
+            )
         self.in_channels = in_channels
         self.out_channels = out_channels
         self.kernel_size = self._tuple(kernel_size)
@@ -86,12 +101,38 @@ class Conv2d(_ConvNd):
 class ConvTranspose2d(_ConvNd):
     """2-D transposed convolution (the gradient of conv2d with respect to its input)."""
 
-    def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, output_padding=0, groups=1,
-                 bias=True, dilation=1, padding_mode="zeros", device=None, dtype=None):
+    def __init__(
+        self,
+        in_channels,
+        out_channels,
+        kernel_size,
+        stride=1,
+        padding=0,
+        output_padding=0,
+        groups=1,
+        bias=True,
+        dilation=1,
+        padding_mode="zeros",
+        device=None,
+        dtype=None,
+    ):
         if padding_mode != "zeros":
             raise ValueError(f'Only "zeros" padding mode is supported for {self.__class__.__name__}')
-        super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation, groups, bias,
-                         padding_mode, device, dtype, _transposed=True, _output_padding=output_padding)
+        super().__init__(
+            in_channels,
+            out_channels,
+            kernel_size,
+            stride,
+            padding,
+            dilation,
+            groups,
+            bias,
+            padding_mode,
+            device,
+            dtype,
+            _transposed=True,
+            _output_padding=output_padding,
+        )
 
     def _output_padding(self, input, output_size):
         """torch's _ConvTransposeNd._output_padding: what output_size asks for beyond the smallest output."""
@@ -101,20 +142,29 @@ class ConvTranspose2d(_ConvNd):
         if len(output_size) == num_non_spatial_dims + 2:
             output_size = output_size[num_non_spatial_dims:]
         if len(output_size) != 2:
-            raise ValueError(f"ConvTranspose2D: for {input.dim()}D input, output_size must have 2 or "
-                             f"{num_non_spatial_dims + 2} elements (got {len(output_size)})")
+            raise ValueError(
+                f"ConvTranspose2D: for {input.dim()}D input, output_size must have 2 or "
+                f"{num_non_spatial_dims + 2} elements (got {len(output_size)})"
+            )
         min_sizes, max_sizes = [], []
         for d in range(2):
-            min_sizes.append((input.size(d + num_non_spatial_dims) - 1) * self.stride[d] - 2 * self.padding[d]
-                             + self.dilation[d] * (self.kernel_size[d] - 1) + 1)
+            min_sizes.append(
+                (input.size(d + num_non_spatial_dims) - 1) * self.stride[d]
+                - 2 * self.padding[d]
+                + self.dilation[d] * (self.kernel_size[d] - 1)
+                + 1
+            )
             max_sizes.append(min_sizes[d] + self.stride[d] - 1)
         for size, min_size, max_size in zip(output_size, min_sizes, max_sizes):
             if size < min_size or size > max_size:
-                raise ValueError(f"requested an output size of {output_size}, but valid sizes range from {min_sizes} "
-                                 f"to {max_sizes} (for an input of {input.size()[2:]})")
+                raise ValueError(
+                    f"requested an output size of {output_size}, but valid sizes range from {min_sizes} "
+                    f"to {max_sizes} (for an input of {input.size()[2:]})"
+                )
         return [output_size[d] - min_sizes[d] for d in range(2)]
 
     def forward(self, input, output_size=None):
         output_padding = self._output_padding(input, output_size)
-        return F.conv_transpose2d(input, self.weight, self.bias, self.stride, self.padding, output_padding,
-                                  self.groups, self.dilation)
+        return F.conv_transpose2d(
+            input, self.weight, self.bias, self.stride, self.padding, output_padding, self.groups, self.dilation
+        )

@@ -24,7 +24,7 @@ class Unflatten(Module):
 
     def forward(self, input):
         dim = input._dim(self.dim)
-        return input.view(input.shape[:dim] + tuple(self.unflattened_size) + input.shape[dim + 1:])
+        return input.view(input.shape[:dim] + tuple(self.unflattened_size) + input.shape[dim + 1 :])
 
     def extra_repr(self):
         return f"dim={self.dim}, unflattened_size={self.unflattened_size}"

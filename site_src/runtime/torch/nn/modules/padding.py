@@ -10,6 +10,7 @@ from .module import Module
 def _ntuple(n):
     def parse(x):
         return tuple(x) if isinstance(x, abc.Iterable) else tuple(repeat(x, n))
+
     return parse
 
 

@@ -16,7 +16,7 @@ def vector_to_parameters(vec, parameters):
     pointer = 0
     for param in parameters:
         num_param = param.numel()
-        param.data = vec[pointer:pointer + num_param].view_as(param).data
+        param.data = vec[pointer : pointer + num_param].view_as(param).data
         pointer += num_param
 
 

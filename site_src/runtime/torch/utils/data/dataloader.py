@@ -17,13 +17,16 @@ _COLLATE_ERROR = "default_collate: batch must contain tensors, numpy arrays, num
 
 def _stack(batch):
     from ..._ops.registry import FUNCTIONS
+
     if "stack" in FUNCTIONS:
         return FUNCTIONS["stack"](batch, 0)
     first = batch[0]
     if any(t._shape != first._shape for t in batch):
-        raise RuntimeError(f"stack expects each tensor to be equal size, but got {list(first._shape)} at entry 0 "
-                           f"and {list(next(t._shape for t in batch if t._shape != first._shape))} at entry "
-                           f"{next(i for i, t in enumerate(batch) if t._shape != first._shape)}")
+        raise RuntimeError(
+            f"stack expects each tensor to be equal size, but got {list(first._shape)} at entry 0 "
+            f"and {list(next(t._shape for t in batch if t._shape != first._shape))} at entry "
+            f"{next(i for i, t in enumerate(batch) if t._shape != first._shape)}"
+        )
     values = [v for t in batch for v in t._values()]
     return Tensor._from_values(values, (len(batch), *first._shape), first.dtype)
 
@@ -100,28 +103,45 @@ def default_collate(batch):
 
 
 class DataLoader:
-    def __init__(self, dataset, batch_size=1, shuffle=None, sampler=None, batch_sampler=None, num_workers=0,
-                 collate_fn=None, pin_memory=False, drop_last=False, timeout=0, worker_init_fn=None,
-                 multiprocessing_context=None, generator=None, *, prefetch_factor=None, persistent_workers=False,
-                 pin_memory_device="", in_order=True):
+    def __init__(
+        self,
+        dataset,
+        batch_size=1,
+        shuffle=None,
+        sampler=None,
+        batch_sampler=None,
+        num_workers=0,
+        collate_fn=None,
+        pin_memory=False,
+        drop_last=False,
+        timeout=0,
+        worker_init_fn=None,
+        multiprocessing_context=None,
+        generator=None,
+        *,
+        prefetch_factor=None,
+        persistent_workers=False,
+        pin_memory_device="",
+        in_order=True,
+    ):
         if num_workers < 0:
-            raise ValueError("num_workers option should be non-negative; use num_workers=0 to disable "
-                             "multiprocessing.")
+            raise ValueError("num_workers option should be non-negative; use num_workers=0 to disable multiprocessing.")
         if num_workers > 0:
-            raise unsupported("torch.utils.data.DataLoader(num_workers>0): no worker processes in the browser; "
-                              "use num_workers=0")
+            raise unsupported(
+                "torch.utils.data.DataLoader(num_workers>0): no worker processes in the browser; use num_workers=0"
+            )
         if isinstance(dataset, IterableDataset):
             raise unsupported("torch.utils.data.DataLoader over an IterableDataset")
         if sampler is not None and shuffle:
             raise ValueError("sampler option is mutually exclusive with shuffle")
         if batch_sampler is not None:
             if batch_size != 1 or shuffle or sampler is not None or drop_last:
-                raise ValueError("batch_sampler option is mutually exclusive with batch_size, shuffle, sampler, "
-                                 "and drop_last")
+                raise ValueError(
+                    "batch_sampler option is mutually exclusive with batch_size, shuffle, sampler, and drop_last"
+                )
             batch_size, drop_last = None, False
         elif batch_size is None and drop_last:
-            raise ValueError("batch_size=None option disables auto-batching and is mutually exclusive with "
-                             "drop_last")
+            raise ValueError("batch_size=None option disables auto-batching and is mutually exclusive with drop_last")
         if sampler is None:
             sampler = RandomSampler(dataset, generator=generator) if shuffle else SequentialSampler(dataset)
         if batch_size is not None and batch_sampler is None:

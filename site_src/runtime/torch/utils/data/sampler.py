@@ -60,12 +60,11 @@ class RandomSampler(Sampler):
         if self.replacement:
             for _ in range(self.num_samples // 32):
                 yield from randint(0, n, (32,), dtype=_dtype.int64, generator=generator).tolist()
-            yield from randint(0, n, (self.num_samples % 32,), dtype=_dtype.int64,
-                               generator=generator).tolist()
+            yield from randint(0, n, (self.num_samples % 32,), dtype=_dtype.int64, generator=generator).tolist()
         else:
             for _ in range(self.num_samples // n):
                 yield from randperm(n, generator=generator).tolist()
-            yield from randperm(n, generator=generator).tolist()[:self.num_samples % n]
+            yield from randperm(n, generator=generator).tolist()[: self.num_samples % n]
 
     def __len__(self):
         return self.num_samples

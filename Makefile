@@ -5,7 +5,7 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: setup system serve build lint test
+.PHONY: setup system serve build lint format test
 setup: system $(VENV)/.installed node_modules/.installed
 
 # Graphviz draws the autograd diagrams at build time; Chromium runs the browser tests.
@@ -32,10 +32,16 @@ serve: setup
 build: setup
 	$(BIN)/mkdocs build --strict
 
-# Linters first: ruff for the Python (config in pyproject.toml), biome for the JavaScript (biome.json).
+# Linters and formatters first: ruff for the Python (config in pyproject.toml), biome for the JavaScript
+# (biome.json). A file not formatted as they format it fails the check: `make format` formats the tree.
 lint: setup
 	$(BIN)/ruff check site_src tests snippets
-	npx --no-install biome lint
+	$(BIN)/ruff format --check site_src tests
+	npx --no-install biome check
+
+format: setup
+	$(BIN)/ruff format site_src tests
+	npx --no-install biome format --write
 
 test: setup lint
 	$(BIN)/pytest

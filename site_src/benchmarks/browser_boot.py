@@ -31,6 +31,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+from urllib.parse import urlsplit
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
@@ -150,12 +151,15 @@ def build_site(target: Path) -> Path:
     return target
 
 
-def transferred(page) -> list[int]:
-    sizes = []
-    page.on(
-        "requestfinished",
-        lambda request: sizes.append(sum(request.sizes()[k] for k in ("responseBodySize", "responseHeadersSize"))),
-    )
+def transferred(page) -> dict[str, int]:
+    """Bytes (body and headers) of each request the page and its workers finish, by URL path."""
+    sizes: dict[str, int] = {}
+
+    def count(request):
+        path = urlsplit(request.url).path
+        sizes[path] = sizes.get(path, 0) + sum(request.sizes()[k] for k in ("responseBodySize", "responseHeadersSize"))
+
+    page.on("requestfinished", count)
     return sizes
 
 
@@ -166,7 +170,7 @@ def cold_bare(browser, url: str, path: str = "__bare__.html") -> tuple[float, in
     sizes = transferred(page)
     page.goto(url + path)
     page.wait_for_function("() => window.firstOutputMs !== undefined", timeout=180_000)
-    result = page.evaluate("() => window.firstOutputMs"), sum(sizes)
+    result = page.evaluate("() => window.firstOutputMs"), dict(sizes)
     context.close()
     return result
 
@@ -180,8 +184,7 @@ def cold_tutorial(browser, url: str) -> tuple[float, float, int, object]:
     page.locator('.nn-cell[data-cell="0"]').get_by_role("button", name="Run", exact=True).click(timeout=180_000)
     page.wait_for_function("() => window.firstOutputMs !== undefined", timeout=180_000)
     first, ready = page.evaluate("() => [window.firstOutputMs, window.readyMs]")
-    bytes_until_first = sum(sizes)
-    return first, ready, bytes_until_first, (context, page)
+    return first, ready, dict(sizes), (context, page)
 
 
 def warm_run(page, rounds: int) -> list[tuple[str, list[float], list[float]]]:
@@ -224,12 +227,14 @@ def main():
             for round_ in range(args.rounds):
                 ms, size = cold_bare(browser, url)
                 bare.append(ms)
-                bare_bytes.append(size)
+                bare_bytes.append(sum(size.values()))
+                bare_files = size
                 worker.append(cold_bare(browser, url, "__worker__.html")[0])
                 ms, ready_ms, size, (context, page) = cold_tutorial(browser, url)
                 tutorial.append(ms)
                 ready.append(ready_ms)
-                tutorial_bytes.append(size)
+                tutorial_bytes.append(sum(size.values()))
+                tutorial_files = size
                 if round_ == args.rounds - 1:
                     warm_page = (context, page)
                 else:
@@ -258,6 +263,11 @@ def main():
     ratio("  and tutorial / worker only (the page)", tutorial, worker)
     row("bytes until first output, bare", [b / 1e6 for b in bare_bytes], "MB", 2)
     row("bytes until first output, tutorial", [b / 1e6 for b in tutorial_bytes], "MB", 2)
+    beyond = {path: size - bare_files.get(path, 0) for path, size in tutorial_files.items()}
+    print("  bytes the tutorial page transfers beyond the bare boot, by file (last round, until first output):")
+    for path, size in sorted(beyond.items(), key=lambda item: -item[1]):
+        if size > 1000:
+            print(f"    {size / 1e3:>9.1f} KB  {path}")
     print(f"  warm Run on {TUTORIAL_PAGE}, in the worker / Run to output on the page:")
     for name, worker_ms, page_ms in timings:
         row(f"  {name}, worker", worker_ms, "ms", 1)

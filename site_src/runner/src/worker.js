@@ -124,16 +124,38 @@ confineToOrigin();
 let loaded = 0;
 let total = 0;
 let booting = true; // packages fetched later, for a page, are not part of the boot's progress
-self.fetch = fetchWithProgress((bytes, expected) => {
+const countedFetch = fetchWithProgress((bytes, expected) => {
   loaded += bytes;
   total += expected;
   if (booting) post({ type: "status", phase: "downloading", loaded, total });
 });
+// The site's wheels start downloading as soon as the lockfile names them, alongside Python itself, instead of
+// once Python has booted and boot() asks for them; Pyodide's own request for one gets that download. On a slow
+// network the torch wheel (0.8 MB) is most of a second. The site ships only the wheels its pages import.
+const early = new Map(); // URL -> the response promise of a wheel fetched ahead
+self.fetch = (input, init) => {
+  const url = new URL(input instanceof Request ? input.url : String(input), self.location.href).href;
+  const ahead = early.get(url);
+  early.delete(url);
+  return ahead ?? countedFetch(input, init);
+};
 post({ type: "status", phase: "downloading", loaded, total });
 // Pyodide starts loading with the worker, before the page's boot message: nothing in it depends on the page,
 // and the page sends that message only once its HTML is parsed down to the cells. The lockfile is fetched here
 // rather than by loadPyodide so that boot() can pick from it the packages the page imports (the torch wheel).
-const lockfile = fetch(new URL("pyodide-lock.json", INDEX_URL)).then((response) => response.json());
+const lockfile = countedFetch(new URL("pyodide-lock.json", INDEX_URL)).then((response) => response.json());
+lockfile.then((lock) => {
+  for (const { file_name, sha256 } of Object.values(lock.packages)) {
+    const url = new URL(file_name, INDEX_URL).href;
+    // Read whole at once (an unread body would stall the download), checked as Pyodide checks it.
+    const download = countedFetch(url, { integrity: `sha256-${hexToBase64(sha256)}` });
+    early.set(url, download.then(async (response) => new Response(await response.blob(), response)));
+  }
+});
+
+function hexToBase64(hex) {
+  return btoa(String.fromCharCode(...hex.match(/../g).map((byte) => Number.parseInt(byte, 16))));
+}
 const booted = import(new URL("pyodide.mjs", INDEX_URL).href).then(({ loadPyodide }) =>
   loadPyodide({
     indexURL: INDEX_URL,

@@ -149,7 +149,10 @@ lockfile.then((lock) => {
     const url = new URL(file_name, INDEX_URL).href;
     // Read whole at once (an unread body would stall the download), checked as Pyodide checks it.
     const download = countedFetch(url, { integrity: `sha256-${hexToBase64(sha256)}` });
-    early.set(url, download.then(async (response) => new Response(await response.blob(), response)));
+    early.set(
+      url,
+      download.then(async (response) => new Response(await response.blob(), response)),
+    );
   }
 });
 

@@ -61,9 +61,12 @@ def test_edited_cell_runs_with_ctrl_enter_and_reset_restores_the_code(page, site
 def test_stop_ends_a_runaway_cell_within_a_second(page, site_url, isolated_site_url, first_page, isolated):
     open_page(page, (isolated_site_url if isolated else site_url) + first_page)
     assert page.evaluate("() => crossOriginIsolated") is isolated
-    set_code(page, 0, "while True: pass")
+    set_code(page, 0, "print('spinning')\nwhile True: pass")
     cell(page, 0).get_by_role("button", name="Run", exact=True).click()
-    page.wait_for_selector('.nn-cell[data-cell="0"][aria-busy="true"]')
+    # Python is in the loop (not still starting the run, which on a loaded machine can outlast Stop's grace)
+    page.wait_for_function(
+        "() => document.querySelector('.nn-cell[data-cell=\"0\"] .nn-output code').textContent === 'spinning\\n'"
+    )
     page.wait_for_timeout(300)  # let it spin
     started = time.monotonic()
     cell(page, 0).get_by_role("button", name="Stop").click()

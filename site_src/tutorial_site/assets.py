@@ -5,7 +5,8 @@
 
     assets/runner/    the page runner (site_src/runner/, bundled by esbuild) and grad_graph.zip for "Show graph"
     assets/pyodide/   Pyodide's core from node_modules/pyodide (the version package-lock.json pins), the in-browser
-                      torch wheel and a pyodide-lock.json that registers it with its sha256 (browser_torch.build)
+                      torch wheel and a pyodide-lock.json that registers it with its sha256 (browser_torch.build),
+                      and the part of the standard library the pages read, compiled (browser_torch.stdlib)
     assets/grad_graph/  the diagrams' stylesheet (Material's colours) and the script that shows a node's path
     assets/viz/       @viz-js/viz, Graphviz in WebAssembly, for graphs drawn in the browser
     runner-sw.js      the service worker that keeps the site for offline use (at the root: its scope is the site)
@@ -28,6 +29,7 @@ import subprocess
 import zipfile
 from pathlib import Path
 
+from browser_torch import stdlib
 from browser_torch.build import cached_site_packages, find_pyodide_dist
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -76,6 +78,7 @@ def install(site_dir: Path, *, live_reload: bool = False) -> None:
         if packaged != lockfile:
             _copy(packaged, assets / "pyodide" / packaged.name)
     _write_shipped_lockfile(lockfile, assets / "pyodide" / lockfile.name)
+    _copy(stdlib.session_zip(), assets / "pyodide" / stdlib.SESSION_ZIP)  # what the worker boots from
     _copy(VIZ_FILE, assets / "viz" / VIZ_FILE.name)
     add_content_security_policy(site_dir, live_reload=live_reload)
     _write_service_worker(site_dir)
@@ -88,10 +91,9 @@ def inline_script(name: str) -> str:
 
 
 def download_bytes() -> int:
-    """What the worker fetches to boot: Pyodide's wasm and standard library, the lockfile and the wheels the site
-    ships (the worker counts its fetches against this; the two .mjs modules are imports, not fetches)."""
-    pyodide = _pyodide_dist()
-    core = sum((pyodide / name).stat().st_size for name in ("pyodide.asm.wasm", "python_stdlib.zip"))
+    """What the worker fetches to boot: Pyodide's wasm, the session's part of the standard library, the lockfile and
+    the wheels the site ships (the worker counts its fetches against this; the two .mjs modules are imports)."""
+    core = (_pyodide_dist() / "pyodide.asm.wasm").stat().st_size + stdlib.session_zip().stat().st_size
     lockfile = cached_site_packages()
     return (
         core

@@ -85,7 +85,7 @@ def test_the_shipped_lockfile_lists_only_the_wheels_the_site_ships(built_site):
     assert all((pyodide / package["file_name"]).is_file() for package in lock["packages"].values())
     fetched = [
         pyodide / "pyodide.asm.wasm",
-        pyodide / "python_stdlib.zip",
+        pyodide / "python_stdlib_session.zip",  # the rest of the standard library comes on demand
         pyodide / "pyodide-lock.json",
         *(pyodide / p["file_name"] for p in lock["packages"].values()),
     ]

@@ -12,6 +12,8 @@ import linecache
 import os
 import sys
 import traceback
+import zipimport
+from importlib.machinery import PathFinder
 
 WORKDIR = "/home/pyodide/page"
 
@@ -106,6 +108,56 @@ class PageSession:
         clusters = options.get("clusters", True)  # no diagram to follow: box the modules, as the page's diagrams do
         highlight = options.get("highlight", ())
         return grad_graph.to_dot(graph, graph_id=f"cell{cell}-graph", clusters=clusters, highlight=highlight)
+
+
+class StdlibRest:
+    """The standard library's modules the site leaves out of the boot (browser_torch/stdlib.py), fetched on the
+    first import of one: the boot's zip lists them in stdlib-rest.txt, and this finder, last on sys.meta_path,
+    answers for those names only, from Pyodide's full python_stdlib.zip downloaded into the file system then.
+    Any other name still fails at once as missing.
+
+    The download is synchronous (the import statement cannot wait otherwise); in a worker that blocks only the
+    worker, and the service worker serves the zip from its offline copy once the site is stored.
+    """
+
+    FULL = "/lib/python_stdlib.zip"
+
+    def __init__(self, url: str, names: frozenset[str]):
+        self.url, self.names = url, names
+
+    @classmethod
+    def install(cls, url: str):
+        """Add the finder, if this Python booted from the session's part of the standard library."""
+        stdlib = "/lib/python%d%d.zip" % sys.version_info[:2]
+        try:
+            listed = zipimport.zipimporter(stdlib).get_data("stdlib-rest.txt").decode()
+        except (OSError, zipimport.ZipImportError):
+            return  # the full standard library: nothing left out
+        sys.meta_path.append(cls(url, frozenset(listed.split())))
+
+    def find_spec(self, fullname, path=None, target=None):
+        if fullname not in self.names:
+            return None
+        if not os.path.exists(self.FULL):
+            self._download()
+        package = fullname.rpartition(".")[0]
+        return PathFinder.find_spec(fullname, [os.path.join(self.FULL, *package.split(".")) if package else self.FULL])
+
+    def _download(self):
+        from js import XMLHttpRequest
+
+        request = XMLHttpRequest.new()
+        request.open("GET", self.url, False)
+        request.responseType = "arraybuffer"
+        try:
+            request.send()
+        except Exception as error:  # a JavaScript NetworkError: offline before the site was stored
+            raise ImportError(f"could not download the rest of Python's standard library: {error}") from None
+        if request.status != 200:
+            raise ImportError(f"could not download the rest of Python's standard library (HTTP {request.status})")
+        with open(self.FULL + ".part", "wb") as file:
+            file.write(request.response.to_bytes())
+        os.replace(self.FULL + ".part", self.FULL)
 
 
 def _has_grad_fn(value) -> bool:

@@ -164,6 +164,9 @@ const booted = import(new URL("pyodide.mjs", INDEX_URL).href).then(({ loadPyodid
     indexURL: INDEX_URL,
     lockFileContents: lockfile,
     packageBaseUrl: INDEX_URL,
+    // The modules the session reads, as bytecode; the rest of the standard library comes on first import
+    // (site_src/browser_torch/stdlib.py, session.py's StdlibRest).
+    stdLibURL: new URL("python_stdlib_session.zip", INDEX_URL).href,
     env: { PYTHONHASHSEED: "0" },
   }),
 );
@@ -189,6 +192,7 @@ async function boot({ interruptBuffer, code }) {
   if (interruptBuffer) pyodide.setInterruptBuffer(interruptBuffer);
   pyodide.FS.writeFile("/home/pyodide/nn_page_session.py", sessionSource);
   pyodide.runPython("import sys; sys.path.append('/home/pyodide'); import nn_page_session");
+  pyodide.pyimport("nn_page_session").StdlibRest.install(new URL("python_stdlib.zip", INDEX_URL).href);
   // Import the page's packages (torch) as part of the boot, without waiting for the page to ask for its
   // session: the first Run should find them imported. The page's own modules (lenet.py) come with the session.
   for (const name of packages.flatMap((p) => p.imports).filter((name) => imported.has(name))) {

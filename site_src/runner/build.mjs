@@ -3,7 +3,7 @@
 //   npm run build:runner -- OUT_DIR      (the site's plugin runs this: tutorial_site/assets.py, cached there by a
 //                                         digest of site_src/runner/ and package-lock.json)
 //
-// Outputs: runner.js (page controller + CodeMirror), boot.js (starts the worker early) and sitemap.js (the page
+// Outputs: runner.js (page controller), editor.js (CodeMirror, loaded by runner.js when needed), boot.js (starts the worker early) and sitemap.js (the page
 // list for instant navigation), both inlined into <head> by the plugin, worker.js (the Python worker) and
 // graph-worker.js (lays graphs out off the main thread).
 import { mkdir } from "node:fs/promises";
@@ -18,6 +18,7 @@ const COMMON = { bundle: true, minify: true, target: "es2022", logLevel: "warnin
 // a module worker. The inline scripts have no source map: inline, they have no URL for one to sit next to.
 export const ENTRIES = [
   { entry: "main.js", outfile: "runner.js", format: "iife", sourcemap: true },
+  { entry: "editor.js", outfile: "editor.js", format: "esm", sourcemap: true },
   { entry: "boot.js", outfile: "boot.js", format: "iife" },
   { entry: "sitemap.js", outfile: "sitemap.js", format: "iife" },
   { entry: "worker.js", outfile: "worker.js", format: "esm", sourcemap: true, loader: { ".py": "text" } },

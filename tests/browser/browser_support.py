@@ -27,9 +27,16 @@ def page_data(site_dir: Path, url: str) -> dict:
 
 
 def wait_ready(page, timeout_ms: int = 90_000):
-    """Until Python has booted and the page's session is open (its imports done)."""
+    """Until Python has booted, the page's session is open (its imports done) and its editors are in place (they
+    come after, page.js)."""
     page.wait_for_function("() => window.nnRunner?.python?.status.phase === 'ready'", timeout=timeout_ms)
     page.evaluate("() => window.nnRunner.python.sessionReady")
+    wait_editors(page, timeout_ms)
+
+
+def wait_editors(page, timeout_ms: int = 90_000):
+    """Until the page's cells show editors (page.js mounts them after the first output, or when asked)."""
+    page.wait_for_function("() => window.nnRunner?.page?.cells.every((cell) => cell.editor)", timeout=timeout_ms)
 
 
 def cell(page, index: int):

@@ -9,7 +9,8 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
-from browser_support import page_data, wait_ready
+from browser_support import page_data, wait_editors, wait_ready
+from playwright.sync_api import expect
 
 PAGE = "define/"  # "Define the network": LeNet (cell 0) carries three annotations
 RAW_MARKER = re.compile(r"#\s*\(\d+\)!")
@@ -67,12 +68,12 @@ def test_annotation_comments_are_markers_that_open_the_builds_notes(page, site_d
     notes = build_notes(site_dir, PAGE, 0)
     assert len(notes) == 3 and notes[0]
     page.goto(site_url + PAGE)
-    page.wait_for_function("() => window.nnRunner?.page")
+    wait_editors(page)
     lenet = cell(page, 0)
     # The markers replace the comments on screen; the build's list is hidden once the editor shows the notes.
+    markers = lenet.locator(".nn-editor").get_by_role("button", name=re.compile(r"^Annotation \d+$"))
+    expect(markers).to_have_count(3)  # drawn once the editor has parsed the code
     assert not RAW_MARKER.search(lenet.locator(".cm-content").inner_text())
-    markers = lenet.get_by_role("button", name=re.compile(r"^Annotation \d+$"))
-    assert markers.count() == 3
     assert lenet.locator(":scope > ol").is_hidden()
 
     first = lenet.get_by_role("button", name="Annotation 1", exact=True)
@@ -103,7 +104,7 @@ def test_annotation_comments_are_markers_that_open_the_builds_notes(page, site_d
 
 def test_edited_markers_follow_the_comments(page, site_url):
     page.goto(site_url + PAGE)
-    page.wait_for_function("() => window.nnRunner?.page")
+    wait_editors(page)
     lenet = cell(page, 0)
     # A `# (N)!` with no note N stays text; a marker whose comment is edited away goes with it.
     page.evaluate("""() => {

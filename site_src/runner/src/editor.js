@@ -1,5 +1,6 @@
 // The cell editor: CodeMirror 6 with Python, coloured with Material's own code-highlighting variables so an
-// editor looks like the highlighted block it replaces, in the light and the dark palette alike.
+// editor looks like the highlighted block it replaces, in the light and the dark palette alike. Its own module
+// (assets/runner/editor.js), which page.js loads after the page's first output or when the reader reaches for it.
 import { defaultKeymap, history, historyKeymap, indentLess, indentMore } from "@codemirror/commands";
 import { python } from "@codemirror/lang-python";
 import { HighlightStyle, bracketMatching, indentOnInput, syntaxHighlighting } from "@codemirror/language";
@@ -81,12 +82,4 @@ export function createEditor({ parent, code, label, onRun, onChange, annotations
       ],
     }),
   });
-}
-
-export function editorCode(view) {
-  return view.state.doc.toString();
-}
-
-export function setEditorCode(view, code) {
-  view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: code } });
 }

@@ -1,12 +1,21 @@
 // One tutorial page made runnable: its cells (editor, Run/Stop/Reset, output), a page bar with the Python
 // status, Run all and Restart, and the notebook rule that a cell runs after the earlier cells of the page.
-import { annotationList, annotationNotes } from "./annotations.js";
-import { createEditor, editorCode, setEditorCode } from "./editor.js";
+import { ASSETS_URL } from "./assets-url.js";
+import { annotationList, annotationNotes } from "./code-notes.js";
 import { renderGraph } from "./graph.js";
 import { OutputView } from "./output.js";
 import { StoppedError } from "./python.js";
 
 let pageCount = 0;
+
+// The editor (CodeMirror, most of the runner's bytes) is a module of its own, loaded once Python has answered the
+// page's first Run, or at once when the reader reaches for the code: until then the cells show the build's
+// highlighted blocks, so the first output does not wait on it (issue 13). One load serves every later page.
+let editorModule = null;
+function loadEditorModule() {
+  editorModule ??= import(new URL("runner/editor.js", ASSETS_URL).href);
+  return editorModule;
+}
 
 export class Page {
   constructor(python, data, cellElements) {
@@ -20,6 +29,23 @@ export class Page {
     this.bar = this.createBar(cellElements.get(data.cells[0].cell));
     this.stopStatus = python.onStatus((status) => this.showStatus(status));
     this.openSession();
+    this.editors = null; // the promise of the cells' editors, once asked for (mountEditors)
+    if (editorModule) this.mountEditors();
+    else {
+      const idle = self.requestIdleCallback ?? setTimeout; // Safari has no requestIdleCallback
+      Promise.resolve(python.sessionReady)
+        .catch(() => {}) // Python failed to start: the code can still be read and edited
+        .then(() => this.queue)
+        .then(() => idle(() => this.mountEditors()));
+    }
+  }
+
+  // Replace the cells' highlighted blocks with editors; resolves when they are in place.
+  mountEditors() {
+    this.editors ??= loadEditorModule().then((editor) => {
+      if (!this.left) for (const cell of this.cells) cell.mountEditor(editor);
+    });
+    return this.editors;
   }
 
   // A fresh Python session for this page (its failure shows in the status).
@@ -110,7 +136,7 @@ export class Page {
   // The page's modules (lenet.py) as their cells' editors show them. Every run sends them, so an edit to the
   // definition reaches the cells that `from lenet import Net`, above the definition's cell as well as below it.
   moduleCode() {
-    return Object.fromEntries(this.cells.filter((c) => c.module).map((c) => [c.module, editorCode(c.editor)]));
+    return Object.fromEntries(this.cells.filter((c) => c.module).map((c) => [c.module, c.currentCode()]));
   }
 
   syncGeneration() {
@@ -162,21 +188,23 @@ class Cell {
     const highlighted = root.querySelector(".highlight");
     // Material's code annotations (the notes list right after the block, read before the editor goes in between):
     // the editor shows them as markers, and the list stays for readers without JavaScript.
-    const noteList = annotationList(highlighted);
-    const annotations = annotationNotes(noteList, highlighted);
-    if (noteList) noteList.hidden = true;
-    const editorHost = element("div", { class: "nn-editor" });
-    highlighted.after(editorHost);
-    highlighted.hidden = true; // kept for readers without JavaScript; the editor shows the same code
+    this.highlighted = highlighted;
+    this.noteList = annotationList(highlighted);
+    this.annotations = annotationNotes(this.noteList, highlighted); // copied now: Material moves them about later
+    this.name = name;
+    this.editorHost = element("div", { class: "nn-editor" });
+    highlighted.after(this.editorHost);
     this.editKey = `nn-edit:${location.pathname.replace(/index\.html$/, "")}#${this.index}`;
-    this.editor = createEditor({
-      parent: editorHost,
-      code: storedEdit(this.editKey, this.code) ?? this.code,
-      label: `Code of ${name}`,
-      onRun: () => page.run(this.index),
-      onChange: (code) => this.edited(code),
-      annotations,
+    this.editor = null; // until mountEditor
+    this.source = storedEdit(this.editKey, this.code) ?? this.code; // the code to run while there is no editor
+    // The reader reaching for the code brings the editors at once, with the caret where they clicked.
+    highlighted.addEventListener("pointerdown", (event) => {
+      this.clickedAt = { x: event.clientX, y: event.clientY };
+      page.mountEditors();
     });
+    highlighted.addEventListener("focusin", () => page.mountEditors());
+    // An edit kept from an earlier visit shows, as plain text, until the editor takes over.
+    if (this.source !== this.code) highlighted.querySelector("code").textContent = this.source;
 
     this.runButton = button(
       "Run",
@@ -198,8 +226,8 @@ class Cell {
     // The number tracebacks (`<cell 2>`) and notes ("Ran cell 1 first") use; the group's label says it to screen readers.
     const number = element("span", { class: "nn-cell__number", "aria-hidden": "true" }, `cell ${this.index + 1}`);
     bar.append(number, this.runButton, this.stopButton, this.resetButton, this.editedMark, this.graphButton, this.note);
-    editorHost.after(bar);
-    this.markEdited(editorCode(this.editor));
+    this.editorHost.after(bar);
+    this.markEdited(this.source);
 
     // The build's output block (formatters/cell.py writes one for every cell, empty when nothing printed).
     this.output = root.querySelector(".nn-output");
@@ -208,6 +236,31 @@ class Cell {
     this.view = new OutputView(this.output.querySelector("code"));
     this.graph = element("figure", { class: "nn-graph", hidden: "" });
     this.output.after(this.graph);
+  }
+
+  // The editor in place of the highlighted block (kept, hidden, for readers without JavaScript), with Material's
+  // code annotations as markers; focus follows if the reader was in the block or clicked it.
+  mountEditor({ createEditor }) {
+    const focused = this.highlighted.contains(document.activeElement);
+    if (this.noteList) this.noteList.hidden = true;
+    this.editor = createEditor({
+      parent: this.editorHost,
+      code: this.source,
+      label: `Code of ${this.name}`,
+      onRun: () => this.page.run(this.index),
+      onChange: (code) => this.edited(code),
+      annotations: this.annotations,
+    });
+    this.highlighted.hidden = true;
+    if (this.clickedAt) {
+      const at = this.editor.posAtCoords(this.clickedAt) ?? 0;
+      this.editor.dispatch({ selection: { anchor: at } });
+    }
+    if (focused || this.clickedAt) this.editor.focus();
+  }
+
+  currentCode() {
+    return this.editor ? this.editor.state.doc.toString() : this.source;
   }
 
   setNote(text) {
@@ -230,7 +283,7 @@ class Cell {
     this.graphButton.hidden = true;
     this.graph.hidden = true;
     try {
-      const code = editorCode(this.editor);
+      const code = this.currentCode();
       const modules = this.page.moduleCode();
       const result = await this.page.python.run(this.index + 1, code, modules, (stream, text) =>
         this.append(stream, text),
@@ -262,11 +315,13 @@ class Cell {
     if (how === "interrupted") this.append("note", "Stopped (KeyboardInterrupt); the session keeps its state.\n");
   }
 
-  reset() {
-    setEditorCode(this.editor, this.code);
+  async reset() {
+    await this.page.mountEditors();
+    this.editor.dispatch({ changes: { from: 0, to: this.editor.state.doc.length, insert: this.code } });
   }
 
   edited(code) {
+    this.source = code;
     storeEdit(this.editKey, this.code, code);
     this.markEdited(code);
   }

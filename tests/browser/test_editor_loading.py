@@ -1,0 +1,45 @@
+"""The editor (CodeMirror, most of the runner's bytes) loads after the page's first output, or as soon as the
+reader reaches for the code: until then the cells show the build's highlighted code (page.js, issue 13)."""
+
+from __future__ import annotations
+
+from browser_support import cell, pages_with_cells, wait_editors
+
+# When the first cell's output showed, in the page's clock (performance.now()).
+WATCH_FIRST_OUTPUT = """
+new MutationObserver(() => {
+  const shown = document.querySelector('.nn-output[data-origin="browser"] code');
+  if (shown?.textContent && self.firstOutputMs === undefined) self.firstOutputMs = performance.now();
+}).observe(document, { subtree: true, childList: true, characterData: true });
+"""
+
+
+def editor_requested_at(page) -> float | None:
+    return page.evaluate(
+        "() => performance.getEntriesByType('resource').find((e) => e.name.endsWith('/runner/editor.js'))?.startTime"
+    )
+
+
+def test_the_editor_is_fetched_after_the_first_output(page, site_url):
+    page.add_init_script(WATCH_FIRST_OUTPUT)
+    page.goto(site_url + "forward-backward/")  # its first cell prints
+    cell(page, 0).get_by_role("button", name="Run", exact=True).click()
+    page.wait_for_function("() => self.firstOutputMs !== undefined")
+    assert cell(page, 0).locator(".highlight").is_visible()  # the build's code, until the editor comes
+    wait_editors(page)
+    assert editor_requested_at(page) > page.evaluate("() => self.firstOutputMs")
+    assert cell(page, 0).locator(".highlight").is_hidden() and cell(page, 0).locator(".cm-editor").is_visible()
+
+
+def test_clicking_the_code_before_python_is_ready_puts_the_caret_there_in_an_editor(page, site_url, site_dir):
+    held = []  # Python's standard library, held back: Python cannot be ready during the test
+    page.context.route("**/python_stdlib_session.zip", lambda route: held.append(route))
+    page.goto(site_url + pages_with_cells(site_dir)[0])
+    cell(page, 1).locator(".highlight code").click(position={"x": 2, "y": 4})  # the start of the first line
+    wait_editors(page)
+    assert page.evaluate("() => window.nnRunner.python.status.phase") == "downloading"  # not waiting for Python
+    assert page.evaluate("() => document.activeElement.closest('.nn-cell')?.dataset.cell") == "1"
+    page.keyboard.insert_text("# mine\n")
+    assert page.evaluate("() => window.nnRunner.page.cells[1].currentCode()").startswith("# mine\n")
+    assert held  # the worker's request was the one held
+    held[0].continue_()

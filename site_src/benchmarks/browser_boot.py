@@ -184,26 +184,41 @@ def build_site(target: Path) -> Path:
     return target
 
 
-def transferred(page) -> dict[str, int]:
-    """Bytes (body and headers) of each request the page and its workers finish, by URL path."""
-    sizes: dict[str, int] = {}
+class Traffic:
+    """Bytes (body and headers) of the requests the page and its workers make, by URL path."""
 
-    def count(request):
-        path = urlsplit(request.url).path
-        sizes[path] = sizes.get(path, 0) + sum(request.sizes()[k] for k in ("responseBodySize", "responseHeadersSize"))
+    def __init__(self, page):
+        self.page, self.started, self.sizes = page, [], {}
+        page.on("request", self.started.append)
+        page.on("requestfinished", self._finished)
+        page.on("requestfailed", self._finished)
 
-    page.on("requestfinished", count)
-    return sizes
+    def _finished(self, request):
+        sizes = request.sizes()
+        self.sizes[request] = (urlsplit(request.url).path, sizes["responseBodySize"] + sizes["responseHeadersSize"])
+
+    def until_now(self) -> dict[str, int]:
+        """Of the requests started so far, by path, once they have all finished (a large response's "finished"
+        event may come after the page has used it: on a slow link, the wasm's did)."""
+        started = list(self.started)
+        for _ in range(200):
+            if all(request in self.sizes for request in started):
+                break
+            self.page.wait_for_timeout(50)
+        by_path: dict[str, int] = {}
+        for path, size in (self.sizes[request] for request in started if request in self.sizes):
+            by_path[path] = by_path.get(path, 0) + size
+        return by_path
 
 
 def cold_bare(browser, url: str, path: str = "__bare__.html") -> tuple[float, int]:
     """A benchmark page (bare, worker only) in a fresh context: ms to its first output, bytes until then."""
     context = browser.new_context()
     page = context.new_page()
-    sizes = transferred(page)
+    traffic = Traffic(page)
     page.goto(url + path)
     page.wait_for_function("() => window.firstOutputMs !== undefined", timeout=180_000)
-    result = page.evaluate("() => window.firstOutputMs"), dict(sizes)
+    result = page.evaluate("() => window.firstOutputMs"), traffic.until_now()
     context.close()
     return result
 
@@ -212,12 +227,12 @@ def cold_tutorial(browser, url: str) -> tuple[float, float, int, object]:
     context = browser.new_context()
     page = context.new_page()
     page.add_init_script(WATCH_FIRST_OUTPUT)
-    sizes = transferred(page)
+    traffic = Traffic(page)
     page.goto(url + TUTORIAL_PAGE, wait_until="commit")
     page.locator('.nn-cell[data-cell="0"]').get_by_role("button", name="Run", exact=True).click(timeout=180_000)
     page.wait_for_function("() => window.firstOutputMs !== undefined", timeout=180_000)
     first, ready = page.evaluate("() => [window.firstOutputMs, window.readyMs]")
-    return first, ready, dict(sizes), (context, page)
+    return first, ready, traffic.until_now(), (context, page)
 
 
 def warm_run(page, url: str, rounds: int) -> list[tuple[str, list[float], list[float]]]:

@@ -5,8 +5,8 @@
 PAGES_JSON lists the built pages' cells and modules ({"pages": [{"cells": [...], "modules": {...}}]}); the
 session code (session.py) and the visualizer (grad_graph/) lie beside it. Every page's cells run in one
 session each, as in the browser's worker, then a graph of each cell is drawn, a cell fails and one warns (the
-traceback and warning paths import modules of their own). Writes to OUTPUT one path per line: the members
-of /lib/python3XY.zip that back a module in sys.modules.
+traceback and warning paths import modules of their own), and a few modules readers commonly reach for are
+imported. Writes to OUTPUT one path per line: the members of /lib/python3XY.zip that back a module in sys.modules.
 
 Standard library only: this runs in Pyodide's Python, not in the project's venv.
 """
@@ -31,6 +31,8 @@ for page in pages:
     for number in session.graphable:
         session.graph_dot(number, {})
 session.run(90, "import warnings\nwarnings.warn('traced')")
+# What readers reach for next beyond the pages, small enough to ship rather than fetch the whole library for.
+session.run(92, "import collections.abc, csv, datetime, pprint, statistics, timeit")
 session.run(91, "import torch\ntorch.ones(2) @ torch.ones(3)")
 
 zip_path = "/lib/python%d%d.zip/" % sys.version_info[:2]

@@ -33,3 +33,13 @@ def test_a_page_runs_on_the_compiled_part_and_a_cell_can_import_any_of_the_rest(
     )
     assert imported == f"hi a\nTrue {FULL}/email/mime/text.py [1]\n"
     assert "ModuleNotFoundError: No module named 'no_such_module'" in run(page, "import no_such_module")
+
+
+def test_a_failed_download_of_the_rest_says_so_and_the_next_import_tries_again(page, site_url, site_dir):
+    blocked = []
+    page.context.route("**/python_stdlib.zip", lambda route: (blocked.append(route.request.url), route.abort()))
+    open_page(page, site_url + pages_with_cells(site_dir)[0])
+    failed = run(page, "import email.mime.text")
+    assert blocked and "ImportError: could not download the rest of Python's standard library" in failed
+    page.context.unroute("**/python_stdlib.zip")
+    assert run(page, "import email.mime.text\nprint(email.mime.text.MIMEText('back').get_payload())") == "back\n"

@@ -13,7 +13,10 @@ let pageCount = 0;
 // highlighted blocks, so the first output does not wait on it (issue 13). One load serves every later page.
 let editorModule = null;
 function loadEditorModule() {
-  editorModule ??= import(new URL("runner/editor.js", ASSETS_URL).href);
+  editorModule ??= import(new URL("runner/editor.js", ASSETS_URL).href).catch((error) => {
+    editorModule = null; // a later attempt (the reader clicking the code) tries again
+    throw error;
+  });
   return editorModule;
 }
 
@@ -32,7 +35,8 @@ export class Page {
     this.editors = null; // the promise of the cells' editors, once asked for (mountEditors)
     if (editorModule) this.mountEditors();
     else {
-      const idle = self.requestIdleCallback ?? setTimeout; // Safari has no requestIdleCallback
+      // Once the main thread is idle (within a second); Safari has no requestIdleCallback.
+      const idle = (fn) => (self.requestIdleCallback ? requestIdleCallback(fn, { timeout: 1000 }) : setTimeout(fn));
       Promise.resolve(python.sessionReady)
         .catch(() => {}) // Python failed to start: the code can still be read and edited
         .then(() => this.queue)
@@ -42,9 +46,14 @@ export class Page {
 
   // Replace the cells' highlighted blocks with editors; resolves when they are in place.
   mountEditors() {
-    this.editors ??= loadEditorModule().then((editor) => {
-      if (!this.left) for (const cell of this.cells) cell.mountEditor(editor);
-    });
+    this.editors ??= loadEditorModule().then(
+      (editor) => {
+        if (!this.left) for (const cell of this.cells) cell.mountEditor(editor);
+      },
+      () => {
+        this.editors = null; // not loaded (offline?): the cells keep their code, and Run still runs it
+      },
+    );
     return this.editors;
   }
 
@@ -317,7 +326,12 @@ class Cell {
 
   async reset() {
     await this.page.mountEditors();
-    this.editor.dispatch({ changes: { from: 0, to: this.editor.state.doc.length, insert: this.code } });
+    if (this.editor) {
+      this.editor.dispatch({ changes: { from: 0, to: this.editor.state.doc.length, insert: this.code } });
+    } else {
+      this.highlighted.querySelector("code").textContent = this.code; // no editor could load
+      this.edited(this.code);
+    }
   }
 
   edited(code) {

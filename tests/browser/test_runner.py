@@ -123,8 +123,15 @@ def test_cells_and_outputs_carry_their_accessibility_attributes(page, site_url, 
         assert one.locator(".nn-output").get_attribute("aria-live") == "polite"
         assert one.get_attribute("aria-busy") is None
     set_code(page, 0, "for _ in range(3_000_000): pass\nprint('done')")
+    # Every value aria-busy takes, however briefly (a quick run may end before a poll would see it).
+    page.evaluate("""() => {
+      const root = document.querySelector('.nn-cell[data-cell="0"]');
+      self.busyValues = [];
+      new MutationObserver(() => self.busyValues.push(root.getAttribute('aria-busy')))
+        .observe(root, { attributes: true, attributeFilter: ['aria-busy'] });
+    }""")
     cell(page, 0).get_by_role("button", name="Run", exact=True).click()
-    page.wait_for_selector('.nn-cell[data-cell="0"][aria-busy="true"]')
+    page.wait_for_function("() => self.busyValues.includes('true')")
     wait_idle(page)
     assert output_text(page, 0) == "done\n"
     assert cell(page, 0).get_attribute("aria-busy") is None

@@ -189,7 +189,7 @@ class Traffic:
 
     def __init__(self, page):
         self.page, self.started, self.sizes = page, [], {}
-        page.on("request", self.started.append)
+        page.on("request", lambda request: self.started.append(request))
         page.on("requestfinished", self._finished)
         page.on("requestfailed", self._finished)
 

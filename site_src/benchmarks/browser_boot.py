@@ -197,17 +197,21 @@ class Traffic:
         sizes = request.sizes()
         self.sizes[request] = (urlsplit(request.url).path, sizes["responseBodySize"] + sizes["responseHeadersSize"])
 
-    def until_now(self) -> dict[str, int]:
-        """Of the requests started so far, by path, once they have all finished (a large response's "finished"
-        event may come after the page has used it: on a slow link, the wasm's did)."""
+    def before_first_output(self) -> dict[str, int]:
+        """Bytes by path of the requests that started before the page's first output (window.firstOutputMs), once
+        they have all finished: a large response's "finished" event may come after the page has used it (on a slow
+        link, the wasm's did), and a request started after the output (the editor's) is not counted."""
+        cutoff = self.page.evaluate("() => performance.timeOrigin + window.firstOutputMs")  # ms since the epoch
         started = list(self.started)
         for _ in range(200):
             if all(request in self.sizes for request in started):
                 break
             self.page.wait_for_timeout(50)
         by_path: dict[str, int] = {}
-        for path, size in (self.sizes[request] for request in started if request in self.sizes):
-            by_path[path] = by_path.get(path, 0) + size
+        for request in started:
+            if request in self.sizes and request.timing["startTime"] <= cutoff:
+                path, size = self.sizes[request]
+                by_path[path] = by_path.get(path, 0) + size
         return by_path
 
 
@@ -218,7 +222,7 @@ def cold_bare(browser, url: str, path: str = "__bare__.html") -> tuple[float, in
     traffic = Traffic(page)
     page.goto(url + path)
     page.wait_for_function("() => window.firstOutputMs !== undefined", timeout=180_000)
-    result = page.evaluate("() => window.firstOutputMs"), traffic.until_now()
+    result = page.evaluate("() => window.firstOutputMs"), traffic.before_first_output()
     context.close()
     return result
 
@@ -232,7 +236,7 @@ def cold_tutorial(browser, url: str) -> tuple[float, float, int, object]:
     page.locator('.nn-cell[data-cell="0"]').get_by_role("button", name="Run", exact=True).click(timeout=180_000)
     page.wait_for_function("() => window.firstOutputMs !== undefined", timeout=180_000)
     first, ready = page.evaluate("() => [window.firstOutputMs, window.readyMs]")
-    return first, ready, traffic.until_now(), (context, page)
+    return first, ready, traffic.before_first_output(), (context, page)
 
 
 def warm_run(page, url: str, rounds: int) -> list[tuple[str, list[float], list[float]]]:

@@ -8,9 +8,9 @@ import { StoppedError } from "./python.js";
 
 let pageCount = 0;
 
-// The editor (CodeMirror, most of the runner's bytes) is a module of its own, loaded once Python has answered the
-// page's first Run, or at once when the reader reaches for the code: until then the cells show the build's
-// highlighted blocks, so the first output does not wait on it (issue 13). One load serves every later page.
+// The editor (CodeMirror, most of the runner's bytes) is a module of its own, loaded once Python is ready and a Run
+// asked for meanwhile has finished, or at once when the reader reaches for the code: until then the cells show the
+// build's highlighted blocks, so the first output does not wait on it (issue 13). One load serves every later page.
 let editorModule = null;
 function loadEditorModule() {
   editorModule ??= import(new URL("runner/editor.js", ASSETS_URL).href).catch((error) => {

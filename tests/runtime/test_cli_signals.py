@@ -21,7 +21,12 @@ def start_looping(mode, folder):
     (folder / "loop.py").write_text(LOOP)
     options = ["--pyodide"] if mode == "pyodide" else []
     parent = subprocess.Popen(
-        [str(BROWSER_TORCH), "run", *options, "loop.py"], cwd=folder, stdout=subprocess.PIPE, text=True
+        [str(BROWSER_TORCH), "run", *options, "loop.py"],
+        cwd=folder,
+        stdout=subprocess.PIPE,
+        text=True,
+        # As from a terminal: under `nohup pytest` SIGHUP would be ignored, and the program would rightly keep it so.
+        preexec_fn=lambda: signal.signal(signal.SIGHUP, signal.SIG_DFL),
     )
     assert parent.stdout.readline() == "looping\n"  # Pyodide has booted, the loop runs
     [child] = psutil.Process(parent.pid).children()

@@ -3,6 +3,7 @@ reader reaches for the code: until then the cells show the build's highlighted c
 
 from __future__ import annotations
 
+import pytest
 from browser_support import cell, pages_with_cells, wait_editors
 
 # When the first cell's output showed, in the page's clock (performance.now()).
@@ -43,3 +44,24 @@ def test_clicking_the_code_before_python_is_ready_puts_the_caret_there_in_an_edi
     assert page.evaluate("() => window.nnRunner.page.cells[1].currentCode()").startswith("# mine\n")
     assert held  # the worker's request was the one held
     held[0].continue_()
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_output_stays_put_when_the_editor_replaces_the_code(browser, site_url, width):
+    page = browser.new_page(viewport={"width": width, "height": 800})
+    held = []  # Python held back: nothing mounts the editors until the test asks
+    page.context.route("**/python_stdlib_session.zip", lambda route: held.append(route))
+    page.goto(site_url + "forward-backward/")
+    page.wait_for_function("() => window.nnRunner?.page")
+    where = """() => {
+      const root = document.querySelector('.nn-cell[data-cell="0"]');
+      const top = (el) => el.getBoundingClientRect().top - root.getBoundingClientRect().top;
+      return [top(root.querySelector('.nn-output')), root.querySelector('.cm-editor') !== null];
+    }"""
+    before, had_editor = page.evaluate(where)
+    page.evaluate("() => window.nnRunner.page.mountEditors()")
+    after, has_editor = page.evaluate(where)
+    assert (had_editor, has_editor) == (False, True)
+    assert abs(after - before) <= 3, (before, after)
+    held[0].continue_()
+    page.close()

@@ -104,3 +104,20 @@ def test_gradient(bt, name):
     getattr(torch, name)(x).sum().backward()
     getattr(bt, name)(ours).sum().backward()
     assert_same(ours.grad, x.grad)
+
+
+def test_atanh_is_exact_where_aten_runs_glibc(bt):
+    """atanh: the runtime emulates glibc's scalar atanhf (libm.glibc_atanhf) but not SLEEF's vector code, so it is
+    bit for bit on the scalar path: strided tensors, and tensors of fewer than 32 elements (the whole row is the
+    loop's remainder)."""
+    rng = random.Random("atanh")
+    xs = (
+        SPECIAL
+        + [f32(rng.uniform(-1, 1)) for _ in range(60_000)]
+        + [f32(rng.uniform(-1, 1) * 1e-6) for _ in range(3000)]
+    )
+    x = torch.tensor(xs)
+    ours = to_bt(bt, x)
+    compare(bt, "atanh", x[::3], ours[::3])
+    for start in range(0, 3000, 31):
+        compare(bt, "atanh", x[start : start + 31].clone(), to_bt(bt, x[start : start + 31].clone()))

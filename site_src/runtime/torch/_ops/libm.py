@@ -751,6 +751,85 @@ def glibc_tanhf(x):  # sysdeps/ieee754/flt-32/s_tanhf.c
     return z if x >= 0 else -z
 
 
+# ---- atanh: glibc's atanhf (sysdeps/ieee754/flt-32/e_atanhf.c) on its log1pf (s_log1pf.c), every step in float --
+# ATen's scalar path; its vector blocks run SLEEF's atanhf, not emulated here (see math_ops.atanh).
+_LOG1PF_LN2_HI, _LOG1PF_LN2_LO = f32(6.9313812256e-01), f32(9.0580006145e-06)
+_LOG1PF_LP = tuple(
+    f32(c)
+    for c in (
+        6.6666668653e-01,
+        4.0000000596e-01,
+        2.8571429849e-01,
+        2.2222198546e-01,
+        1.8183572590e-01,
+        1.5313838422e-01,
+        1.4798198640e-01,
+    )
+)
+_LOG1PF_TWO_THIRDS = f32(0.66666666666666666)
+
+
+def glibc_log1pf(x):
+    word = _float_bits(x)
+    hx = word - (1 << 32) if word >> 31 else word  # the C code compares the signed word
+    k, c = 1, 0.0
+    if hx < 0x3ED413D7:  # x < 0.41422
+        if word & 0x7FFFFFFF >= 0x3F800000:  # x <= -1
+            return -_inf if x == -1.0 else _nan
+        if word & 0x7FFFFFFF < 0x31000000:  # |x| < 2^-29
+            return x if word & 0x7FFFFFFF < 0x24800000 else f32(x - f32(f32(x * x) * 0.5))
+        if hx > 0 or hx <= -0x416A09E1:  # -0.2929 < x < 0.41422: (int32_t) 0xbe95f61f
+            k, f, hu = 0, x, 1
+    if hx >= 0x7F800000:
+        return x + x
+    if k:
+        u = f32(1.0 + x) if hx < 0x5A000000 else x
+        hu = _float_bits(u)
+        k = (hu >> 23) - 127
+        if hx < 0x5A000000:  # the rounding error of 1 + x, as a correction
+            c = f32((f32(1.0 - f32(u - x)) if k > 0 else f32(x - f32(u - 1.0))) / u)
+        hu &= 0x007FFFFF
+        if hu < 0x3504F7:
+            u = _float_of(hu | 0x3F800000)
+        else:
+            k += 1
+            u = _float_of(hu | 0x3F000000)
+            hu = (0x00800000 - hu) >> 2
+        f = f32(u - 1.0)
+    hfsq = f32(f32(0.5 * f) * f)
+    k_lo = f32(f32(k * _LOG1PF_LN2_LO) + c)
+    if hu == 0:  # |f| < 2^-20
+        if f == 0.0:
+            return 0.0 if k == 0 else f32(f32(k * _LOG1PF_LN2_HI) + k_lo)
+        r = f32(hfsq * f32(1.0 - f32(_LOG1PF_TWO_THIRDS * f)))
+        return f32(f - r) if k == 0 else f32(f32(k * _LOG1PF_LN2_HI) - f32(f32(r - k_lo) - f))
+    s = f32(f / f32(2.0 + f))
+    z = f32(s * s)
+    r = _LOG1PF_LP[6]
+    for lp in _LOG1PF_LP[5::-1]:
+        r = f32(lp + f32(z * r))
+    r = f32(z * r)
+    if k == 0:
+        return f32(f - f32(hfsq - f32(s * f32(hfsq + r))))
+    return f32(f32(k * _LOG1PF_LN2_HI) - f32(f32(hfsq - f32(f32(s * f32(hfsq + r)) + k_lo)) - f))
+
+
+def glibc_atanhf(x):
+    magnitude = abs(x)
+    if magnitude < 0.5:
+        if magnitude < 2.0**-28:
+            return x
+        twice = f32(magnitude + magnitude)
+        t = f32(0.5 * glibc_log1pf(f32(twice + f32(f32(twice * magnitude) / f32(1.0 - magnitude)))))
+    elif magnitude < 1.0:
+        t = f32(0.5 * glibc_log1pf(f32(f32(magnitude + magnitude) / f32(1.0 - magnitude))))
+    elif magnitude == 1.0:
+        return math.copysign(_inf, x)
+    else:
+        return _nan  # |x| > 1, or nan
+    return math.copysign(t, x)
+
+
 def _gelu_tanh_inner(x):
     return f32(_GELU_BETA * fma32(_GELU_KAPPA, f32(f32(x * x) * x), x))
 

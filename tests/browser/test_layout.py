@@ -10,13 +10,16 @@ from browser_support import cell, open_page, output_text, set_code, wait_idle
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
 
-# Every text the page bar's status takes, from the start of the page's scripts.
+# Every text the page bar's status takes, from the start of the page's scripts, and every height the bar has.
 RECORD_STATUS = """
 window.statuses = [];
+window.barHeights = new Set();
 new MutationObserver(() => {
   const status = document.querySelector(".nn-pagebar__status");
-  if (status && status.textContent !== window.statuses.at(-1)) window.statuses.push(status.textContent);
-}).observe(document, { subtree: true, childList: true, characterData: true });
+  if (!status) return;
+  if (status.textContent !== window.statuses.at(-1)) window.statuses.push(status.textContent);
+  window.barHeights.add(document.querySelector(".nn-pagebar").getBoundingClientRect().height);
+}).observe(document, { subtree: true, childList: true, characterData: true, attributes: true });
 """
 
 
@@ -43,9 +46,20 @@ def test_the_download_status_counts_against_the_whole_download(sized_page, site_
     for match in progress:  # never "0.1 of 0.1 MB": the total is the whole boot's from the first message
         assert float(match[2]) == round(announced / 1e6, 1) > 10
         assert float(match[1]) <= float(match[2])
-    ready = statuses[-1]
-    assert ready.startswith("Python ready: edit any cell, then Run it")
-    assert "isolated" not in ready and "Stop ends a running cell" in ready
+    assert statuses[-1] == "Python ready."
+    help_text = sized_page.locator(".nn-pagebar__help").text_content()
+    assert help_text.startswith("Edit any cell, then Run it") and "Stop ends a running cell" in help_text
+
+
+def test_the_page_bar_keeps_its_height_through_the_boot_and_a_restart(sized_page, site_url):
+    # Downloading, starting, loading imports, ready, restarted: the cells under the bar do not move.
+    sized_page.add_init_script(RECORD_STATUS)
+    open_page(sized_page, site_url + "forward-backward/")
+    sized_page.get_by_role("button", name="Restart").click()
+    sized_page.wait_for_function("() => /restarted/.test(document.querySelector('.nn-pagebar__status').textContent)")
+    statuses = sized_page.evaluate("window.statuses")
+    assert statuses[0].startswith("Downloading Python") and "Python ready." in statuses, statuses
+    assert len(sized_page.evaluate("[...window.barHeights]")) == 1, statuses
 
 
 def test_run_all_and_restart_stay_together(sized_page, site_url):

@@ -80,7 +80,10 @@ export class Page {
       button("Run all", () => this.runAll()),
       button("Restart", () => this.restart()),
     );
-    bar.append(this.statusText, this.progress, actions);
+    // How to use the cells, shown from the start (a Run asked for during the boot waits for Python): the status
+    // texts above it stay one line, so the bar keeps its height and the cells under it do not move (issue 13).
+    this.help = element("p", { class: "nn-pagebar__help" });
+    bar.append(this.statusText, this.progress, actions, this.help);
     firstCell.before(bar);
     return bar;
   }
@@ -92,7 +95,9 @@ export class Page {
       : "Stop ends a running cell by restarting Python: the cells above it run again before the next one.";
     const offline = navigator.serviceWorker?.controller ? " Saved for reading offline." : "";
     this.bar.dataset.phase = status.phase;
-    this.progress.hidden = status.phase !== "downloading";
+    this.progress.dataset.idle = status.phase !== "downloading"; // keeps its room (runner.css)
+    this.help.hidden = status.phase === "error";
+    this.help.textContent = `Edit any cell, then Run it (or Shift+Enter). ${stopNote}${offline}`;
     if (status.phase === "downloading") {
       // The build knows what the boot downloads (python.downloadBytes); the responses' own lengths arrive one
       // by one (and compressed), which would show "0.1 of 0.1 MB" at first.
@@ -107,9 +112,9 @@ export class Page {
     } else if (status.phase === "starting") {
       this.statusText.textContent = "Starting Python…";
     } else if (status.phase === "ready" && !this.python.sessionOpen) {
-      this.statusText.textContent = "Python started; loading this page's imports…";
+      this.statusText.textContent = "Loading this page's imports…";
     } else if (status.phase === "ready") {
-      this.statusText.textContent = `Python ready: edit any cell, then Run it (or Shift+Enter). ${stopNote}${offline}`;
+      this.statusText.textContent = "Python ready.";
     } else {
       this.statusText.textContent = `Python failed to start: ${status.message}`;
     }
@@ -173,7 +178,7 @@ export class Page {
     if (how === "restarted") await this.python.sessionReady?.catch(() => {});
     else await this.openSession();
     for (const cell of this.cells) cell.setNote("");
-    this.statusText.textContent = "Python session restarted: cells will run again from the top.";
+    this.statusText.textContent = "Session restarted: cells run again from the top.";
   }
 }
 

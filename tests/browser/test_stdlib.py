@@ -7,6 +7,17 @@ from browser_support import cell, open_page, output_text, pages_with_cells, set_
 
 FULL = "/lib/python_stdlib.zip"
 
+# Each [status text, progress bar out of sight] the page bar shows from now on.
+RECORD_BAR = """() => {
+  window.barStates = [];
+  const bar = document.querySelector(".nn-pagebar");
+  new MutationObserver(() => {
+    const state = [bar.querySelector(".nn-pagebar__status").textContent, getComputedStyle(
+      bar.querySelector(".nn-pagebar__progress")).visibility === "hidden"];
+    if (JSON.stringify(state) !== JSON.stringify(window.barStates.at(-1))) window.barStates.push(state);
+  }).observe(bar, { subtree: true, childList: true, characterData: true, attributes: true });
+}"""
+
 
 def run(page, code: str) -> str:
     set_code(page, 0, code)
@@ -25,6 +36,7 @@ def test_a_page_runs_on_the_compiled_part_and_a_cell_can_import_any_of_the_rest(
         "print(sorted(n for n, m in sys.modules.items() if 'python_stdlib' in (getattr(m, '__file__', '') or '')))",
     )
     assert booted == f"False /lib/python{314}.zip/re/__init__.pyc\n[]\n"  # the boot's zip, compiled; nothing else
+    page.evaluate(RECORD_BAR)
     imported = run(
         page,
         "import email.mime.text, json, os, xml.dom.minidom as dom\n"
@@ -32,6 +44,8 @@ def test_a_page_runs_on_the_compiled_part_and_a_cell_can_import_any_of_the_rest(
         f"print(os.path.exists({FULL!r}), email.mime.text.__file__, json.dumps([1]))",
     )
     assert imported == f"hi a\nTrue {FULL}/email/mime/text.py [1]\n"
+    # The cell waited on a download, and the page bar said so while it lasted (with a moving bar: no byte counts).
+    assert page.evaluate("window.barStates") == [["Downloading more of Python…", False], ["Python ready.", True]]
     assert "ModuleNotFoundError: No module named 'no_such_module'" in run(page, "import no_such_module")
 
 

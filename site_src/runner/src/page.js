@@ -95,7 +95,7 @@ export class Page {
       : "Stop ends a running cell by restarting Python: the cells above it run again before the next one.";
     const offline = navigator.serviceWorker?.controller ? " Saved for reading offline." : "";
     this.bar.dataset.phase = status.phase;
-    this.progress.dataset.idle = status.phase !== "downloading"; // keeps its room (runner.css)
+    this.progress.dataset.idle = status.phase !== "downloading" && !status.fetching; // keeps its room (runner.css)
     this.help.hidden = status.phase === "error";
     this.help.textContent = `Edit any cell, then Run it (or Shift+Enter). ${stopNote}${offline}`;
     if (status.phase === "downloading") {
@@ -113,6 +113,10 @@ export class Page {
       this.statusText.textContent = "Starting Python…";
     } else if (status.phase === "ready" && !this.python.sessionOpen) {
       this.statusText.textContent = "Loading this page's imports…";
+    } else if (status.fetching) {
+      // A cell imported a standard library module the boot left out (session.py's StdlibRest): no byte counts.
+      this.progress.removeAttribute("value");
+      this.statusText.textContent = "Downloading more of Python…";
     } else if (status.phase === "ready") {
       this.statusText.textContent = "Python ready.";
     } else {

@@ -122,24 +122,29 @@ class StdlibRest:
 
     FULL = "/lib/python_stdlib.zip"
 
-    def __init__(self, url: str, names: frozenset[str]):
-        self.url, self.names = url, names
+    def __init__(self, url: str, names: frozenset[str], downloading):
+        self.url, self.names, self.downloading = url, names, downloading
 
     @classmethod
-    def install(cls, url: str):
-        """Add the finder, if this Python booted from the session's part of the standard library."""
+    def install(cls, url: str, downloading):
+        """Add the finder, if this Python booted from the session's part of the standard library.
+        downloading(bool): called as the download starts and ends, so the page can say why the cell waits."""
         stdlib = "/lib/python%d%d.zip" % sys.version_info[:2]
         try:
             listed = zipimport.zipimporter(stdlib).get_data("stdlib-rest.txt").decode()
         except (OSError, zipimport.ZipImportError):
             return  # the full standard library: nothing left out
-        sys.meta_path.append(cls(url, frozenset(listed.split())))
+        sys.meta_path.append(cls(url, frozenset(listed.split()), downloading))
 
     def find_spec(self, fullname, path=None, target=None):
         if fullname not in self.names:
             return None
         if not os.path.exists(self.FULL):
-            self._download()
+            self.downloading(True)
+            try:
+                self._download()
+            finally:
+                self.downloading(False)
         package = fullname.rpartition(".")[0]
         return PathFinder.find_spec(fullname, [os.path.join(self.FULL, *package.split(".")) if package else self.FULL])
 

@@ -98,7 +98,11 @@ export class Page {
     this.progress.dataset.idle = status.phase !== "downloading" && !status.fetching; // keeps its room (runner.css)
     this.help.hidden = status.phase === "error";
     this.help.textContent = `Edit any cell, then Run it (or Shift+Enter). ${stopNote}${offline}`;
-    if (status.phase === "downloading") {
+    if (status.fetching) {
+      // Python imports a standard library module the boot left out (session.py's StdlibRest): no byte counts.
+      this.progress.removeAttribute("value");
+      this.statusText.textContent = "Downloading more of Python…";
+    } else if (status.phase === "downloading") {
       // The build knows what the boot downloads (python.downloadBytes); the responses' own lengths arrive one
       // by one (and compressed), which would show "0.1 of 0.1 MB" at first.
       const total = this.python.downloadBytes || 0;
@@ -113,10 +117,6 @@ export class Page {
       this.statusText.textContent = "Starting Python…";
     } else if (status.phase === "ready" && !this.python.sessionOpen) {
       this.statusText.textContent = "Loading this page's imports…";
-    } else if (status.fetching) {
-      // A cell imported a standard library module the boot left out (session.py's StdlibRest): no byte counts.
-      this.progress.removeAttribute("value");
-      this.statusText.textContent = "Downloading more of Python…";
     } else if (status.phase === "ready") {
       this.statusText.textContent = "Python ready.";
     } else {

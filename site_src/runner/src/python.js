@@ -69,6 +69,10 @@ export class PythonWorker {
       if (data.phase === "ready") this.resolveBooted();
       return;
     }
+    if (data.type === "fetching") {
+      this.setStatus({ ...this.status, fetching: data.busy }); // in whatever phase Python is
+      return;
+    }
     if (data.type === "dead") {
       // Python ended for good (os._exit, a fatal error): what was asked of it ends, and a new one boots.
       this.restart(

@@ -193,7 +193,7 @@ async function boot({ interruptBuffer, code }) {
   pyodide.FS.writeFile("/home/pyodide/nn_page_session.py", sessionSource);
   pyodide.runPython("import sys; sys.path.append('/home/pyodide'); import nn_page_session");
   // A synchronous download gives no progress events: the page shows that one is under way, not how far.
-  const downloading = (busy) => post({ type: "status", phase: "ready", fetching: busy });
+  const downloading = (busy) => post({ type: "fetching", busy });
   pyodide.pyimport("nn_page_session").StdlibRest.install(new URL("python_stdlib.zip", INDEX_URL).href, downloading);
   // Import the page's packages (torch) as part of the boot, without waiting for the page to ask for its
   // session: the first Run should find them imported. The page's own modules (lenet.py) come with the session.

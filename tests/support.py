@@ -24,6 +24,20 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+
+# Records when a cell's output area first shows output from the browser, and when the page said Python was
+# ready with its session open (performance.now(): ms since navigation). Between the two: the first Run.
+WATCH_FIRST_OUTPUT = """
+new MutationObserver(() => {
+  const shown = document.querySelector('.nn-output[data-origin="browser"] code');
+  if (shown && shown.textContent && window.firstOutputMs === undefined) window.firstOutputMs = performance.now();
+  const status = document.querySelector('.nn-pagebar__status');
+  if (status && status.textContent.startsWith('Python ready') && window.readyMs === undefined) {
+    window.readyMs = performance.now();
+  }
+}).observe(document, { subtree: true, childList: true, characterData: true, attributes: true });
+"""
+
 ADDRESS = re.compile(r"0x[0-9a-fA-F]+")
 
 

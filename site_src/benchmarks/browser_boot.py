@@ -43,7 +43,7 @@ from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tests"))
-from support import CHROMIUM, CHROMIUM_ARGS  # noqa: E402  (the browser tests' Chromium and flags: one definition)
+from support import CHROMIUM, CHROMIUM_ARGS, WATCH_FIRST_OUTPUT  # noqa: E402  (shared with the browser tests)
 
 TUTORIAL_PAGE = "forward-backward/"
 WARM_PAGE = "update/"
@@ -84,19 +84,6 @@ worker.onmessage = ({ data }) => {
   }
 };
 </script>
-"""
-
-# Records when a cell's output area first shows output from the browser, and when the page said Python was
-# ready with its session open (performance.now(): ms since navigation). Between the two: the first Run.
-WATCH_FIRST_OUTPUT = """
-new MutationObserver(() => {
-  const shown = document.querySelector('.nn-output[data-origin="browser"] code');
-  if (shown && shown.textContent && window.firstOutputMs === undefined) window.firstOutputMs = performance.now();
-  const status = document.querySelector('.nn-pagebar__status');
-  if (status && status.textContent.startsWith('Python ready') && window.readyMs === undefined) {
-    window.readyMs = performance.now();
-  }
-}).observe(document, { subtree: true, childList: true, characterData: true, attributes: true });
 """
 
 

@@ -59,5 +59,4 @@ def write_session_zip(listed, output):
 
 if __name__ == "__main__":
     with open(sys.argv[1]) as file:
-        listed = [line.strip() for line in file if line.strip() and not line.startswith("#")]
-    write_session_zip(listed, sys.argv[2])
+        write_session_zip(file.read().split(), sys.argv[2])  # stdlib.session_zip wrote the list, names only

@@ -3,9 +3,9 @@
 //   npm run build:runner -- OUT_DIR      (the site's plugin runs this: tutorial_site/assets.py, cached there by a
 //                                         digest of site_src/runner/ and package-lock.json)
 //
-// Outputs: runner.js (page controller), editor.js (CodeMirror, loaded by runner.js when needed), boot.js (starts the worker early) and sitemap.js (the page
-// list for instant navigation), both inlined into <head> by the plugin, worker.js (the Python worker) and
-// graph-worker.js (lays graphs out off the main thread).
+// Outputs: runner.js (page controller), editor.js (CodeMirror, which runner.js loads when needed), boot.js (starts
+// the worker early) and sitemap.js (the page list for instant navigation), both inlined into <head> by the plugin,
+// worker.js (the Python worker) and graph-worker.js (lays graphs out off the main thread).
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";

@@ -5,14 +5,7 @@ from __future__ import annotations
 
 import pytest
 from browser_support import cell, pages_with_cells, wait_editors
-
-# When the first cell's output showed, in the page's clock (performance.now()).
-WATCH_FIRST_OUTPUT = """
-new MutationObserver(() => {
-  const shown = document.querySelector('.nn-output[data-origin="browser"] code');
-  if (shown?.textContent && self.firstOutputMs === undefined) self.firstOutputMs = performance.now();
-}).observe(document, { subtree: true, childList: true, characterData: true });
-"""
+from support import WATCH_FIRST_OUTPUT
 
 
 def editor_requested_at(page) -> float | None:
@@ -25,10 +18,10 @@ def test_the_editor_is_fetched_after_the_first_output(page, site_url):
     page.add_init_script(WATCH_FIRST_OUTPUT)
     page.goto(site_url + "forward-backward/")  # its first cell prints
     cell(page, 0).get_by_role("button", name="Run", exact=True).click()
-    page.wait_for_function("() => self.firstOutputMs !== undefined")
+    page.wait_for_function("() => window.firstOutputMs !== undefined")
     assert cell(page, 0).locator(".highlight").is_visible()  # the build's code, until the editor comes
     wait_editors(page)
-    assert editor_requested_at(page) > page.evaluate("() => self.firstOutputMs")
+    assert editor_requested_at(page) > page.evaluate("() => window.firstOutputMs")
     assert cell(page, 0).locator(".highlight").is_hidden() and cell(page, 0).locator(".cm-editor").is_visible()
 
 
